@@ -1,0 +1,46 @@
+#include "core/stage_metrics.hpp"
+
+#include <sys/resource.h>
+
+#include "core/log.hpp"
+
+namespace coordnet {
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+Spread spread_over_ranks(double local, const Comm& comm) {
+  return {comm.allreduce(local, ReduceOp::min), comm.allreduce(local, ReduceOp::max),
+          comm.allreduce(local, ReduceOp::sum) / comm.size()};
+}
+
+void StageMetrics::start(std::string name) {
+  name_ = std::move(name);
+  counts_.clear();
+  started_ = std::chrono::steady_clock::now();
+}
+
+void StageMetrics::add_count(const std::string& key, std::uint64_t value) { counts_[key] += value; }
+
+const StageReport& StageMetrics::finish(const Comm& comm) {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  StageReport report;
+  report.name = name_;
+  report.seconds = spread_over_ranks(seconds, comm);
+  report.peak_rss_mib = spread_over_ranks(peak_rss_mib(), comm);
+  for (const auto& [key, value] : counts_)
+    report.counts[key] = comm.allreduce(value, ReduceOp::sum);
+  std::string counts;
+  for (const auto& [key, value] : report.counts) counts += fmt::format(" {}={}", key, value);
+  Log::info("stage {:<8} {:7.2f}s (ranks {:.2f}..{:.2f}s) peak {:.0f} MiB/rank max{}", report.name,
+            report.seconds.max, report.seconds.min, report.seconds.max, report.peak_rss_mib.max,
+            counts);
+  reports_.push_back(std::move(report));
+  return reports_.back();
+}
+
+}  // namespace coordnet

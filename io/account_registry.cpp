@@ -1,0 +1,254 @@
+#include "io/account_registry.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/errors.hpp"
+#include "core/exchange.hpp"
+#include "core/hash.hpp"
+
+namespace coordnet {
+
+namespace {
+
+constexpr int kMaxRegistrationRounds = 64;
+
+std::uint64_t truncate_hash(std::uint64_t hash, int bits) {
+  return bits >= 64 ? hash : hash & ~((std::uint64_t{1} << (64 - bits)) - 1);
+}
+
+struct Registration {
+  std::uint64_t hash;
+  std::uint64_t n_actions;
+};
+
+struct OwnedAccount {
+  std::string id;
+  std::uint64_t n_actions;
+};
+
+// One round of registration at the owners. Returns, per request, whether it was accepted.
+std::vector<std::uint8_t> register_round(const std::vector<Registration>& requests,
+                                         const std::vector<std::string>& ids,
+                                         absl::flat_hash_map<std::uint64_t, OwnedAccount>& owned,
+                                         const Comm& comm) {
+  std::vector<std::uint32_t> owners(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    owners[i] = static_cast<std::uint32_t>(owner_of_hash(requests[i].hash, comm.size()));
+  }
+  const auto received = exchange_by_owner(
+      requests, [&](const Registration& r) { return owner_of_hash(r.hash, comm.size()); }, comm);
+  const auto strings = exchange_strings(ids, owners, comm);
+
+  // Among new strings competing for a free hash, the smallest wins.
+  absl::flat_hash_map<std::uint64_t, std::string_view> winner;
+  for (std::size_t i = 0; i < received.data.size(); ++i) {
+    const auto hash = received.data[i].hash;
+    if (owned.contains(hash)) continue;
+    auto [it, inserted] = winner.try_emplace(hash, strings.strings[i]);
+    if (!inserted && strings.strings[i] < it->second) it->second = strings.strings[i];
+  }
+  for (const auto& [hash, id] : winner) owned.emplace(hash, OwnedAccount{std::string(id), 0});
+
+  std::vector<std::uint8_t> accepted(received.data.size());
+  for (std::size_t i = 0; i < received.data.size(); ++i) {
+    auto& entry = owned.at(received.data[i].hash);
+    accepted[i] = entry.id == strings.strings[i];
+    if (accepted[i]) entry.n_actions += received.data[i].n_actions;
+  }
+  return reply_to_sources<std::uint8_t>(received, accepted, comm);
+}
+
+struct IndexReply {
+  std::uint64_t index;
+  std::uint64_t n_actions;
+};
+
+}  // namespace
+
+int AccountTable::owner_of(AccountIndex index) const {
+  const auto it =
+      std::upper_bound(first_index_by_rank.begin(), first_index_by_rank.end(), index.value);
+  return static_cast<int>(it - first_index_by_rank.begin()) - 1;
+}
+
+RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& comm,
+                                     int hash_bits) {
+  const auto n_local = ingested.account_ids.size();
+  std::vector<std::uint64_t> seed(n_local, 0);
+  std::vector<std::uint64_t> final_hash(n_local, 0);
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < n_local; ++i) {
+    if (ingested.account_actions[i] > 0) pending.push_back(i);
+  }
+  absl::flat_hash_map<std::uint64_t, OwnedAccount> owned;
+  std::uint64_t moved = 0;
+  for (int round = 0; comm.allreduce<std::uint64_t>(pending.size(), ReduceOp::sum) > 0; ++round) {
+    if (round == kMaxRegistrationRounds) {
+      throw IoError("account registry: hash collisions not resolved after " +
+                        std::to_string(kMaxRegistrationRounds) + " rounds (too few hash bits?)",
+                    true);
+    }
+    std::vector<Registration> requests;
+    std::vector<std::string> ids;
+    // Grouped by owner so that the replies (in owner order) line up with `order`.
+    std::vector<std::size_t> order = pending;
+    for (auto i : pending) {
+      final_hash[i] = truncate_hash(hash_string(ingested.account_ids[i], seed[i]), hash_bits);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
+      return owner_of_hash(final_hash[a], comm.size()) < owner_of_hash(final_hash[b], comm.size());
+    });
+    for (auto i : order) {
+      requests.push_back({final_hash[i], ingested.account_actions[i]});
+      ids.push_back(ingested.account_ids[i]);
+    }
+    const auto accepted = register_round(requests, ids, owned, comm);
+    pending.clear();
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      if (!accepted[k]) {
+        ++seed[order[k]];
+        pending.push_back(order[k]);
+      }
+    }
+    moved += pending.size();
+  }
+
+  RegisteredAccounts result;
+  auto& table = result.table;
+  table.n_hash_collisions = comm.allreduce(moved, ReduceOp::sum);
+  std::vector<std::uint64_t> hashes;
+  hashes.reserve(owned.size());
+  for (const auto& [hash, entry] : owned) hashes.push_back(hash);
+  std::sort(hashes.begin(), hashes.end());
+  for (auto hash : hashes) {
+    auto& entry = owned.at(hash);
+    table.ids.push_back(std::move(entry.id));
+    table.n_actions.push_back(entry.n_actions);
+  }
+  table.first_index = comm.exscan_sum<std::uint64_t>(hashes.size());
+  const auto starts = comm.allgather<std::uint64_t>(table.first_index);
+  table.first_index_by_rank.assign(starts.begin(), starts.end());
+  table.first_index_by_rank.push_back(comm.allreduce<std::uint64_t>(hashes.size(), ReduceOp::sum));
+  table.handle.assign(hashes.size(), std::string());
+  table.n_renames.assign(hashes.size(), 0);
+
+  // Dense index and global action count for every local dictionary entry.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < n_local; ++i) {
+    if (ingested.account_actions[i] > 0) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
+    return owner_of_hash(final_hash[a], comm.size()) < owner_of_hash(final_hash[b], comm.size());
+  });
+  std::vector<std::uint64_t> asks;
+  for (auto i : order) asks.push_back(final_hash[i]);
+  const auto received = exchange_by_owner(
+      asks, [&](std::uint64_t h) { return owner_of_hash(h, comm.size()); }, comm);
+  std::vector<IndexReply> replies;
+  replies.reserve(received.data.size());
+  for (auto hash : received.data) {
+    const auto pos = static_cast<std::uint64_t>(
+        std::lower_bound(hashes.begin(), hashes.end(), hash) - hashes.begin());
+    replies.push_back({table.first_index + pos, table.n_actions[pos]});
+  }
+  const auto answers = reply_to_sources<IndexReply>(received, replies, comm);
+  result.global_of_local.assign(n_local, AccountIndex{UINT64_MAX});
+  result.total_actions_of_local.assign(n_local, 0);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    result.global_of_local[order[k]] = AccountIndex{answers[k].index};
+    result.total_actions_of_local[order[k]] = answers[k].n_actions;
+  }
+  return result;
+}
+
+namespace {
+struct HandleKey {
+  std::uint64_t account;
+  TimeMs first_seen_ms;
+  TimeMs last_seen_ms;
+  std::uint64_t n_actions;
+};
+}  // namespace
+
+std::vector<HandleRow> merge_handle_history(const IngestResult& ingested,
+                                            RegisteredAccounts& accounts, const Comm& comm) {
+  auto& table = accounts.table;
+  std::vector<std::size_t> order(ingested.handles.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto owner = [&](std::size_t i) {
+    return table.owner_of(accounts.global_of_local[ingested.handles[i].local_account]);
+  };
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return owner(a) < owner(b); });
+  std::vector<HandleKey> keys;
+  std::vector<std::string> names;
+  std::vector<std::uint32_t> owners;
+  for (auto i : order) {
+    const auto& h = ingested.handles[i];
+    keys.push_back({accounts.global_of_local[h.local_account].value, h.first_seen_ms,
+                    h.last_seen_ms, h.n_actions});
+    names.push_back(h.handle);
+    owners.push_back(static_cast<std::uint32_t>(owner(i)));
+  }
+  const auto received = exchange_by_owner(
+      keys, [&](const HandleKey& k) { return table.owner_of(AccountIndex{k.account}); }, comm);
+  const auto received_names = exchange_strings(names, owners, comm);
+
+  std::vector<HandleRow> rows;
+  for (std::size_t i = 0; i < received.data.size(); ++i) {
+    const auto& k = received.data[i];
+    rows.push_back({AccountIndex{k.account}, received_names.strings[i], k.first_seen_ms,
+                    k.last_seen_ms, k.n_actions});
+  }
+  std::sort(rows.begin(), rows.end(), [](const HandleRow& a, const HandleRow& b) {
+    return std::tie(a.account, a.handle) < std::tie(b.account, b.handle);
+  });
+  std::vector<HandleRow> merged;
+  for (auto& row : rows) {
+    if (!merged.empty() && merged.back().account == row.account &&
+        merged.back().handle == row.handle) {
+      auto& m = merged.back();
+      m.first_seen_ms = std::min(m.first_seen_ms, row.first_seen_ms);
+      m.last_seen_ms = std::max(m.last_seen_ms, row.last_seen_ms);
+      m.n_actions += row.n_actions;
+    } else {
+      merged.push_back(std::move(row));
+    }
+  }
+  std::sort(merged.begin(), merged.end(), [](const HandleRow& a, const HandleRow& b) {
+    return std::tie(a.account, a.first_seen_ms, a.handle) <
+           std::tie(b.account, b.first_seen_ms, b.handle);
+  });
+  // Latest handle: the one seen last (ties: the smaller handle); renames: distinct handles - 1.
+  std::vector<TimeMs> latest(table.ids.size(), 0);
+  for (const auto& row : merged) {
+    const auto slot = row.account.value - table.first_index;
+    auto& current = table.handle[slot];
+    if (current.empty() || row.last_seen_ms > latest[slot] ||
+        (row.last_seen_ms == latest[slot] && row.handle < current)) {
+      current = row.handle;
+      latest[slot] = row.last_seen_ms;
+    }
+  }
+  for (std::size_t i = 0; i < merged.size(); ++i) {
+    if (i > 0 && merged[i].account == merged[i - 1].account) {
+      ++table.n_renames[merged[i].account.value - table.first_index];
+    }
+  }
+  return merged;
+}
+
+std::vector<Action> globalise_actions(IngestResult& ingested, const RegisteredAccounts& accounts) {
+  std::vector<Action> actions;
+  actions.reserve(ingested.actions.size());
+  for (const auto& a : ingested.actions) {
+    actions.push_back(
+        {a.key, accounts.global_of_local[a.local_account], a.t_ms, a.content, a.layer});
+  }
+  std::vector<IngestedAction>().swap(ingested.actions);
+  return actions;
+}
+
+}  // namespace coordnet

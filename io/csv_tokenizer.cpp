@@ -1,0 +1,182 @@
+#include "io/csv_tokenizer.hpp"
+
+#include <cstring>
+
+namespace coordnet {
+
+std::string_view csv_error_reason(CsvError error) {
+  switch (error) {
+    case CsvError::none:
+      return "none";
+    case CsvError::unterminated_quote:
+      return "unterminated_quote";
+    case CsvError::malformed_quotes:
+      return "malformed_quotes";
+    case CsvError::field_too_long:
+      return "field_too_long";
+  }
+  return "unknown";
+}
+
+std::size_t bom_length(std::string_view text) {
+  return text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+}
+
+QuoteLineCounts count_quotes_and_newlines(std::string_view text) {
+  QuoteLineCounts counts;
+  for (const char c : text) {
+    counts.quotes += c == '"';
+    counts.newlines += c == '\n';
+  }
+  return counts;
+}
+
+std::size_t first_record_start(std::string_view text, std::size_t from, bool odd_quotes_before,
+                               Framing framing) {
+  if (from == 0) return 0;
+  if (from >= text.size()) return text.size();
+  // text[from-1] == '\n' is not a quote, so the parity before it equals the parity before from.
+  if (text[from - 1] == '\n' && (framing == Framing::lines || !odd_quotes_before)) return from;
+  bool inside = framing == Framing::csv && odd_quotes_before;
+  for (std::size_t i = from; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"' && framing == Framing::csv) inside = !inside;
+    if (c == '\n' && !inside) return i + 1;
+  }
+  return text.size();
+}
+
+CsvTokenizer::CsvTokenizer(std::string_view text, std::size_t begin, std::int64_t line_at_begin,
+                           Framing framing, CsvLimits limits)
+    : text_(text), pos_(begin), line_(line_at_begin), framing_(framing), limits_(limits) {}
+
+// Offset of the '\n' that ends the record starting at `from` (or text size at end of file).
+std::size_t CsvTokenizer::record_end(std::size_t from, bool& unterminated) const {
+  const char* data = text_.data();
+  const std::size_t size = text_.size();
+  std::size_t pos = from;
+  bool inside = false;
+  while (true) {
+    const void* hit = std::memchr(data + pos, '\n', size - pos);
+    const std::size_t newline =
+        hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - data) : size;
+    if (framing_ == Framing::csv) {
+      std::size_t quotes = 0;
+      for (std::size_t i = pos; i < newline; ++i) quotes += data[i] == '"';
+      if (quotes & 1) inside = !inside;
+    }
+    if (!inside || newline == size) {
+      unterminated = inside;
+      return newline;
+    }
+    pos = newline + 1;
+  }
+}
+
+bool CsvTokenizer::next(CsvRecord& record, std::size_t limit) {
+  while (pos_ < text_.size() && pos_ < limit) {
+    if (pos_ == 0) {
+      pos_ = bom_length(text_);  // the byte-order mark belongs to the first record
+      if (pos_ >= text_.size()) break;
+    }
+    bool unterminated = false;
+    const std::size_t end = record_end(pos_, unterminated);
+    std::size_t content_end = end;
+    if (content_end > pos_ && text_[content_end - 1] == '\r') --content_end;
+    const std::size_t begin = pos_;
+    const std::int64_t line = line_;
+    for (std::size_t i = begin; i < end; ++i) line_ += text_[i] == '\n';
+    if (end < text_.size()) ++line_;
+    pos_ = end < text_.size() ? end + 1 : end;
+    if (content_end == begin) continue;  // blank line
+    record.raw = text_.substr(begin, content_end - begin);
+    record.begin = begin;
+    record.line = line;
+    record.error = unterminated ? CsvError::unterminated_quote : CsvError::none;
+    split_fields(record);
+    return true;
+  }
+  return false;
+}
+
+void CsvTokenizer::split_fields(CsvRecord& record) {
+  record.fields.clear();
+  if (framing_ == Framing::lines) {
+    record.fields.push_back(record.raw);
+    return;
+  }
+  unescaped_.clear();
+  spans_.clear();
+  const std::string_view raw = record.raw;
+  const std::size_t end = raw.size();
+  std::size_t pos = 0;
+  auto fail = [&](CsvError error) {
+    if (record.error == CsvError::none) record.error = error;
+  };
+  while (true) {
+    if (pos < end && raw[pos] == '"') {
+      const std::size_t scratch_start = unescaped_.size();
+      std::size_t segment = pos + 1;
+      bool escaped = false;
+      std::size_t close = std::string_view::npos;
+      while (true) {
+        const std::size_t quote = raw.find('"', segment);
+        if (quote == std::string_view::npos) break;
+        if (quote + 1 < end && raw[quote + 1] == '"') {
+          unescaped_.append(raw.substr(segment, quote + 1 - segment));
+          escaped = true;
+          segment = quote + 2;
+          continue;
+        }
+        close = quote;
+        break;
+      }
+      if (close == std::string_view::npos) {
+        fail(CsvError::unterminated_quote);
+        spans_.push_back({pos + 1, end - pos - 1, false});
+        break;
+      }
+      if (escaped) {
+        unescaped_.append(raw.substr(segment, close - segment));
+        spans_.push_back({scratch_start, unescaped_.size() - scratch_start, true});
+      } else {
+        spans_.push_back({pos + 1, close - pos - 1, false});
+      }
+      pos = close + 1;
+      if (pos == end) break;
+      if (raw[pos] != ',') {
+        fail(CsvError::malformed_quotes);
+        const std::size_t comma = raw.find(',', pos);
+        if (comma == std::string_view::npos) break;
+        pos = comma + 1;
+        continue;
+      }
+      ++pos;
+      if (pos == end) {
+        spans_.push_back({pos, 0, false});
+        break;
+      }
+    } else {
+      std::size_t comma = raw.find(',', pos);
+      if (comma == std::string_view::npos) comma = end;
+      if (std::memchr(raw.data() + pos, '"', comma - pos) != nullptr) {
+        fail(CsvError::malformed_quotes);
+      }
+      spans_.push_back({pos, comma - pos, false});
+      if (comma == end) break;
+      pos = comma + 1;
+      if (pos == end) {
+        spans_.push_back({pos, 0, false});
+        break;
+      }
+    }
+  }
+  for (const auto& span : spans_) {
+    if (span.length > limits_.max_field_bytes) fail(CsvError::field_too_long);
+    record.fields.push_back(span.in_scratch
+                                ? std::string_view(unescaped_).substr(span.offset, span.length)
+                                : raw.substr(span.offset, span.length));
+  }
+}
+
+}  // namespace coordnet

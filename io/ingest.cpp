@@ -1,0 +1,291 @@
+#include "io/ingest.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+
+#include "core/errors.hpp"
+#include "core/hash.hpp"
+#include "core/log.hpp"
+#include "core/progress.hpp"
+#include "io/csv_tokenizer.hpp"
+
+namespace coordnet {
+
+namespace {
+
+// Interns the actions of one record; commit() keeps them, rollback() drops them (a rejected
+// record leaves no action, count or handle behind).
+class InterningSink final : public ActionSink {
+ public:
+  explicit InterningSink(IngestResult& out) : out_(out) {}
+
+  void emit(const ParsedAction& a) override {
+    const std::uint32_t account = intern_account(a.account);
+    pending_.push_back({KeyHash{hash_string(a.key, static_cast<std::uint64_t>(a.layer) + 1)},
+                        ContentHash{hash_string(a.content)}, a.t_ms, account, a.layer});
+    if (!a.handle.empty()) pending_handles_.push_back({account, intern_handle(a.handle), a.t_ms});
+  }
+
+  void commit() {
+    for (const auto& action : pending_) {
+      out_.actions.push_back(action);
+      ++out_.account_actions[action.local_account];
+    }
+    for (const auto& h : pending_handles_) {
+      auto [it, inserted] = sightings_.try_emplace((std::uint64_t{h.account} << 32) | h.handle,
+                                                   Sighting{h.t_ms, h.t_ms, 0});
+      it->second.first_ms = std::min(it->second.first_ms, h.t_ms);
+      it->second.last_ms = std::max(it->second.last_ms, h.t_ms);
+      ++it->second.n;
+    }
+    rollback();
+  }
+
+  void rollback() {
+    pending_.clear();
+    pending_handles_.clear();
+  }
+
+  // Moves the handle sightings into the result, ordered for determinism.
+  void finish() {
+    for (const auto& [key, s] : sightings_) {
+      out_.handles.push_back({static_cast<std::uint32_t>(key >> 32),
+                              handle_names_[key & 0xffffffffu], s.first_ms, s.last_ms, s.n});
+    }
+    std::sort(out_.handles.begin(), out_.handles.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.local_account, a.first_seen_ms, a.handle) <
+             std::tie(b.local_account, b.first_seen_ms, b.handle);
+    });
+  }
+
+ private:
+  struct PendingHandle {
+    std::uint32_t account;
+    std::uint32_t handle;
+    TimeMs t_ms;
+  };
+  struct Sighting {
+    TimeMs first_ms, last_ms;
+    std::uint64_t n;
+  };
+
+  std::uint32_t intern_account(std::string_view id) {
+    if (!out_.account_ids.empty() && id == last_account_name_) return last_account_;
+    auto [it, inserted] =
+        accounts_.try_emplace(id, static_cast<std::uint32_t>(out_.account_ids.size()));
+    if (inserted) {
+      out_.account_ids.emplace_back(id);
+      out_.account_actions.push_back(0);
+    }
+    last_account_ = it->second;
+    last_account_name_ = out_.account_ids[last_account_];
+    return last_account_;
+  }
+
+  std::uint32_t intern_handle(std::string_view handle) {
+    auto [it, inserted] =
+        handles_.try_emplace(handle, static_cast<std::uint32_t>(handle_names_.size()));
+    if (inserted) handle_names_.emplace_back(handle);
+    return it->second;
+  }
+
+  IngestResult& out_;
+  absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> accounts_;
+  absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> handles_;
+  std::vector<std::string> handle_names_;
+  absl::flat_hash_map<std::uint64_t, Sighting> sightings_;
+  std::vector<IngestedAction> pending_;
+  std::vector<PendingHandle> pending_handles_;
+  std::uint32_t last_account_ = 0;
+  std::string last_account_name_;
+};
+
+// Where a unit's records start: its first record boundary and that boundary's line number.
+struct UnitStart {
+  std::uint64_t offset;
+  std::int64_t line;
+};
+
+struct RangeCounts {
+  std::uint32_t file;
+  std::uint64_t begin;
+  std::uint64_t quotes;
+  std::uint64_t newlines;
+};
+
+// The first record start of every local unit, from the quote and newline counts of all ranks'
+// ranges (parity of quotes before the unit decides whether its first byte is inside a field).
+std::vector<UnitStart> locate_unit_starts(const std::vector<WorkUnit>& units,
+                                          const std::vector<std::unique_ptr<FileText>>& texts,
+                                          const std::vector<Framing>& framings, const Comm& comm) {
+  std::vector<RangeCounts> mine;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (units[i].whole_file) continue;
+    const auto counts = count_quotes_and_newlines(
+        texts[i]->text().substr(units[i].begin, units[i].end - units[i].begin));
+    mine.push_back({units[i].file, units[i].begin, counts.quotes, counts.newlines});
+  }
+  const auto all = comm.allgatherv<RangeCounts>(mine);
+  std::vector<UnitStart> starts;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const auto& unit = units[i];
+    if (unit.whole_file) {
+      starts.push_back({0, 1});
+      continue;
+    }
+    std::uint64_t quotes = 0, newlines = 0;
+    for (const auto& r : all) {
+      if (r.file == unit.file && r.begin < unit.begin) {
+        quotes += r.quotes;
+        newlines += r.newlines;
+      }
+    }
+    const auto text = texts[i]->text();
+    const auto start = first_record_start(text, unit.begin, quotes & 1, framings[i]);
+    const auto skipped = count_quotes_and_newlines(text.substr(unit.begin, start - unit.begin));
+    starts.push_back({start, 1 + static_cast<std::int64_t>(newlines + skipped.newlines)});
+  }
+  return starts;
+}
+
+// The parsing state of one work unit.
+struct UnitCursor {
+  std::unique_ptr<RecordParser> parser;
+  std::unique_ptr<CsvTokenizer> tokenizer;
+  std::uint64_t limit = 0;         // records starting before this offset belong to the unit
+  std::uint64_t header_begin = 0;  // offset of the header record (skipped), or UINT64_MAX
+  std::uint64_t progress_bytes = 0;
+  bool done = false;
+};
+
+std::string header_error(const InputFile& file, const std::exception& e) {
+  return "input '" + file.path + "': " + e.what();
+}
+
+}  // namespace
+
+IngestResult ingest(const IngestConfig& config, const Comm& comm, StageMetrics& metrics) {
+  metrics.start("ingest");
+  IngestResult out;
+  out.bad = BadRecordLog(config.on_bad_record);
+  out.files = list_input_files(config.inputs, comm);
+  std::vector<std::string> paths;
+  for (const auto& f : out.files) paths.push_back(f.path);
+  const auto units = assign_work(out.files, comm.rank(), comm.size());
+
+  std::exception_ptr failure;
+  std::vector<std::unique_ptr<FileText>> texts;
+  std::vector<Framing> framings;
+  std::vector<UnitCursor> cursors(units.size());
+  CsvRecord header;
+  try {
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      const auto& file = out.files[units[i].file];
+      texts.push_back(std::make_unique<FileText>(file));
+      const auto text = texts.back()->text();
+      const bool json = text.substr(bom_length(text)).starts_with("{");
+      CsvTokenizer head(text, 0, 1, json ? Framing::lines : Framing::csv, {config.max_field_bytes});
+      const bool has_first = head.next(header);
+      auto format = config.format;
+      try {
+        if (format == InputFormat::auto_detect && has_first) format = detect_format(header);
+        framings.push_back(framing_of(format));
+        auto& cursor = cursors[i];
+        cursor.done = !has_first;
+        cursor.header_begin = has_first && has_header(format) ? header.begin : UINT64_MAX;
+        if (has_first) {
+          if (!has_header(format)) header.fields.clear();
+          cursor.parser = make_parser(format, header.fields);
+        }
+      } catch (const Error& e) {
+        throw DataError(header_error(file, e));
+      }
+      units[i].whole_file ? out.bytes += file.size_bytes
+                          : out.bytes += units[i].end - units[i].begin;
+    }
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  comm.throw_if_any_failed(failure);
+
+  const auto starts = locate_unit_starts(units, texts, framings, comm);
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    auto& cursor = cursors[i];
+    const auto text = texts[i]->text();
+    cursor.limit = units[i].whole_file ? text.size() : units[i].end;
+    cursor.tokenizer = std::make_unique<CsvTokenizer>(
+        text, starts[i].offset, starts[i].line, framings[i], CsvLimits{config.max_field_bytes});
+  }
+
+  InterningSink sink(out);
+  CsvRecord record;
+  std::uint64_t done_bytes = 0;
+  std::size_t current = 0;
+  auto parse_until = [&](std::uint64_t target_bytes) {
+    while (current < units.size() && done_bytes < target_bytes) {
+      auto& cursor = cursors[current];
+      const auto& unit = units[current];
+      const std::uint64_t unit_bytes =
+          unit.whole_file ? out.files[unit.file].size_bytes : unit.end - unit.begin;
+      const std::uint64_t unit_begin = unit.whole_file ? 0 : unit.begin;
+      const double scale =
+          unit.whole_file && !texts[current]->text().empty()
+              ? static_cast<double>(unit_bytes) / static_cast<double>(texts[current]->text().size())
+              : 1.0;
+      if (cursor.done || !cursor.tokenizer->next(record, cursor.limit)) {
+        done_bytes += unit_bytes - cursor.progress_bytes;
+        cursor.progress_bytes = unit_bytes;
+        cursor.done = true;
+        texts[current].reset();
+        ++current;
+        continue;
+      }
+      const auto position = std::min<std::uint64_t>(
+          static_cast<std::uint64_t>(
+              static_cast<double>(
+                  cursor.tokenizer->position() -
+                  std::min<std::uint64_t>(cursor.tokenizer->position(), unit_begin)) *
+              scale),
+          unit_bytes);
+      if (position > cursor.progress_bytes) {
+        done_bytes += position - cursor.progress_bytes;
+        cursor.progress_bytes = position;
+      }
+      if (record.begin == cursor.header_begin) continue;
+      if (record.error != CsvError::none) {
+        out.bad.add(unit.file, record.line, csv_error_reason(record.error), "", record.raw);
+        continue;
+      }
+      const auto rejection = cursor.parser->parse({record.fields, record.raw}, sink);
+      if (rejection) {
+        sink.rollback();
+        out.bad.add(unit.file, record.line, rejection->reason, rejection->detail, record.raw);
+      } else {
+        sink.commit();
+        ++out.good_records;
+      }
+    }
+  };
+
+  Progress progress(comm, "ingest", out.bytes);
+  for (int step = 1; step <= Progress::kSteps; ++step) {
+    parse_until(out.bytes * static_cast<std::uint64_t>(step) / Progress::kSteps);
+    progress.update(done_bytes);
+  }
+  parse_until(UINT64_MAX);
+  progress.finish();
+  sink.finish();
+
+  out.bad.enforce(out.good_records, out.bytes, config.max_bad_fraction, paths, comm);
+  metrics.add_count("records", out.good_records);
+  metrics.add_count("bad_records", out.bad.n_bad());
+  metrics.add_count("actions", out.actions.size());
+  metrics.add_count("bytes", out.bytes);
+  metrics.finish(comm);
+  return out;
+}
+
+}  // namespace coordnet

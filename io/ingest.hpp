@@ -1,0 +1,63 @@
+// Ingest stage: every rank parses its share of the inputs into actions.
+//
+// Plain files are split by byte range (input_files.hpp) and realigned on record boundaries with
+// the quote parity from an all-gather of per-range quote and newline counts, so every record is
+// parsed exactly once at any rank count and bad records are reported with their true line
+// numbers. Gzip files are parsed whole by one rank. Account ids are interned into a rank-local
+// dictionary (actions refer to it by local index until account_registry assigns global ones).
+// Collective: every rank calls ingest() once; errors on any rank are raised on all.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/comm.hpp"
+#include "core/ids.hpp"
+#include "core/stage_metrics.hpp"
+#include "io/bad_records.hpp"
+#include "io/input_files.hpp"
+#include "io/input_format.hpp"
+
+namespace coordnet {
+
+struct IngestConfig {
+  std::vector<std::string> inputs;
+  InputFormat format = InputFormat::auto_detect;
+  BadRecordPolicy on_bad_record = BadRecordPolicy::quarantine;
+  double max_bad_fraction = 0.01;
+  std::size_t max_field_bytes = std::size_t{1} << 20;
+};
+
+// An action whose account is an index into IngestResult::account_ids of this rank.
+struct IngestedAction {
+  KeyHash key;
+  ContentHash content;
+  TimeMs t_ms;
+  std::uint32_t local_account;
+  Layer layer;
+};
+
+// One (account, handle) pair seen on this rank: when first and last, and how often.
+struct HandleSighting {
+  std::uint32_t local_account;
+  std::string handle;
+  TimeMs first_seen_ms;
+  TimeMs last_seen_ms;
+  std::uint64_t n_actions;
+};
+
+struct IngestResult {
+  std::vector<InputFile> files;
+  std::vector<IngestedAction> actions;
+  std::vector<std::string> account_ids;        // this rank's dictionary of account id strings
+  std::vector<std::uint64_t> account_actions;  // actions per dictionary entry on this rank
+  std::vector<HandleSighting> handles;
+  BadRecordLog bad{BadRecordPolicy::quarantine};
+  std::uint64_t good_records = 0;  // this rank
+  std::uint64_t bytes = 0;         // this rank's share of the input bytes
+};
+
+IngestResult ingest(const IngestConfig& config, const Comm& comm, StageMetrics& metrics);
+
+}  // namespace coordnet

@@ -1,0 +1,58 @@
+// Input files: listing (collective), reading (memory mapping or whole-file gunzip) and the
+// assignment of work to ranks.
+//
+// Plain files are split by bytes: their concatenation is cut into `comm.size()` equal ranges, so a
+// rank may get the tail of one file and the head of the next. Gzip files cannot be split and go
+// whole to one rank each, largest first to the least loaded rank (counting compressed bytes).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/comm.hpp"
+
+namespace coordnet {
+
+struct InputFile {
+  std::string path;
+  std::uint64_t size_bytes = 0;
+  bool gzip = false;
+};
+
+// Stats every path on rank 0 and shares the result. Collective; throws IoError on every rank when
+// a path cannot be read (naming it).
+std::vector<InputFile> list_input_files(const std::vector<std::string>& paths, const Comm& comm);
+
+// A piece of one file for one rank: records whose first byte lies in [begin, end). A gzip file
+// is one unit with whole_file set (begin/end then refer to the decompressed text).
+struct WorkUnit {
+  std::uint32_t file = 0;
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+  bool whole_file = false;
+};
+
+// The units of `rank`, in file order. Deterministic: every rank computes every rank's units.
+std::vector<WorkUnit> assign_work(const std::vector<InputFile>& files, int rank, int n_ranks);
+
+// The bytes of a file: a read-only memory mapping of a plain file, or the decompressed text of a
+// gzip file. Throws IoError naming the file.
+class FileText {
+ public:
+  explicit FileText(const InputFile& file);
+  ~FileText();
+  FileText(const FileText&) = delete;
+  FileText& operator=(const FileText&) = delete;
+
+  std::string_view text() const { return text_; }
+
+ private:
+  void* mapping_ = nullptr;
+  std::size_t mapping_size_ = 0;
+  std::string decompressed_;
+  std::string_view text_;
+};
+
+}  // namespace coordnet

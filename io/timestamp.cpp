@@ -1,0 +1,120 @@
+#include "io/timestamp.hpp"
+
+#include <charconv>
+
+namespace coordnet {
+
+namespace {
+
+bool read_digits(std::string_view text, std::size_t& pos, std::size_t count, int& out) {
+  if (pos + count > text.size()) return false;
+  int value = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const char c = text[pos + i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  out = value;
+  pos += count;
+  return true;
+}
+
+bool expect(std::string_view text, std::size_t& pos, char c) {
+  if (pos < text.size() && text[pos] == c) {
+    ++pos;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<TimeMs> parse_unix_seconds(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  bool negative = false;
+  std::size_t pos = 0;
+  if (text[0] == '-') {
+    negative = true;
+    pos = 1;
+  }
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data() + pos, text.data() + text.size(), seconds);
+  if (ec != std::errc() || end == text.data() + pos) return std::nullopt;
+  std::size_t rest = static_cast<std::size_t>(end - text.data());
+  std::int64_t millis = 0;
+  if (rest < text.size()) {
+    if (text[rest] != '.') return std::nullopt;
+    ++rest;
+    if (rest == text.size()) return std::nullopt;
+    int scale = 100;
+    for (; rest < text.size(); ++rest) {
+      const char c = text[rest];
+      if (c < '0' || c > '9') return std::nullopt;
+      millis += (c - '0') * scale;
+      scale /= 10;
+    }
+  }
+  const TimeMs t = seconds * 1000 + millis;
+  return negative ? -t : t;
+}
+
+std::optional<TimeMs> parse_iso8601(std::string_view text) {
+  std::size_t pos = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!read_digits(text, pos, 4, year) || !expect(text, pos, '-') ||
+      !read_digits(text, pos, 2, month) || !expect(text, pos, '-') ||
+      !read_digits(text, pos, 2, day)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  std::int64_t millis = 0;
+  if (pos < text.size()) {
+    if (text[pos] != 'T' && text[pos] != ' ') return std::nullopt;
+    ++pos;
+    if (!read_digits(text, pos, 2, hour) || !expect(text, pos, ':') ||
+        !read_digits(text, pos, 2, minute)) {
+      return std::nullopt;
+    }
+    if (expect(text, pos, ':') && !read_digits(text, pos, 2, second)) return std::nullopt;
+    if (expect(text, pos, '.')) {
+      int scale = 100;
+      const std::size_t start = pos;
+      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+        millis += (text[pos] - '0') * scale;
+        scale /= 10;
+        ++pos;
+      }
+      if (pos == start) return std::nullopt;
+    }
+  }
+  if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  std::int64_t offset_minutes = 0;
+  if (pos < text.size()) {
+    const char sign = text[pos];
+    if (sign == 'Z' || sign == 'z') {
+      ++pos;
+    } else if (sign == '+' || sign == '-') {
+      ++pos;
+      int oh = 0, om = 0;
+      if (!read_digits(text, pos, 2, oh)) return std::nullopt;
+      expect(text, pos, ':');
+      if (!read_digits(text, pos, 2, om)) return std::nullopt;
+      offset_minutes = (sign == '+' ? 1 : -1) * (oh * 60 + om);
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (pos != text.size()) return std::nullopt;
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const std::int64_t seconds =
+      days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  return seconds * 1000 + millis;
+}
+
+std::optional<TimeMs> parse_timestamp(std::string_view text) {
+  if (auto t = parse_unix_seconds(text)) return t;
+  return parse_iso8601(text);
+}
+
+}  // namespace coordnet

@@ -1,0 +1,76 @@
+// coordnet: finds coordinated campaigns in social-media interaction data.
+// `mpirun -np N coordnet run INPUT... --out RESULT.h5`; see README.md and docs/.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "core/comm.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "pipeline/run_config.hpp"
+#include "pipeline/run_pipeline.hpp"
+#include "pipeline/version.hpp"
+
+namespace {
+
+using coordnet::ExitCode;
+
+int exit_code(ExitCode code) { return static_cast<int>(code); }
+
+int run_command(int argc, char** argv, const coordnet::Comm& comm) {
+  CLI::App app{"coordnet: coordinated-campaign detection on MPI", "coordnet"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version",
+                       fmt::format("coordnet {} ({})", coordnet::kVersion, coordnet::kGitSha));
+  app.get_formatter()->column_width(34);
+
+  coordnet::RunConfig config;
+  auto* run = app.add_subcommand("run", "Ingest, project co-actions and write one HDF5 file");
+  run->set_config("--config", "", "Read options from a TOML file");
+  bool dump_config = false;
+  run->add_flag("--dump-config", dump_config, "Print the resolved configuration as TOML and exit")
+      ->group("Output");
+  coordnet::add_run_options(*run, config);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (!comm.is_root()) return e.get_exit_code() == 0 ? 0 : exit_code(ExitCode::usage);
+    const int code = app.exit(e);
+    if (code == 0) return 0;
+    const bool config_problem = dynamic_cast<const CLI::ConfigError*>(&e) != nullptr ||
+                                dynamic_cast<const CLI::FileError*>(&e) != nullptr;
+    return exit_code(config_problem ? ExitCode::config : ExitCode::usage);
+  }
+  coordnet::Log::init(comm.rank(), config.quiet     ? coordnet::Verbosity::quiet
+                                   : config.verbose ? coordnet::Verbosity::debug
+                                                    : coordnet::Verbosity::info);
+  config.resolve();
+  const std::string toml = run->config_to_str(true, false);
+  if (dump_config) {
+    if (comm.is_root()) std::fputs(toml.c_str(), stdout);
+    return 0;
+  }
+  coordnet::run_pipeline(config, toml, comm);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  coordnet::MpiEnvironment mpi(argc, argv);
+  const coordnet::Comm comm;
+  try {
+    return run_command(argc, argv, comm);
+  } catch (const coordnet::Error& e) {
+    if (!e.printed() && (comm.is_root() || !e.agreed())) {
+      std::fprintf(stderr, "coordnet: error: %s\n", e.what());
+    }
+    if (!e.agreed() && comm.size() > 1) comm.abort(exit_code(e.code()));
+    return exit_code(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "coordnet: internal error (rank %d): %s\n", comm.rank(), e.what());
+    if (comm.size() > 1) comm.abort(exit_code(ExitCode::io));
+    return exit_code(ExitCode::io);
+  }
+}

@@ -1,0 +1,164 @@
+#include "pipeline/result_writer.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "io/hdf5_file.hpp"
+#include "pipeline/version.hpp"
+
+namespace coordnet {
+
+namespace {
+
+std::string utc_now_iso8601() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+std::string toml_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string stages_toml(const std::vector<StageReport>& stages) {
+  std::string out;
+  for (const auto& s : stages) {
+    out += fmt::format(
+        "[{}]\nseconds_min = {:.6f}\nseconds_max = {:.6f}\nseconds_mean = {:.6f}\n"
+        "peak_rss_mib_min = {:.1f}\npeak_rss_mib_max = {:.1f}\npeak_rss_mib_mean = {:.1f}\n",
+        s.name, s.seconds.min, s.seconds.max, s.seconds.mean, s.peak_rss_mib.min,
+        s.peak_rss_mib.max, s.peak_rss_mib.mean);
+    for (const auto& [key, value] : s.counts) out += fmt::format("{} = {}\n", key, value);
+  }
+  return out;
+}
+
+std::string inputs_toml(const std::vector<InputFile>& files) {
+  std::string out;
+  for (const auto& f : files) {
+    out += fmt::format("[[input]]\npath = {}\nsize_bytes = {}\ngzip = {}\n", toml_string(f.path),
+                       f.size_bytes, f.gzip);
+  }
+  return out;
+}
+
+void write_accounts(Hdf5Writer& w, const AccountTable& t) {
+  w.write_strings("/accounts/id", t.ids);
+  w.write_strings("/accounts/handle", t.handle);
+  w.write_column("/accounts/n_actions", t.n_actions);
+  w.write_column("/accounts/n_renames", t.n_renames);
+}
+
+void write_handles(Hdf5Writer& w, const std::vector<HandleRow>& rows) {
+  std::vector<std::uint64_t> account, n_actions;
+  std::vector<std::string> handle;
+  std::vector<std::int64_t> first, last;
+  for (const auto& r : rows) {
+    account.push_back(r.account.value);
+    handle.push_back(r.handle);
+    first.push_back(r.first_seen_ms);
+    last.push_back(r.last_seen_ms);
+    n_actions.push_back(r.n_actions);
+  }
+  w.write_column("/handles/account", account);
+  w.write_strings("/handles/handle", handle);
+  w.write_column("/handles/first_seen_ms", first);
+  w.write_column("/handles/last_seen_ms", last);
+  w.write_column("/handles/n_actions", n_actions);
+}
+
+void write_edges(Hdf5Writer& w, const std::vector<CoactionEdge>& edges) {
+  std::vector<std::uint64_t> src, dst, count, n_keys;
+  std::vector<double> weight, min_delay_s, mean_delay_s;
+  for (const auto& e : edges) {
+    src.push_back(e.src.value);
+    dst.push_back(e.dst.value);
+    weight.push_back(static_cast<double>(e.count));
+    count.push_back(e.count);
+    n_keys.push_back(e.n_keys);
+    min_delay_s.push_back(static_cast<double>(e.min_delay_ms) / 1000.0);
+    mean_delay_s.push_back(e.mean_delay_ms() / 1000.0);
+  }
+  w.write_column("/edges/src", src);
+  w.write_column("/edges/dst", dst);
+  w.write_column("/edges/weight", weight);
+  w.write_column("/edges/count", count);
+  w.write_column("/edges/n_keys", n_keys);
+  w.write_column("/edges/min_delay_s", min_delay_s);
+  w.write_column("/edges/mean_delay_s", mean_delay_s);
+}
+
+void write_rejects(Hdf5Writer& w, const IngestResult& in, const Comm& comm) {
+  const auto counts = in.bad.global_counts(comm);
+  std::vector<std::string> reasons;
+  std::vector<std::uint64_t> totals;
+  if (comm.is_root()) {
+    for (const auto& [reason, count] : counts) {
+      reasons.push_back(reason);
+      totals.push_back(count);
+    }
+  }
+  w.write_strings("/rejects/reason", reasons);
+  w.write_column("/rejects/count", totals);
+
+  std::vector<std::uint32_t> file;
+  std::vector<std::int64_t> line;
+  std::vector<std::string> reason, detail, text;
+  std::vector<std::uint8_t> truncated;
+  for (const auto& q : in.bad.quarantine()) {
+    file.push_back(q.file);
+    line.push_back(q.line);
+    reason.push_back(q.reason);
+    detail.push_back(q.detail);
+    text.push_back(q.text);
+    truncated.push_back(q.truncated);
+  }
+  w.write_column("/rejects/records/file", file);
+  w.write_column("/rejects/records/line", line);
+  w.write_strings("/rejects/records/reason", reason);
+  w.write_strings("/rejects/records/detail", detail);
+  w.write_strings("/rejects/records/text", text);
+  w.write_column("/rejects/records/truncated", truncated);
+
+  std::vector<std::string> paths;
+  std::vector<std::uint64_t> sizes;
+  if (comm.is_root()) {
+    for (const auto& f : in.files) {
+      paths.push_back(f.path);
+      sizes.push_back(f.size_bytes);
+    }
+  }
+  w.write_strings("/inputs/path", paths);
+  w.write_column("/inputs/size_bytes", sizes);
+}
+
+}  // namespace
+
+void write_result(const std::string& path, const RunResult& result, const Comm& comm) {
+  Hdf5Writer writer(path, comm);
+  writer.set_attribute("schema", std::string(kSchema));
+  writer.set_attribute("version", std::string(kVersion));
+  writer.set_attribute("git_sha", std::string(kGitSha));
+  writer.set_attribute("created", comm.broadcast(utc_now_iso8601(), 0));
+  writer.set_attribute("ranks", static_cast<std::int64_t>(comm.size()));
+  writer.set_attribute("config", result.config_toml);
+  writer.set_attribute("inputs", inputs_toml(result.ingested.files));
+  writer.set_attribute("stages", stages_toml(result.stages));
+  write_accounts(writer, result.accounts);
+  write_handles(writer, result.handles);
+  write_edges(writer, result.edges);
+  write_rejects(writer, result.ingested, comm);
+  writer.commit();
+}
+
+}  // namespace coordnet

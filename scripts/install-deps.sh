@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages coordnet needs to build, test and run; installs only what is
+# missing, so running it again is cheap. Needs root or sudo.
+set -euo pipefail
+
+packages=(
+  build-essential cmake git pkg-config ca-certificates
+  openmpi-bin libopenmpi-dev libhdf5-openmpi-dev
+  libboost-graph-dev libcli11-dev libgtest-dev
+  libfmt-dev libsimdjson-dev libxxhash-dev libabsl-dev zlib1g-dev
+  python3 python3-h5py python3-numpy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,120 @@
+// Adversarial CSV: quoted commas, doubled quotes, newlines in quotes, CRLF, BOM, blank lines,
+// truncated last line, bad quoting, field cap; and the byte-split rule checked at every split.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "io/csv_tokenizer.hpp"
+
+namespace coordnet {
+namespace {
+
+// A record copied out of the tokenizer (its views are only valid until the next call).
+struct Parsed {
+  std::vector<std::string> fields;
+  std::string raw;
+  std::int64_t line;
+  CsvError error;
+};
+
+std::vector<Parsed> parse_all(std::string_view text, CsvLimits limits = {}) {
+  CsvTokenizer tokenizer(text, 0, 1, Framing::csv, limits);
+  std::vector<Parsed> records;
+  CsvRecord r;
+  while (tokenizer.next(r)) {
+    records.push_back({{r.fields.begin(), r.fields.end()}, std::string(r.raw), r.line, r.error});
+  }
+  return records;
+}
+
+std::vector<std::string> fields(const Parsed& r) { return r.fields; }
+
+TEST(CsvTokenizer, QuotedCommasDoubledQuotesAndNewlines) {
+  const std::string text = "a,b,c\n1,\"x, y\",\"say \"\"hi\"\"\"\n2,\"line1\nline2\",z\n";
+  const auto records = parse_all(text);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(fields(records[1]), (std::vector<std::string>{"1", "x, y", "say \"hi\""}));
+  EXPECT_EQ(fields(records[2]), (std::vector<std::string>{"2", "line1\nline2", "z"}));
+  EXPECT_EQ(records[2].line, 3);
+  EXPECT_EQ(records[2].raw, "2,\"line1\nline2\",z");
+}
+
+TEST(CsvTokenizer, CrlfBomBlankLinesAndTruncatedLastLine) {
+  const std::string text = "\xEF\xBB\xBFh1,h2\r\n\r\n1,2\r\n\n3,\"4\"";
+  const auto records = parse_all(text);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(fields(records[0]), (std::vector<std::string>{"h1", "h2"}));
+  EXPECT_EQ(fields(records[1]), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(records[1].line, 3);
+  EXPECT_EQ(fields(records[2]), (std::vector<std::string>{"3", "4"}));
+  EXPECT_EQ(records[2].line, 5);
+  EXPECT_EQ(records[2].error, CsvError::none);
+}
+
+TEST(CsvTokenizer, EmptyFieldsAtBothEnds) {
+  const auto records = parse_all(",a,\n\"\",\"\"\n");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(fields(records[0]), (std::vector<std::string>{"", "a", ""}));
+  EXPECT_EQ(fields(records[1]), (std::vector<std::string>{"", ""}));
+}
+
+TEST(CsvTokenizer, BadQuotingIsFlaggedAndParsingContinues) {
+  const std::string text = "1,ab\"c\"d,2\n2,\"x\"y,3\n3,ok,4\n4,\"open\n";
+  const auto records = parse_all(text);
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0].error, CsvError::malformed_quotes);
+  EXPECT_EQ(records[1].error, CsvError::malformed_quotes);
+  EXPECT_EQ(records[2].error, CsvError::none);
+  EXPECT_EQ(fields(records[2]), (std::vector<std::string>{"3", "ok", "4"}));
+  EXPECT_EQ(records[3].error, CsvError::unterminated_quote);
+  EXPECT_EQ(records[3].line, 4);
+}
+
+TEST(CsvTokenizer, FieldLengthCap) {
+  const auto records = parse_all("1,123456789\n2,12\n", CsvLimits{4});
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].error, CsvError::field_too_long);
+  EXPECT_EQ(records[1].error, CsvError::none);
+}
+
+TEST(CsvTokenizer, LineFramingIgnoresQuotes) {
+  const std::string text = "{\"a\":\"x\\\"\"}\n{\"b\":1}\n";
+  CsvTokenizer tokenizer(text, 0, 1, Framing::lines);
+  CsvRecord record;
+  ASSERT_TRUE(tokenizer.next(record));
+  EXPECT_EQ(record.raw, "{\"a\":\"x\\\"\"}");
+  ASSERT_TRUE(tokenizer.next(record));
+  EXPECT_EQ(record.raw, "{\"b\":1}");
+  EXPECT_EQ(record.line, 2);
+  EXPECT_FALSE(tokenizer.next(record));
+}
+
+// Splitting the text at every byte into two ranges must give the serial records exactly once.
+TEST(CsvTokenizer, EverySplitPointParsesEachRecordOnce) {
+  const std::string text =
+      "\xEF\xBB\xBFid,text\r\n1,\"a,\nb\"\"\n\nc\"\n\n2,plain\r\n3,\"\"\"q\"\"\"\n4,\"x\ny\"";
+  const auto serial = parse_all(text);
+  for (std::size_t split = 0; split <= text.size(); ++split) {
+    std::vector<std::pair<std::int64_t, std::string>> got;
+    for (const auto& [begin, end] : {std::pair<std::size_t, std::size_t>{0, split},
+                                     std::pair<std::size_t, std::size_t>{split, text.size()}}) {
+      const auto before = count_quotes_and_newlines(std::string_view(text).substr(0, begin));
+      const auto start = first_record_start(text, begin, before.quotes & 1, Framing::csv);
+      const auto skipped =
+          count_quotes_and_newlines(std::string_view(text).substr(begin, start - begin));
+      CsvTokenizer tokenizer(text, start,
+                             1 + static_cast<std::int64_t>(before.newlines + skipped.newlines));
+      CsvRecord record;
+      while (tokenizer.next(record, end)) got.emplace_back(record.line, std::string(record.raw));
+    }
+    ASSERT_EQ(got.size(), serial.size()) << "split at " << split;
+    for (std::size_t i = 0; i < serial.size(); ++i) {
+      EXPECT_EQ(got[i].first, serial[i].line) << "split at " << split;
+      EXPECT_EQ(got[i].second, serial[i].raw) << "split at " << split;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace coordnet

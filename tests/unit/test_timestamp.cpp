@@ -1,0 +1,37 @@
+#include <gtest/gtest.h>
+
+#include "io/timestamp.hpp"
+
+namespace coordnet {
+namespace {
+
+TEST(Timestamp, UnixSecondsIntegerAndFractional) {
+  EXPECT_EQ(parse_unix_seconds("1623881091"), 1623881091000);
+  EXPECT_EQ(parse_unix_seconds("1623881091.25"), 1623881091250);
+  EXPECT_EQ(parse_unix_seconds("0.5"), 500);
+  EXPECT_FALSE(parse_unix_seconds(""));
+  EXPECT_FALSE(parse_unix_seconds("12a"));
+  EXPECT_FALSE(parse_unix_seconds("12."));
+}
+
+TEST(Timestamp, Iso8601Variants) {
+  // 2021-01-17 = day 18644 since 1970-01-01; 18644 * 86400 = 1610841600.
+  EXPECT_EQ(parse_iso8601("2021-01-17T00:00:00Z"), 1610841600000);
+  EXPECT_EQ(parse_iso8601("2021-01-17T10:00:00.123Z"), 1610841600000 + 36000000 + 123);
+  EXPECT_EQ(parse_iso8601("2021-01-17T12:00:00+02:00"), 1610841600000 + 36000000);
+  EXPECT_EQ(parse_iso8601("2021-01-17 10:05"), 1610841600000 + 36300000);
+  EXPECT_EQ(parse_iso8601("2021-01-17"), 1610841600000);
+  EXPECT_FALSE(parse_iso8601("2021-13-01T00:00:00Z"));
+  EXPECT_FALSE(parse_iso8601("2021-01-17T00:00:00Q"));
+  EXPECT_EQ(parse_timestamp("2021-01-17T00:00:00Z"), parse_timestamp("1610841600"));
+}
+
+TEST(Timestamp, Snowflake) {
+  // (1212092628029698048 >> 22) + 1288834974657 = 288985402114 + 1288834974657.
+  EXPECT_EQ(snowflake_time_ms(1212092628029698048ULL), 1577820376771);
+  EXPECT_TRUE(is_snowflake(1212092628029698048ULL));
+  EXPECT_FALSE(is_snowflake(12345));
+}
+
+}  // namespace
+}  // namespace coordnet
