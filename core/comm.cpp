@@ -119,6 +119,19 @@ void Comm::alltoallv_raw(const void* send, std::span<const std::uint64_t> send_c
     recv_offset[d] = recv_offset[d - 1] + recv_counts[d - 1];
   }
   std::vector<int> sc(p), sd(p), rc(p), rd(p);
+  if (rounds == 1 && send_offset[p - 1] + send_counts[p - 1] <= g_max_message_elements &&
+      recv_offset[p - 1] + recv_counts[p - 1] <= g_max_message_elements) {
+    // One round whose displacements fit in an int: no staging copies.
+    for (std::size_t d = 0; d < p; ++d) {
+      sc[d] = static_cast<int>(send_counts[d]);
+      rc[d] = static_cast<int>(recv_counts[d]);
+      sd[d] = static_cast<int>(send_offset[d]);
+      rd[d] = static_cast<int>(recv_offset[d]);
+    }
+    check(MPI_Alltoallv(send, sc.data(), sd.data(), type, recv, rc.data(), rd.data(), type, comm_),
+          "MPI_Alltoallv");
+    return;
+  }
   std::vector<char> send_stage, recv_stage;
   for (std::uint64_t round = 0; round < rounds; ++round) {
     const std::uint64_t begin = round * cap;

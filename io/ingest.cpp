@@ -24,16 +24,17 @@ class InterningSink final : public ActionSink {
 
   void emit(const ParsedAction& a) override {
     const std::uint32_t account = intern_account(a.account);
-    pending_.push_back({KeyHash{hash_string(a.key, static_cast<std::uint64_t>(a.layer) + 1)},
-                        ContentHash{hash_string(a.content)}, a.t_ms, account, a.layer});
-    if (!a.handle.empty()) pending_handles_.push_back({account, intern_handle(a.handle), a.t_ms});
+    out_.actions.push_back({KeyHash{hash_string(a.key, static_cast<std::uint64_t>(a.layer) + 1)},
+                            ContentHash{hash_string(a.content)}, a.t_ms, account, a.layer});
+    if (!a.handle.empty())
+      pending_handles_.push_back({account, intern_handle(account, a.handle), a.t_ms});
   }
 
   void commit() {
-    for (const auto& action : pending_) {
-      out_.actions.push_back(action);
-      ++out_.account_actions[action.local_account];
+    for (std::size_t i = committed_; i < out_.actions.size(); ++i) {
+      ++out_.account_actions[out_.actions[i].local_account];
     }
+    committed_ = out_.actions.size();
     for (const auto& h : pending_handles_) {
       auto [it, inserted] = sightings_.try_emplace((std::uint64_t{h.account} << 32) | h.handle,
                                                    Sighting{h.t_ms, h.t_ms, 0});
@@ -41,11 +42,11 @@ class InterningSink final : public ActionSink {
       it->second.last_ms = std::max(it->second.last_ms, h.t_ms);
       ++it->second.n;
     }
-    rollback();
+    pending_handles_.clear();
   }
 
   void rollback() {
-    pending_.clear();
+    out_.actions.resize(committed_);
     pending_handles_.clear();
   }
 
@@ -71,36 +72,42 @@ class InterningSink final : public ActionSink {
     TimeMs first_ms, last_ms;
     std::uint64_t n;
   };
+  static constexpr std::uint32_t kNoHandle = UINT32_MAX;
 
   std::uint32_t intern_account(std::string_view id) {
-    if (!out_.account_ids.empty() && id == last_account_name_) return last_account_;
+    // Consecutive actions often come from one account (one record emits several).
+    if (!out_.account_ids.empty() && id == out_.account_ids[last_account_]) return last_account_;
     auto [it, inserted] =
         accounts_.try_emplace(id, static_cast<std::uint32_t>(out_.account_ids.size()));
     if (inserted) {
       out_.account_ids.emplace_back(id);
       out_.account_actions.push_back(0);
+      last_handle_of_account_.push_back(kNoHandle);
     }
     last_account_ = it->second;
-    last_account_name_ = out_.account_ids[last_account_];
     return last_account_;
   }
 
-  std::uint32_t intern_handle(std::string_view handle) {
+  std::uint32_t intern_handle(std::uint32_t account, std::string_view handle) {
+    // Accounts rarely change handle: try the one this account had last time first.
+    auto& last = last_handle_of_account_[account];
+    if (last != kNoHandle && handle_names_[last] == handle) return last;
     auto [it, inserted] =
         handles_.try_emplace(handle, static_cast<std::uint32_t>(handle_names_.size()));
     if (inserted) handle_names_.emplace_back(handle);
-    return it->second;
+    last = it->second;
+    return last;
   }
 
   IngestResult& out_;
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> accounts_;
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> handles_;
   std::vector<std::string> handle_names_;
+  std::vector<std::uint32_t> last_handle_of_account_;
   absl::flat_hash_map<std::uint64_t, Sighting> sightings_;
-  std::vector<IngestedAction> pending_;
   std::vector<PendingHandle> pending_handles_;
+  std::size_t committed_ = 0;
   std::uint32_t last_account_ = 0;
-  std::string last_account_name_;
 };
 
 // Where a unit's records start: its first record boundary and that boundary's line number.

@@ -43,10 +43,16 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
             comm.allreduce<std::uint64_t>(by_key.size(), ReduceOp::sum), layer_name(config.layer),
             comm.allreduce(candidates, ReduceOp::sum), config.window_ms);
 
+  // Sort-reduce whenever the buffer doubles past what the last reduction left, so the work
+  // stays O(pairs log pairs) and memory within twice the distinct pairs (or block_pairs).
   std::vector<CoactionEdge> partials;
+  std::size_t reduce_at = config.block_pairs;
   for_each_key([&](const Action* b, const Action* e) {
     sweep_key(b, e, config.window_ms, partials);
-    if (partials.size() >= config.block_pairs) sort_and_reduce(partials);
+    if (partials.size() >= reduce_at) {
+      sort_and_reduce(partials);
+      reduce_at = std::max(config.block_pairs, 2 * partials.size());
+    }
   });
   sort_and_reduce(partials);
   const auto n_keys = by_key.size();
