@@ -2,6 +2,7 @@
 // `mpirun -np N coordnet run INPUT... --out RESULT.h5`; see README.md and docs/.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <exception>
 
 #include "core/comm.hpp"
@@ -26,14 +27,19 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
 
   coordnet::RunConfig config;
   auto* run = app.add_subcommand("run", "Ingest, project co-actions and write one HDF5 file");
-  run->set_config("--config", "", "Read options from a TOML file");
+  app.set_config("--config", "", "Read options from a TOML file (as written by --dump-config)");
   bool dump_config = false;
   run->add_flag("--dump-config", dump_config, "Print the resolved configuration as TOML and exit")
+      ->configurable(false)
       ->group("Output");
   coordnet::add_run_options(*run, config);
 
   try {
     app.parse(argc, argv);
+    if (const auto* config_file = app.get_option("--config"); config_file->count() > 0) {
+      const auto path = config_file->as<std::string>();
+      if (!std::ifstream(path)) throw CLI::FileError::Missing(path);
+    }
   } catch (const CLI::ParseError& e) {
     if (!comm.is_root()) return e.get_exit_code() == 0 ? 0 : exit_code(ExitCode::usage);
     const int code = app.exit(e);
@@ -46,7 +52,7 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
                                    : config.verbose ? coordnet::Verbosity::debug
                                                     : coordnet::Verbosity::info);
   config.resolve();
-  const std::string toml = run->config_to_str(true, false);
+  const std::string toml = app.config_to_str(true, false);
   if (dump_config) {
     if (comm.is_root()) std::fputs(toml.c_str(), stdout);
     return 0;

@@ -49,13 +49,13 @@ void add_run_options(CLI::App& run, RunConfig& c) {
                  "Pair partials held per rank before a local sort-reduce (memory bound)")
       ->capture_default_str()
       ->group("Projection");
-  run.add_option("--hash-bits", c.hash_bits)->group("")->check(CLI::Range(1, 64));
+  run.add_option("--hash-bits", c.hash_bits)->group("")->configurable(false)->check(CLI::Range(1, 64));
 
   run.add_option("-o,--out", c.out, "Output HDF5 file (written as OUT.tmp, then renamed)")
       ->required()
       ->group("Output");
-  run.add_flag("-v,--verbose", c.verbose, "More log lines")->group("Output");
-  run.add_flag("-q,--quiet", c.quiet, "Only errors")->group("Output");
+  run.add_flag("-v,--verbose", c.verbose, "More log lines")->group("Output")->configurable(false);
+  run.add_flag("-q,--quiet", c.quiet, "Only errors")->group("Output")->configurable(false);
 }
 
 void RunConfig::resolve() {
