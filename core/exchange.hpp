@@ -35,6 +35,22 @@ Received<T> exchange_by_owner(const std::vector<T>& records, OwnerOf&& owner_of,
   return exchange_by_owner(std::span<const T>(records), owner_of, comm);
 }
 
+// Indices 0..n-1 grouped by owner rank in rank order, stable within an owner (a counting sort):
+// the order in which exchange_by_owner sends records, and so the order of the replies.
+template <class OwnerOfIndex>
+std::vector<std::size_t> order_by_owner(std::size_t n, OwnerOfIndex&& owner_of_index, int n_ranks) {
+  std::vector<std::uint32_t> owner(n);
+  std::vector<std::size_t> next(static_cast<std::size_t>(n_ranks) + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    owner[i] = static_cast<std::uint32_t>(owner_of_index(i));
+    ++next[owner[i] + 1];
+  }
+  for (std::size_t d = 1; d < next.size(); ++d) next[d] += next[d - 1];
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[next[owner[i]]++] = i;
+  return order;
+}
+
 // Sends replies[i] back to the source of the i-th record of `request` (same length, same order).
 // The requester receives them in the order it sent its requests when it sent them grouped by
 // destination rank in rank order (as exchange_by_owner does after a stable grouping).

@@ -60,7 +60,7 @@ class CsvTokenizer {
   std::size_t position() const { return pos_; }
 
  private:
-  std::size_t record_end(std::size_t from, bool& unterminated) const;
+  std::size_t record_end(std::size_t from, bool& unterminated, std::int64_t& inner_newlines) const;
   void split_fields(CsvRecord& record);
 
   std::string_view text_;

@@ -50,16 +50,14 @@ class InterningSink final : public ActionSink {
     pending_handles_.clear();
   }
 
-  // Moves the handle sightings into the result, ordered for determinism.
+  // Moves the handle sightings into the result (in no particular order: the registry merges
+  // and orders them at the accounts' owners).
   void finish() {
+    out_.handles.reserve(sightings_.size());
     for (const auto& [key, s] : sightings_) {
       out_.handles.push_back({static_cast<std::uint32_t>(key >> 32),
                               handle_names_[key & 0xffffffffu], s.first_ms, s.last_ms, s.n});
     }
-    std::sort(out_.handles.begin(), out_.handles.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.local_account, a.first_seen_ms, a.handle) <
-             std::tie(b.local_account, b.first_seen_ms, b.handle);
-    });
   }
 
  private:

@@ -2,8 +2,8 @@
 // `mpirun -np N coordnet run INPUT... --out RESULT.h5`; see README.md and docs/.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <fstream>
 #include <exception>
+#include <fstream>
 
 #include "core/comm.hpp"
 #include "core/errors.hpp"

@@ -49,7 +49,10 @@ void add_run_options(CLI::App& run, RunConfig& c) {
                  "Pair partials held per rank before a local sort-reduce (memory bound)")
       ->capture_default_str()
       ->group("Projection");
-  run.add_option("--hash-bits", c.hash_bits)->group("")->configurable(false)->check(CLI::Range(1, 64));
+  run.add_option("--hash-bits", c.hash_bits)
+      ->group("")
+      ->configurable(false)
+      ->check(CLI::Range(1, 64));
 
   run.add_option("-o,--out", c.out, "Output HDF5 file (written as OUT.tmp, then renamed)")
       ->required()

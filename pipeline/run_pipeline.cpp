@@ -34,11 +34,9 @@ std::vector<Action> participating_actions(std::vector<Action> actions, Layer lay
     keep.push_back(counts[i.value - table.first_index] >= min_participation);
   const auto kept = reply_to_sources<std::uint8_t>(received, keep, comm);
   // Replies come in owner order; walk the actions in the same (stable) owner order.
-  std::vector<std::size_t> order(actions.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
-    return table.owner_of(actions[a].account) < table.owner_of(actions[b].account);
-  });
+  const auto order = order_by_owner(
+      actions.size(), [&](std::size_t i) { return table.owner_of(actions[i].account); },
+      comm.size());
   std::vector<std::uint8_t> keep_action(actions.size());
   for (std::size_t k = 0; k < order.size(); ++k) keep_action[order[k]] = kept[k];
   std::vector<Action> result;
