@@ -22,13 +22,21 @@ std::size_t bom_length(std::string_view text) {
   return text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
 
-QuoteLineCounts count_quotes_and_newlines(std::string_view text) {
-  QuoteLineCounts counts;
-  for (const char c : text) {
-    counts.quotes += c == '"';
-    counts.newlines += c == '\n';
+namespace {
+// Occurrences of `c` in [begin, end), jumping between them with memchr (vectorised in libc).
+std::size_t count_byte(const char* begin, const char* end, char c) {
+  std::size_t n = 0;
+  while (const void* hit = std::memchr(begin, c, static_cast<std::size_t>(end - begin))) {
+    ++n;
+    begin = static_cast<const char*>(hit) + 1;
   }
-  return counts;
+  return n;
+}
+}  // namespace
+
+QuoteLineCounts count_quotes_and_newlines(std::string_view text) {
+  const char* end = text.data() + text.size();
+  return {count_byte(text.data(), end, '"'), count_byte(text.data(), end, '\n')};
 }
 
 std::size_t first_record_start(std::string_view text, std::size_t from, bool odd_quotes_before,
@@ -51,19 +59,6 @@ CsvTokenizer::CsvTokenizer(std::string_view text, std::size_t begin, std::int64_
     : text_(text), pos_(begin), line_(line_at_begin), framing_(framing), limits_(limits) {}
 
 // Offset of the '\n' that ends the record starting at `from` (or text size at end of file).
-namespace {
-// Number of '"' in [begin, end): quotes are rare, so jumping between them with memchr beats a
-// byte loop.
-std::size_t count_quotes(const char* begin, const char* end) {
-  std::size_t quotes = 0;
-  while (const void* hit = std::memchr(begin, '"', static_cast<std::size_t>(end - begin))) {
-    ++quotes;
-    begin = static_cast<const char*>(hit) + 1;
-  }
-  return quotes;
-}
-}  // namespace
-
 std::size_t CsvTokenizer::record_end(std::size_t from, bool& unterminated,
                                      std::int64_t& inner_newlines) const {
   const char* data = text_.data();
@@ -75,7 +70,7 @@ std::size_t CsvTokenizer::record_end(std::size_t from, bool& unterminated,
     const void* hit = std::memchr(data + pos, '\n', size - pos);
     const std::size_t newline =
         hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - data) : size;
-    if (framing_ == Framing::csv && (count_quotes(data + pos, data + newline) & 1)) {
+    if (framing_ == Framing::csv && (count_byte(data + pos, data + newline, '"') & 1)) {
       inside = !inside;
     }
     if (!inside || newline == size) {

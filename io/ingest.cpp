@@ -18,6 +18,10 @@ namespace {
 
 // Interns the actions of one record; commit() keeps them, rollback() drops them (a rejected
 // record leaves no action, count or handle behind).
+//
+// Handles: each account keeps its current run of actions under one handle (recognised by the
+// handle's 64-bit hash, so the common case touches only the account's slot); a run is added to
+// the (account, handle) sightings when the handle changes and at the end.
 class InterningSink final : public ActionSink {
  public:
   explicit InterningSink(IngestResult& out) : out_(out) {}
@@ -26,21 +30,30 @@ class InterningSink final : public ActionSink {
     const std::uint32_t account = intern_account(a.account);
     out_.actions.push_back({KeyHash{hash_string(a.key, static_cast<std::uint64_t>(a.layer) + 1)},
                             ContentHash{hash_string(a.content)}, a.t_ms, account, a.layer});
-    if (!a.handle.empty())
-      pending_handles_.push_back({account, intern_handle(account, a.handle), a.t_ms});
+    if (a.handle.empty()) return;
+    const std::uint64_t hash = hash_string(a.handle);
+    const auto& slot = slots_[account];
+    const bool same_run = slot.run_n > 0 && slot.run_handle_hash == hash;
+    pending_handles_.push_back(
+        {account, same_run ? slot.run_handle : intern_handle(a.handle), hash, a.t_ms});
   }
 
   void commit() {
     for (std::size_t i = committed_; i < out_.actions.size(); ++i) {
-      ++out_.account_actions[out_.actions[i].local_account];
+      ++slots_[out_.actions[i].local_account].n_actions;
     }
     committed_ = out_.actions.size();
     for (const auto& h : pending_handles_) {
-      auto [it, inserted] = sightings_.try_emplace((std::uint64_t{h.account} << 32) | h.handle,
-                                                   Sighting{h.t_ms, h.t_ms, 0});
-      it->second.first_ms = std::min(it->second.first_ms, h.t_ms);
-      it->second.last_ms = std::max(it->second.last_ms, h.t_ms);
-      ++it->second.n;
+      auto& slot = slots_[h.account];
+      if (slot.run_n == 0 || slot.run_handle_hash != h.hash) {
+        end_run(h.account);
+        slot.run_handle = h.handle;
+        slot.run_handle_hash = h.hash;
+        slot.run_first_ms = slot.run_last_ms = h.t_ms;
+      }
+      slot.run_first_ms = std::min(slot.run_first_ms, h.t_ms);
+      slot.run_last_ms = std::max(slot.run_last_ms, h.t_ms);
+      ++slot.run_n;
     }
     pending_handles_.clear();
   }
@@ -50,9 +63,14 @@ class InterningSink final : public ActionSink {
     pending_handles_.clear();
   }
 
-  // Moves the handle sightings into the result (in no particular order: the registry merges
-  // and orders them at the accounts' owners).
+  // Moves the action counts and handle sightings into the result (sightings in no particular
+  // order: the registry merges and orders them at the accounts' owners).
   void finish() {
+    out_.account_actions.resize(slots_.size());
+    for (std::uint32_t account = 0; account < slots_.size(); ++account) {
+      end_run(account);
+      out_.account_actions[account] = slots_[account].n_actions;
+    }
     out_.handles.reserve(sightings_.size());
     for (const auto& [key, s] : sightings_) {
       out_.handles.push_back({static_cast<std::uint32_t>(key >> 32),
@@ -61,16 +79,34 @@ class InterningSink final : public ActionSink {
   }
 
  private:
+  struct AccountSlot {
+    std::uint64_t n_actions = 0;
+    std::uint64_t run_handle_hash = 0;
+    std::uint64_t run_n = 0;
+    TimeMs run_first_ms = 0, run_last_ms = 0;
+    std::uint32_t run_handle = 0;
+  };
   struct PendingHandle {
     std::uint32_t account;
     std::uint32_t handle;
+    std::uint64_t hash;
     TimeMs t_ms;
   };
   struct Sighting {
     TimeMs first_ms, last_ms;
     std::uint64_t n;
   };
-  static constexpr std::uint32_t kNoHandle = UINT32_MAX;
+
+  void end_run(std::uint32_t account) {
+    auto& slot = slots_[account];
+    if (slot.run_n == 0) return;
+    auto [it, inserted] = sightings_.try_emplace((std::uint64_t{account} << 32) | slot.run_handle,
+                                                 Sighting{slot.run_first_ms, slot.run_last_ms, 0});
+    it->second.first_ms = std::min(it->second.first_ms, slot.run_first_ms);
+    it->second.last_ms = std::max(it->second.last_ms, slot.run_last_ms);
+    it->second.n += slot.run_n;
+    slot.run_n = 0;
+  }
 
   std::uint32_t intern_account(std::string_view id) {
     // Consecutive actions often come from one account (one record emits several).
@@ -79,29 +115,24 @@ class InterningSink final : public ActionSink {
         accounts_.try_emplace(id, static_cast<std::uint32_t>(out_.account_ids.size()));
     if (inserted) {
       out_.account_ids.emplace_back(id);
-      out_.account_actions.push_back(0);
-      last_handle_of_account_.push_back(kNoHandle);
+      slots_.emplace_back();
     }
     last_account_ = it->second;
     return last_account_;
   }
 
-  std::uint32_t intern_handle(std::uint32_t account, std::string_view handle) {
-    // Accounts rarely change handle: try the one this account had last time first.
-    auto& last = last_handle_of_account_[account];
-    if (last != kNoHandle && handle_names_[last] == handle) return last;
+  std::uint32_t intern_handle(std::string_view handle) {
     auto [it, inserted] =
         handles_.try_emplace(handle, static_cast<std::uint32_t>(handle_names_.size()));
     if (inserted) handle_names_.emplace_back(handle);
-    last = it->second;
-    return last;
+    return it->second;
   }
 
   IngestResult& out_;
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> accounts_;
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> handles_;
   std::vector<std::string> handle_names_;
-  std::vector<std::uint32_t> last_handle_of_account_;
+  std::vector<AccountSlot> slots_;
   absl::flat_hash_map<std::uint64_t, Sighting> sightings_;
   std::vector<PendingHandle> pending_handles_;
   std::size_t committed_ = 0;
