@@ -87,9 +87,8 @@ void Hdf5Writer::maybe_die_for_test(const std::string& path) const {
   if (kill_at != nullptr && path == kill_at && comm_.is_root()) std::raise(SIGKILL);
 }
 
-void Hdf5Writer::write_raw(const std::string& path, hid_t type, std::size_t elem_size,
-                           const void* data, std::uint64_t local_count) {
-  (void)elem_size;
+void Hdf5Writer::write_raw(const std::string& path, hid_t type, const void* data,
+                           std::uint64_t local_count) {
   const auto offset = comm_.exscan_sum<std::uint64_t>(local_count);
   const auto total = comm_.allreduce<std::uint64_t>(local_count, ReduceOp::sum);
   const hsize_t dims[1] = {total};
@@ -132,7 +131,7 @@ void Hdf5Writer::write_strings(const std::string& path, const std::vector<std::s
   H5Id type(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
   h5_check(H5Tset_size(type.get(), width), "H5Tset_size");
   h5_check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "H5Tset_strpad");
-  write_raw(path, type.get(), width, buffer.data(), local.size());
+  write_raw(path, type.get(), buffer.data(), local.size());
 }
 
 void Hdf5Writer::set_attribute(const std::string& name, const std::string& value) {

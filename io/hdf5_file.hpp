@@ -51,7 +51,7 @@ class Hdf5Writer {
 
   template <class T>
   void write_column(const std::string& path, std::span<const T> local) {
-    write_raw(path, native_type<T>(), sizeof(T), local.data(), local.size());
+    write_raw(path, native_type<T>(), local.data(), local.size());
   }
   template <class T>
   void write_column(const std::string& path, const std::vector<T>& local) {
@@ -71,8 +71,7 @@ class Hdf5Writer {
  private:
   template <class T>
   static hid_t native_type();
-  void write_raw(const std::string& path, hid_t type, std::size_t elem_size, const void* data,
-                 std::uint64_t local_count);
+  void write_raw(const std::string& path, hid_t type, const void* data, std::uint64_t local_count);
   void maybe_die_for_test(const std::string& path) const;
 
   const Comm& comm_;

@@ -193,8 +193,19 @@ struct UnitCursor {
   std::unique_ptr<CsvTokenizer> tokenizer;
   std::uint64_t limit = 0;         // records starting before this offset belong to the unit
   std::uint64_t header_begin = 0;  // offset of the header record (skipped), or UINT64_MAX
+  std::uint64_t text_begin = 0;    // first byte of the unit in the file's text
+  std::uint64_t unit_bytes = 0;    // input bytes of the unit (compressed size for gzip)
+  double input_bytes_per_text_byte = 1.0;
   std::uint64_t progress_bytes = 0;
   bool done = false;
+
+  // Input bytes of the unit consumed once the tokenizer stands at `position` (for gzip, the
+  // same fraction of the compressed size).
+  std::uint64_t bytes_done(std::uint64_t position) const {
+    const auto consumed = position > text_begin ? position - text_begin : 0;
+    return std::min(unit_bytes, static_cast<std::uint64_t>(static_cast<double>(consumed) *
+                                                           input_bytes_per_text_byte));
+  }
 };
 
 std::string header_error(const InputFile& file, const std::exception& e) {
@@ -252,57 +263,50 @@ IngestResult ingest(const IngestConfig& config, const Comm& comm, StageMetrics& 
     auto& cursor = cursors[i];
     const auto text = texts[i]->text();
     cursor.limit = units[i].whole_file ? text.size() : units[i].end;
+    cursor.text_begin = units[i].whole_file ? 0 : units[i].begin;
+    cursor.unit_bytes =
+        units[i].whole_file ? out.files[units[i].file].size_bytes : units[i].end - units[i].begin;
+    if (units[i].whole_file && !text.empty()) {
+      cursor.input_bytes_per_text_byte =
+          static_cast<double>(cursor.unit_bytes) / static_cast<double>(text.size());
+    }
     cursor.tokenizer = std::make_unique<CsvTokenizer>(
         text, starts[i].offset, starts[i].line, framings[i], CsvLimits{config.max_field_bytes});
   }
 
   InterningSink sink(out);
+  auto parse_record = [&](const CsvRecord& record, std::uint32_t file, RecordParser& parser) {
+    if (record.error != CsvError::none) {
+      out.bad.add(file, record.line, csv_error_reason(record.error), "", record.raw);
+      return;
+    }
+    if (const auto rejection = parser.parse({record.fields, record.raw}, sink)) {
+      sink.rollback();
+      out.bad.add(file, record.line, rejection->reason, rejection->detail, record.raw);
+    } else {
+      sink.commit();
+      ++out.good_records;
+    }
+  };
   CsvRecord record;
   std::uint64_t done_bytes = 0;
   std::size_t current = 0;
   auto parse_until = [&](std::uint64_t target_bytes) {
     while (current < units.size() && done_bytes < target_bytes) {
       auto& cursor = cursors[current];
-      const auto& unit = units[current];
-      const std::uint64_t unit_bytes =
-          unit.whole_file ? out.files[unit.file].size_bytes : unit.end - unit.begin;
-      const std::uint64_t unit_begin = unit.whole_file ? 0 : unit.begin;
-      const double scale =
-          unit.whole_file && !texts[current]->text().empty()
-              ? static_cast<double>(unit_bytes) / static_cast<double>(texts[current]->text().size())
-              : 1.0;
-      if (cursor.done || !cursor.tokenizer->next(record, cursor.limit)) {
-        done_bytes += unit_bytes - cursor.progress_bytes;
-        cursor.progress_bytes = unit_bytes;
+      const bool got = !cursor.done && cursor.tokenizer->next(record, cursor.limit);
+      const auto reached =
+          got ? cursor.bytes_done(cursor.tokenizer->position()) : cursor.unit_bytes;
+      done_bytes += reached - std::min(reached, cursor.progress_bytes);
+      cursor.progress_bytes = std::max(reached, cursor.progress_bytes);
+      if (!got) {
         cursor.done = true;
         texts[current].reset();
         ++current;
         continue;
       }
-      const auto position = std::min<std::uint64_t>(
-          static_cast<std::uint64_t>(
-              static_cast<double>(
-                  cursor.tokenizer->position() -
-                  std::min<std::uint64_t>(cursor.tokenizer->position(), unit_begin)) *
-              scale),
-          unit_bytes);
-      if (position > cursor.progress_bytes) {
-        done_bytes += position - cursor.progress_bytes;
-        cursor.progress_bytes = position;
-      }
-      if (record.begin == cursor.header_begin) continue;
-      if (record.error != CsvError::none) {
-        out.bad.add(unit.file, record.line, csv_error_reason(record.error), "", record.raw);
-        continue;
-      }
-      const auto rejection = cursor.parser->parse({record.fields, record.raw}, sink);
-      if (rejection) {
-        sink.rollback();
-        out.bad.add(unit.file, record.line, rejection->reason, rejection->detail, record.raw);
-      } else {
-        sink.commit();
-        ++out.good_records;
-      }
+      if (record.begin != cursor.header_begin)
+        parse_record(record, units[current].file, *cursor.parser);
     }
   };
 
