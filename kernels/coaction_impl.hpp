@@ -43,18 +43,23 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
             comm.allreduce<std::uint64_t>(by_key.size(), ReduceOp::sum), layer_name(config.layer),
             comm.allreduce(candidates, ReduceOp::sum), config.window_ms);
 
-  // Sort-reduce whenever the buffer doubles past what the last reduction left, so the work
-  // stays O(pairs log pairs) and memory within twice the distinct pairs (or block_pairs).
+  // Local pre-aggregation: sort-reduce whenever the buffer doubles past what the previous
+  // reduction left (so the work stays O(pairs log pairs)). When a reduction removes less than a
+  // tenth of the partials, pairs barely repeat on this rank and reducing again would only
+  // repeat the sort the owner does anyway, so the partials are then sent as they are.
   std::vector<CoactionEdge> partials;
   std::size_t reduce_at = config.block_pairs;
+  bool reducing_pays = true;
   for_each_key([&](const Action* b, const Action* e) {
     sweep_key(b, e, config.window_ms, partials);
-    if (partials.size() >= reduce_at) {
+    if (reducing_pays && partials.size() >= reduce_at) {
+      const auto before = partials.size();
       sort_and_reduce(partials);
+      reducing_pays = partials.size() * 10 < before * 9;
       reduce_at = std::max(config.block_pairs, 2 * partials.size());
     }
   });
-  sort_and_reduce(partials);
+  if (reducing_pays) sort_and_reduce(partials);
   const auto n_keys = by_key.size();
   std::vector<Action>().swap(by_key);
 
