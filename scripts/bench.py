@@ -10,11 +10,15 @@ table per stage: seconds_min/max/mean, peak_rss_mib_min/max/mean and counts):
   the figure the target (>= 300 MB/s per rank) is stated in. Perfect scaling keeps it constant
   as ranks grow.
 * **projection pairs/s** = project ``candidate_pairs`` / project ``seconds_max`` (aggregate over
-  ranks; candidate pairs are the ordered action pairs of a key inside the window, the kernel's
-  work). The project stage includes the shuffle of actions to key owners, the sweep, the local
-  sort-reduce, the shuffle of pair partials and the final reduce.
+  ranks; candidate pairs are the action pairs of a key inside the window, the kernel's work).
+  The project stage includes the shuffle of actions to key owners, their sort, the sweep, the
+  local sort-reduce, the shuffle of pair partials and the final reduce.
 * **peak RSS per rank** = the largest ``peak_rss_mib_max`` of all stages (getrusage maxrss of the
-  worst rank); **wall** = mpiexec start to exit, measured here.
+  worst rank); **wall** = mpiexec start to exit, measured here; the write stage's time is read
+  from the log (the attribute is written before that stage ends).
+* **CPU core/rank** = CPU seconds of the ranks / wall / ranks: below 1 when the ranks did not get
+  a core each (a shared machine). MPI ranks that wait in a collective busy-poll, so waiting
+  counts as CPU time too.
 
 Baselines, measured in the same session and interleaved with the runs so that the noise of a
 shared machine hits all of them alike: ``cat FILE > /dev/null`` and ``wc -l FILE`` (one core
@@ -35,6 +39,8 @@ import datetime as dt
 import json
 import os
 import platform
+import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -48,6 +54,9 @@ import h5py
 REPO = Path(__file__).resolve().parent.parent
 BYTES_PER_ROW_ESTIMATE = 77.5  # make_sample.py's mean row length with its default options
 TARGET_MB_S_PER_RANK = 300.0
+MEDIAN_KEYS = ("wall_s", "cpu_per_rank", "ingest_s", "ingest_mb_s_per_rank", "accounts_s",
+               "project_s", "candidate_pairs", "edges", "pairs_per_s", "write_s",
+               "peak_rss_mib_per_rank")
 
 
 def log(message: str) -> None:
@@ -79,6 +88,14 @@ def timed(cmd: list[str], stdout: Any = subprocess.DEVNULL, env: dict[str, str] 
     return time.perf_counter() - start
 
 
+def children_cpu_s() -> float:
+    """User + system CPU seconds of all finished child processes (the ranks are mpiexec's
+    children, mpiexec ours), so a run's CPU time over its wall time and ranks tells how much of
+    a core each rank got on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def parse_stages(text: str) -> dict[str, dict[str, float]]:
     """The ``stages`` attribute (TOML: one table per stage) as nested dicts."""
     return tomllib.loads(text)
@@ -107,16 +124,22 @@ def run_coordnet(args: argparse.Namespace, data: Path, ranks: int, rep: int) -> 
         cmd += ["--block-pairs", str(args.block_pairs)]
     cmd += args.coordnet_args
     load = os.getloadavg()[0]
+    before = children_cpu_s()
     with open(log_path, "w") as log_file:
         wall = timed(cmd, env=env, stderr=log_file, timeout=args.run_timeout)
+    cpu = children_cpu_s() - before
     stages, ident = read_stages(out)
     out.unlink()
+    # The write stage ends after the attribute is written; its time is only in the log.
+    write = re.search(r"stage write\s+([0-9.]+)s", log_path.read_text())
     ingest, project = stages["ingest"], stages["project"]
     result = {
         "ranks": ranks,
         "command": " ".join(cmd),
         "load_avg_1min_before": load,
         "wall_s": wall,
+        "cpu_s": cpu,
+        "cpu_per_rank": cpu / wall / ranks,
         "ingest_s": ingest["seconds_max"],
         "ingest_bytes": int(ingest["bytes"]),
         "records": int(ingest["records"]),
@@ -126,7 +149,7 @@ def run_coordnet(args: argparse.Namespace, data: Path, ranks: int, rep: int) -> 
         "candidate_pairs": int(project["candidate_pairs"]),
         "edges": int(project["edges"]),
         "pairs_per_s": project["candidate_pairs"] / project["seconds_max"],
-        "write_s": stages.get("write", {}).get("seconds_max", 0.0),
+        "write_s": float(write.group(1)) if write else float("nan"),
         "peak_rss_mib_per_rank": max(s["peak_rss_mib_max"] for s in stages.values()),
         "stages": stages,
         "log": str(log_path),
@@ -135,7 +158,9 @@ def run_coordnet(args: argparse.Namespace, data: Path, ranks: int, rep: int) -> 
     }
     log(f"np={ranks} rep={rep}: wall {wall:.1f} s, ingest {result['ingest_s']:.2f} s "
         f"({result['ingest_mb_s_per_rank']:.0f} MB/s/rank), project {result['project_s']:.2f} s "
-        f"({result['pairs_per_s'] / 1e6:.1f} M pairs/s), peak {result['peak_rss_mib_per_rank']:.0f} MiB")
+        f"({result['pairs_per_s'] / 1e6:.1f} M pairs/s), "
+        f"peak {result['peak_rss_mib_per_rank']:.0f} MiB, "
+        f"CPU {result['cpu_per_rank']:.2f} core/rank, load before {load:.1f}")
     return result
 
 
@@ -163,20 +188,21 @@ def machine() -> dict[str, Any]:
 def markdown(results: dict[str, Any]) -> str:
     """The results as a Markdown table (medians)."""
     lines = [
-        "| configuration | wall s | ingest s | ingest MB/s per rank | project s | candidate pairs "
-        "| pairs/s | edges | peak RSS MiB/rank |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| configuration | wall s | CPU core/rank | ingest s | ingest MB/s per rank | accounts s "
+        "| project s | candidate pairs | pairs/s | edges | write s | peak RSS MiB/rank |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for ranks, cfg in results["coordnet"].items():
         m = cfg["median"]
         lines.append(
             f"| coordnet, {ranks} rank{'s' if int(ranks) > 1 else ''} | {m['wall_s']:.1f} "
-            f"| {m['ingest_s']:.2f} | {m['ingest_mb_s_per_rank']:.0f} | {m['project_s']:.2f} "
-            f"| {m['candidate_pairs']:.3g} | {m['pairs_per_s'] / 1e6:.1f} M | {m['edges']:.0f} "
+            f"| {m['cpu_per_rank']:.2f} | {m['ingest_s']:.2f} | {m['ingest_mb_s_per_rank']:.0f} "
+            f"| {m['accounts_s']:.2f} | {m['project_s']:.2f} | {m['candidate_pairs']:.3g} "
+            f"| {m['pairs_per_s'] / 1e6:.2f} M | {m['edges']:.0f} | {m['write_s']:.2f} "
             f"| {m['peak_rss_mib_per_rank']:.0f} |")
-    for name, b in results["baseline"].items():
-        lines.append(f"| baseline `{b['command']}` | {b['median_s']:.2f} | | "
-                     f"{b['median_mb_s']:.0f} (1 process) | | | | | |")
+    for b in results["baseline"].values():
+        lines.append(f"| baseline `{b['command']}` | {b['median_s']:.2f} | | | "
+                     f"{b['median_mb_s']:.0f} (1 process) | | | | | | | |")
     return "\n".join(lines)
 
 
@@ -184,7 +210,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    ap.add_argument("--binary", type=Path, default=REPO / "build" / "release" / "pipeline" / "coordnet",
+    ap.add_argument("--binary", type=Path,
+                    default=REPO / "build" / "release" / "pipeline" / "coordnet",
                     help="coordnet executable")
     ap.add_argument("--cache-dir", type=Path, default=REPO / "build" / "bench",
                     help="where the input is generated (once) and the results go")
@@ -195,15 +222,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--repeat", type=int, default=3, help="runs per configuration (median)")
     ap.add_argument("--window", type=float, default=60.0, help="coordnet --window (s)")
     ap.add_argument("--min-weight", type=int, default=3, help="coordnet --min-weight")
-    ap.add_argument("--block-pairs", type=int, default=1 << 26,
-                    help="coordnet --block-pairs (0: coordnet's default, 4 Mi). Above the "
-                         "distinct pairs per rank so no intermediate sort-reduce runs: at the "
-                         "default, once a rank holds more distinct pairs than the block, every "
-                         "further key re-sorts all of them (docs/benchmarks.md)")
+    ap.add_argument("--block-pairs", type=int, default=0,
+                    help="coordnet --block-pairs (0: coordnet's default)")
     ap.add_argument("--run-timeout", type=float, default=1800.0,
                     help="seconds before a coordnet run is killed and the benchmark fails")
     ap.add_argument("--mpiexec", default="mpiexec", help="MPI launcher")
-    ap.add_argument("--json-out", type=Path, help="results file (default CACHE/results-<date>.json)")
+    ap.add_argument("--json-out", type=Path,
+                    help="results file (default CACHE/results-<date>.json)")
     ap.add_argument("coordnet_args", nargs="*", help="extra arguments for coordnet run (after --)")
     return ap.parse_args(argv)
 
@@ -216,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.binary.exists():
         raise SystemExit(f"bench: {args.binary} not found (build it: scripts/bench.sh does)")
     ranks_list = [int(r) for r in args.ranks.split(",") if r]
+    if not ranks_list or args.repeat < 1:
+        raise SystemExit("bench: need at least one rank count and --repeat >= 1")
     data, rows = ensure_input(args)
     size = data.stat().st_size
     started = dt.datetime.now(dt.timezone.utc)
@@ -233,36 +260,38 @@ def main(argv: list[str] | None = None) -> int:
         for ranks in ranks_list:
             runs[ranks].append(run_coordnet(args, data, ranks, rep))
 
-    keys = ("wall_s", "ingest_s", "ingest_mb_s_per_rank", "accounts_s", "project_s",
-            "candidate_pairs", "edges", "pairs_per_s", "write_s", "peak_rss_mib_per_rank")
+    baseline_commands = {"cat": "cat FILE > /dev/null", "wc": "wc -l FILE"}
     results: dict[str, Any] = {
         "date": started.isoformat(timespec="seconds"),
         "machine": host,
-        "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
+        "command": " ".join([Path(sys.argv[0]).name,
+                             *(argv if argv is not None else sys.argv[1:])]),
         "binary": str(args.binary),
-        "binary_version": runs[ranks_list[0]][0]["binary_version"] if ranks_list else "",
+        "binary_version": runs[ranks_list[0]][0]["binary_version"],
         "input": {"path": str(data), "bytes": size, "rows": rows, "seed": args.seed},
         "coordnet_options": {"window": args.window, "min_weight": args.min_weight,
-                             "block_pairs": args.block_pairs or None, "extra": args.coordnet_args},
+                             "block_pairs": args.block_pairs or None,
+                             "extra": args.coordnet_args},
         "repeat": args.repeat,
         "target_ingest_mb_s_per_rank": TARGET_MB_S_PER_RANK,
         "baseline": {
-            name: {"command": " ".join([cmd[0], *cmd[1:-1], "FILE"]) + (" > /dev/null" if name == "cat" else ""),
-                   "seconds": base_times[name],
-                   "median_s": statistics.median(base_times[name]),
-                   "median_mb_s": size / 1e6 / statistics.median(base_times[name])}
-            for name, cmd in baselines.items()
+            name: {"command": baseline_commands[name],
+                   "seconds": times,
+                   "median_s": statistics.median(times),
+                   "median_mb_s": size / 1e6 / statistics.median(times)}
+            for name, times in base_times.items()
         },
         "coordnet": {
-            str(r): {"median": {k: median_of(runs[r], k) for k in keys}, "runs": runs[r]}
+            str(r): {"median": {k: median_of(runs[r], k) for k in MEDIAN_KEYS}, "runs": runs[r]}
             for r in ranks_list
         },
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
-    for r in ranks_list:
-        results["coordnet"][str(r)]["median"]["meets_target"] = (
-            results["coordnet"][str(r)]["median"]["ingest_mb_s_per_rank"] >= TARGET_MB_S_PER_RANK)
-    out = args.json_out or args.cache_dir / f"results-{started.strftime('%Y-%m-%d-%H%M%S')}.json"
+    for cfg in results["coordnet"].values():
+        cfg["median"]["meets_target"] = (
+            cfg["median"]["ingest_mb_s_per_rank"] >= TARGET_MB_S_PER_RANK)
+    stamp = started.strftime("%Y-%m-%d-%H%M%S")
+    out = args.json_out or args.cache_dir / f"results-{stamp}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
     print()

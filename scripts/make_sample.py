@@ -62,13 +62,14 @@ LAYER_RETWEET = 0
 LAYER_HASHTAG = 1
 LAYER_NAMES = (b"retweet", b"hashtag")  # both 7 bytes wide
 RENAME_PREFIXES = ("patriot_", "daily_news_", "truth_voice_", "real_", "nation_first_")
+# Handles are at most HANDLE_W bytes: the longest prefix (13) leaves 11 digits.
 SECONDS_PER_DAY = 86_400
 ORGANIC_DELAY_MEDIAN_S = 1_200.0
 ORGANIC_DELAY_SIGMA = 1.5
 SIGNAL_DELAY_CAP_S = 60.0
 
 # Column widths of the fixed-width row matrix (NUL padding is squeezed out afterwards).
-KEY_W, ID_W, TIME_W, LAYER_W, HANDLE_W = 16, 16, 10, 7, 16
+KEY_W, ID_W, TIME_W, LAYER_W, HANDLE_W = 16, 16, 10, 7, 24
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,10 @@ def daily_cycle_times(n: int, p: Params, rng: np.random.Generator) -> I64:
 def build_world(p: Params) -> World:
     """Draws the id tables, popularity laws, campaigns and renames (everything but chunks)."""
     rng = np.random.default_rng(np.random.SeedSequence([p.seed, 0]))
-    salt = rng.integers(0, 2**62, 3, dtype=np.int64).astype(np.uint64)
+    salt = rng.integers(0, 2**62, 3, dtype=np.int64).astype(np.uint64)  # salt[2] is spare
     account_hex = hex16(splitmix64(np.arange(p.accounts, dtype=np.uint64) + salt[0]))
-    object_hex = hex16(splitmix64(np.arange(p.objects, dtype=np.uint64) ^ (salt[1] << np.uint64(1))))
+    object_ids = np.arange(p.objects, dtype=np.uint64) ^ (salt[1] << np.uint64(1))
+    object_hex = hex16(splitmix64(object_ids))
     hashtag_text = numbered_table("tag", np.arange(p.hashtags, dtype=np.int64), KEY_W)
     key_text = np.concatenate([object_hex, hashtag_text])
 
@@ -198,7 +200,8 @@ def build_world(p: Params) -> World:
     lo, hi = max(2, p.campaign_size // 2), max(2, p.campaign_size + p.campaign_size // 2)
     sizes = rng.integers(lo, hi + 1, p.campaigns)
     if sizes.sum() > p.accounts:
-        raise SystemExit(f"make_sample: {sizes.sum()} campaign members exceed --accounts {p.accounts}")
+        raise SystemExit(f"make_sample: {sizes.sum()} campaign members exceed "
+                         f"--accounts {p.accounts}")
     pool = rng.permutation(p.accounts)[: sizes.sum()]
     campaign_of = np.zeros(p.accounts, dtype=np.int32)
     rename_time = np.full(p.accounts, np.iinfo(np.int64).max, dtype=np.int64)
@@ -233,7 +236,8 @@ def build_world(p: Params) -> World:
         keys.append(signal_key[s_idx])
         accounts.append(members[m_idx].astype(np.int64))
         times.append(signal_t[s_idx] + np.round(delay[s_idx, m_idx]).astype(np.int64))
-        layers.append(np.where(signal_hashtag[s_idx], LAYER_HASHTAG, LAYER_RETWEET).astype(np.uint8))
+        layers.append(
+            np.where(signal_hashtag[s_idx], LAYER_HASHTAG, LAYER_RETWEET).astype(np.uint8))
         renamed = members[rng.random(len(members)) < p.rename_fraction]
         for a in renamed:
             renamed_handle[a] = p.accounts + len(rename_names)
@@ -314,7 +318,13 @@ def resolve(args: argparse.Namespace) -> Params:
     objects = args.objects or max(100, rows // 10)
     hashtags = args.hashtags or max(50, rows // 500)
     if rows <= 0 or accounts <= 0 or objects <= 0 or hashtags <= 0 or args.days <= 0:
-        raise SystemExit("make_sample: --rows, --accounts, --objects, --hashtags, --days must be > 0")
+        raise SystemExit("make_sample: --rows, --accounts, --objects, --hashtags and --days "
+                         "must be positive")
+    if not (0.0 <= args.hashtag_fraction <= 1.0 and 0.0 <= args.rename_fraction <= 1.0):
+        raise SystemExit("make_sample: --hashtag-fraction and --rename-fraction must be in [0, 1]")
+    if args.campaigns < 0 or args.campaign_size < 2 or args.signals < 1 or args.chunk_rows < 1:
+        raise SystemExit("make_sample: need --campaigns >= 0, --campaign-size >= 2, --signals >= 1 "
+                         "and --chunk-rows >= 1")
     if not 1_000_000_000 <= args.start <= 9_999_999_999 - args.days * SECONDS_PER_DAY * 2:
         raise SystemExit("make_sample: --start must keep timestamps at 10 digits")
     return Params(rows=rows, accounts=accounts, objects=objects, hashtags=hashtags,
