@@ -16,56 +16,56 @@ namespace coordnet {
 
 namespace {
 
-// Interns the actions of one record; commit() keeps them, rollback() drops them (a rejected
+// Interns the actions of each record; commit() keeps them, rollback() drops them (a rejected
 // record leaves no action, count or handle behind).
 //
+// Account look-ups are the cost of ingest (one random access into a table as large as the
+// accounts), so they are made in batches: emit() only hashes; every kBatch committed actions,
+// resolve() prefetches the table slots of the whole batch, then looks them up, then updates the
+// accounts' slots. Ids are recognised by a 128-bit fingerprint (XXH3-128) kept inline in the
+// table, so a probe never follows a pointer to a stored string; ids whose low 64 bits collide
+// with another id's go to an exact table keyed by the string. Two ids are merged only if all
+// 128 bits agree (odds about 2^-128 per pair).
+//
 // Handles: each account keeps its current run of actions under one handle (recognised by the
-// handle's 64-bit hash, so the common case touches only the account's slot); a run is added to
-// the (account, handle) sightings when the handle changes and at the end.
+// handle's 64-bit hash); a run is added to the (account, handle) sightings when the handle
+// changes and at the end.
 class InterningSink final : public ActionSink {
  public:
   explicit InterningSink(IngestResult& out) : out_(out) {}
 
   void emit(const ParsedAction& a) override {
-    const std::uint32_t account = intern_account(a.account);
     out_.actions.push_back({KeyHash{hash_string(a.key, static_cast<std::uint64_t>(a.layer) + 1)},
-                            ContentHash{hash_string(a.content)}, a.t_ms, account, a.layer});
-    if (a.handle.empty()) return;
-    const std::uint64_t hash = hash_string(a.handle);
-    const auto& slot = slots_[account];
-    const bool same_run = slot.run_n > 0 && slot.run_handle_hash == hash;
-    pending_handles_.push_back(
-        {account, same_run ? slot.run_handle : intern_handle(a.handle), hash, a.t_ms});
+                            ContentHash{hash_string(a.content)}, a.t_ms, 0, a.layer});
+    Pending p;
+    p.fingerprint = XXH3_128bits(a.account.data(), a.account.size());
+    p.account = store(a.account);
+    p.has_handle = !a.handle.empty();
+    if (p.has_handle) {
+      p.handle_hash = hash_string(a.handle);
+      p.handle = store(a.handle);
+    }
+    p.t_ms = a.t_ms;
+    pending_.push_back(p);
   }
 
   void commit() {
-    for (std::size_t i = committed_; i < out_.actions.size(); ++i) {
-      ++slots_[out_.actions[i].local_account].n_actions;
-    }
-    committed_ = out_.actions.size();
-    for (const auto& h : pending_handles_) {
-      auto& slot = slots_[h.account];
-      if (slot.run_n == 0 || slot.run_handle_hash != h.hash) {
-        end_run(h.account);
-        slot.run_handle = h.handle;
-        slot.run_handle_hash = h.hash;
-        slot.run_first_ms = slot.run_last_ms = h.t_ms;
-      }
-      slot.run_first_ms = std::min(slot.run_first_ms, h.t_ms);
-      slot.run_last_ms = std::max(slot.run_last_ms, h.t_ms);
-      ++slot.run_n;
-    }
-    pending_handles_.clear();
+    committed_actions_ = out_.actions.size();
+    committed_pending_ = pending_.size();
+    committed_text_ = text_.size();
+    if (pending_.size() >= kBatch) resolve();
   }
 
   void rollback() {
-    out_.actions.resize(committed_);
-    pending_handles_.clear();
+    out_.actions.resize(committed_actions_);
+    pending_.resize(committed_pending_);
+    text_.resize(committed_text_);
   }
 
   // Moves the action counts and handle sightings into the result (sightings in no particular
   // order: the registry merges and orders them at the accounts' owners).
   void finish() {
+    resolve();
     out_.account_actions.resize(slots_.size());
     for (std::uint32_t account = 0; account < slots_.size(); ++account) {
       end_run(account);
@@ -79,6 +79,22 @@ class InterningSink final : public ActionSink {
   }
 
  private:
+  static constexpr std::size_t kBatch = 64;
+
+  struct TextRef {
+    std::uint32_t offset = 0, length = 0;
+  };
+  struct Pending {
+    XXH128_hash_t fingerprint{};
+    TextRef account, handle;
+    std::uint64_t handle_hash = 0;
+    TimeMs t_ms = 0;
+    bool has_handle = false;
+  };
+  struct AccountKey {
+    std::uint64_t high64;
+    std::uint32_t index;
+  };
   struct AccountSlot {
     std::uint64_t n_actions = 0;
     std::uint64_t run_handle_hash = 0;
@@ -86,16 +102,72 @@ class InterningSink final : public ActionSink {
     TimeMs run_first_ms = 0, run_last_ms = 0;
     std::uint32_t run_handle = 0;
   };
-  struct PendingHandle {
-    std::uint32_t account;
-    std::uint32_t handle;
-    std::uint64_t hash;
-    TimeMs t_ms;
-  };
   struct Sighting {
     TimeMs first_ms, last_ms;
     std::uint64_t n;
   };
+
+  TextRef store(std::string_view text) {
+    const TextRef ref{static_cast<std::uint32_t>(text_.size()),
+                      static_cast<std::uint32_t>(text.size())};
+    text_.append(text);
+    return ref;
+  }
+  std::string_view text(TextRef ref) const {
+    return std::string_view(text_).substr(ref.offset, ref.length);
+  }
+
+  // The committed actions not yet resolved are the last pending_.size() of out_.actions.
+  void resolve() {
+    for (const auto& p : pending_) accounts_.prefetch(p.fingerprint.low64);
+    std::vector<std::uint32_t>& index = resolved_;
+    index.clear();
+    for (const auto& p : pending_) {
+      index.push_back(intern_account(p));
+      __builtin_prefetch(slots_.data() + index.back());
+    }
+    const std::size_t first = out_.actions.size() - pending_.size();
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      const auto& p = pending_[i];
+      const auto account = index[i];
+      out_.actions[first + i].local_account = account;
+      ++slots_[account].n_actions;
+      if (p.has_handle) extend_run(account, p);
+    }
+    pending_.clear();
+    text_.clear();
+    committed_pending_ = committed_text_ = 0;
+  }
+
+  std::uint32_t intern_account(const Pending& p) {
+    const auto next = static_cast<std::uint32_t>(out_.account_ids.size());
+    auto [it, inserted] =
+        accounts_.try_emplace(p.fingerprint.low64, AccountKey{p.fingerprint.high64, next});
+    std::uint32_t account = it->second.index;
+    if (!inserted && it->second.high64 != p.fingerprint.high64) {
+      auto [exact, added] = colliding_accounts_.try_emplace(text(p.account), next);
+      inserted = added;
+      account = exact->second;
+    }
+    if (inserted) {
+      out_.account_ids.emplace_back(text(p.account));
+      slots_.emplace_back();
+    }
+    return account;
+  }
+
+  void extend_run(std::uint32_t account, const Pending& p) {
+    auto& slot = slots_[account];
+    if (slot.run_n == 0 || slot.run_handle_hash != p.handle_hash) {
+      end_run(account);
+      slot.run_handle = intern_handle(text(p.handle));
+      slot.run_handle_hash = p.handle_hash;
+      slot.run_first_ms = slot.run_last_ms = p.t_ms;
+    }
+    slot.run_first_ms = std::min(slot.run_first_ms, p.t_ms);
+    slot.run_last_ms = std::max(slot.run_last_ms, p.t_ms);
+    ++slot.run_n;
+  }
 
   void end_run(std::uint32_t account) {
     auto& slot = slots_[account];
@@ -108,19 +180,6 @@ class InterningSink final : public ActionSink {
     slot.run_n = 0;
   }
 
-  std::uint32_t intern_account(std::string_view id) {
-    // Consecutive actions often come from one account (one record emits several).
-    if (!out_.account_ids.empty() && id == out_.account_ids[last_account_]) return last_account_;
-    auto [it, inserted] =
-        accounts_.try_emplace(id, static_cast<std::uint32_t>(out_.account_ids.size()));
-    if (inserted) {
-      out_.account_ids.emplace_back(id);
-      slots_.emplace_back();
-    }
-    last_account_ = it->second;
-    return last_account_;
-  }
-
   std::uint32_t intern_handle(std::string_view handle) {
     auto [it, inserted] =
         handles_.try_emplace(handle, static_cast<std::uint32_t>(handle_names_.size()));
@@ -129,14 +188,16 @@ class InterningSink final : public ActionSink {
   }
 
   IngestResult& out_;
-  absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> accounts_;
+  absl::flat_hash_map<std::uint64_t, AccountKey> accounts_;  // by fingerprint low 64 bits
+  absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> colliding_accounts_;
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> handles_;
   std::vector<std::string> handle_names_;
   std::vector<AccountSlot> slots_;
   absl::flat_hash_map<std::uint64_t, Sighting> sightings_;
-  std::vector<PendingHandle> pending_handles_;
-  std::size_t committed_ = 0;
-  std::uint32_t last_account_ = 0;
+  std::vector<Pending> pending_;
+  std::vector<std::uint32_t> resolved_;
+  std::string text_;  // account ids and handles of the pending actions
+  std::size_t committed_actions_ = 0, committed_pending_ = 0, committed_text_ = 0;
 };
 
 // Where a unit's records start: its first record boundary and that boundary's line number.
