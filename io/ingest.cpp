@@ -32,13 +32,17 @@ namespace {
 // changes and at the end.
 class InterningSink final : public ActionSink {
  public:
-  explicit InterningSink(IngestResult& out) : out_(out) {}
+  InterningSink(IngestResult& out, int fingerprint_key_bits)
+      : out_(out),
+        key_mask_(fingerprint_key_bits >= 64 ? ~std::uint64_t{0}
+                                             : (std::uint64_t{1} << fingerprint_key_bits) - 1) {}
 
   void emit(const ParsedAction& a) override {
     out_.actions.push_back({KeyHash{hash_string(a.key, static_cast<std::uint64_t>(a.layer) + 1)},
                             ContentHash{hash_string(a.content)}, a.t_ms, 0, a.layer});
     Pending p;
     p.fingerprint = XXH3_128bits(a.account.data(), a.account.size());
+    p.fingerprint.low64 &= key_mask_;
     p.account = store(a.account);
     p.has_handle = !a.handle.empty();
     if (p.has_handle) {
@@ -188,6 +192,7 @@ class InterningSink final : public ActionSink {
   }
 
   IngestResult& out_;
+  std::uint64_t key_mask_;
   absl::flat_hash_map<std::uint64_t, AccountKey> accounts_;  // by fingerprint low 64 bits
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> colliding_accounts_;
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> handles_;
@@ -335,7 +340,7 @@ IngestResult ingest(const IngestConfig& config, const Comm& comm, StageMetrics& 
         text, starts[i].offset, starts[i].line, framings[i], CsvLimits{config.max_field_bytes});
   }
 
-  InterningSink sink(out);
+  InterningSink sink(out, config.fingerprint_key_bits);
   auto parse_record = [&](const CsvRecord& record, std::uint32_t file, RecordParser& parser) {
     if (record.error != CsvError::none) {
       out.bad.add(file, record.line, csv_error_reason(record.error), "", record.raw);

@@ -27,6 +27,9 @@ struct IngestConfig {
   BadRecordPolicy on_bad_record = BadRecordPolicy::quarantine;
   double max_bad_fraction = 0.01;
   std::size_t max_field_bytes = std::size_t{1} << 20;
+  // < 64 keeps only this many low bits of the account fingerprint's table key (tests use it to
+  // force the exact-string fallback for colliding ids).
+  int fingerprint_key_bits = 64;
 };
 
 // An action whose account is an index into IngestResult::account_ids of this rank.

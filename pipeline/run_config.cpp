@@ -62,6 +62,7 @@ void add_run_options(CLI::App& run, RunConfig& c) {
 }
 
 void RunConfig::resolve() {
+  ingest.fingerprint_key_bits = hash_bits;
   ingest.format = *parse_format(format);
   ingest.on_bad_record = *parse_bad_record_policy(on_bad_record);
   const auto parsed_layer = parse_layer(layer);

@@ -21,7 +21,8 @@ struct RunConfig {
   std::string out;
   std::string format = "auto";
   std::string on_bad_record = "quarantine";
-  int hash_bits = 64;  // hidden: < 64 forces account-hash collisions (tests)
+  int hash_bits = 64;  // hidden: < 64 forces account-id hash collisions in ingest and registry
+                       // (tests)
   bool verbose = false;
   bool quiet = false;
 
