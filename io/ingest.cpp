@@ -83,7 +83,7 @@ class InterningSink final : public ActionSink {
   }
 
  private:
-  static constexpr std::size_t kBatch = 64;
+  static constexpr std::size_t kBatch = 256;
 
   struct TextRef {
     std::uint32_t offset = 0, length = 0;
