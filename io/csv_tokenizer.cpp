@@ -60,18 +60,21 @@ CsvTokenizer::CsvTokenizer(std::string_view text, std::size_t begin, std::int64_
 
 // Offset of the '\n' that ends the record starting at `from` (or text size at end of file).
 std::size_t CsvTokenizer::record_end(std::size_t from, bool& unterminated,
-                                     std::int64_t& inner_newlines) const {
+                                     std::int64_t& inner_newlines, bool& has_quotes) const {
   const char* data = text_.data();
   const std::size_t size = text_.size();
   std::size_t pos = from;
   bool inside = false;
   inner_newlines = 0;
+  has_quotes = false;
   while (true) {
     const void* hit = std::memchr(data + pos, '\n', size - pos);
     const std::size_t newline =
         hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - data) : size;
-    if (framing_ == Framing::csv && (count_byte(data + pos, data + newline, '"') & 1)) {
-      inside = !inside;
+    if (framing_ == Framing::csv) {
+      const std::size_t quotes = count_byte(data + pos, data + newline, '"');
+      has_quotes = has_quotes || quotes > 0;
+      if (quotes & 1) inside = !inside;
     }
     if (!inside || newline == size) {
       unterminated = inside;
@@ -88,9 +91,9 @@ bool CsvTokenizer::next(CsvRecord& record, std::size_t limit) {
       pos_ = bom_length(text_);  // the byte-order mark belongs to the first record
       if (pos_ >= text_.size()) break;
     }
-    bool unterminated = false;
+    bool unterminated = false, has_quotes = false;
     std::int64_t inner_newlines = 0;
-    const std::size_t end = record_end(pos_, unterminated, inner_newlines);
+    const std::size_t end = record_end(pos_, unterminated, inner_newlines, has_quotes);
     std::size_t content_end = end;
     if (content_end > pos_ && text_[content_end - 1] == '\r') --content_end;
     const std::size_t begin = pos_;
@@ -102,10 +105,30 @@ bool CsvTokenizer::next(CsvRecord& record, std::size_t limit) {
     record.begin = begin;
     record.line = line;
     record.error = unterminated ? CsvError::unterminated_quote : CsvError::none;
-    split_fields(record);
+    has_quotes ? split_fields(record) : split_plain_fields(record);
     return true;
   }
   return false;
+}
+
+// The common case: no quote anywhere in the record, so fields are just the text between commas.
+void CsvTokenizer::split_plain_fields(CsvRecord& record) {
+  record.fields.clear();
+  const std::string_view raw = record.raw;
+  if (framing_ == Framing::lines) {
+    record.fields.push_back(raw);
+    return;
+  }
+  std::size_t pos = 0;
+  while (true) {
+    const void* hit = std::memchr(raw.data() + pos, ',', raw.size() - pos);
+    const std::size_t comma =
+        hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - raw.data()) : raw.size();
+    if (comma - pos > limits_.max_field_bytes) record.error = CsvError::field_too_long;
+    record.fields.push_back(raw.substr(pos, comma - pos));
+    if (comma == raw.size()) return;
+    pos = comma + 1;
+  }
 }
 
 void CsvTokenizer::split_fields(CsvRecord& record) {

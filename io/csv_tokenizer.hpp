@@ -60,8 +60,10 @@ class CsvTokenizer {
   std::size_t position() const { return pos_; }
 
  private:
-  std::size_t record_end(std::size_t from, bool& unterminated, std::int64_t& inner_newlines) const;
+  std::size_t record_end(std::size_t from, bool& unterminated, std::int64_t& inner_newlines,
+                         bool& has_quotes) const;
   void split_fields(CsvRecord& record);
+  void split_plain_fields(CsvRecord& record);
 
   std::string_view text_;
   std::size_t pos_;
