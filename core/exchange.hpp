@@ -14,41 +14,42 @@
 
 namespace coordnet {
 
+// Indices 0..n-1 grouped by owner rank in rank order, stable within an owner (a counting sort),
+// and how many go to each rank: the order in which exchange_by_owner sends records, and so the
+// order in which replies come back.
+struct OwnerOrder {
+  std::vector<std::size_t> order;
+  std::vector<std::uint64_t> counts;  // per rank
+};
+
+template <class OwnerOfIndex>
+OwnerOrder order_by_owner(std::size_t n, OwnerOfIndex&& owner_of_index, int n_ranks) {
+  OwnerOrder result{std::vector<std::size_t>(n),
+                    std::vector<std::uint64_t>(static_cast<std::size_t>(n_ranks), 0)};
+  std::vector<std::uint32_t> owner(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    owner[i] = static_cast<std::uint32_t>(owner_of_index(i));
+    ++result.counts[owner[i]];
+  }
+  std::vector<std::uint64_t> next(result.counts.size(), 0);
+  for (std::size_t d = 1; d < next.size(); ++d) next[d] = next[d - 1] + result.counts[d - 1];
+  for (std::size_t i = 0; i < n; ++i) result.order[next[owner[i]]++] = i;
+  return result;
+}
+
 template <class T, class OwnerOf>
 Received<T> exchange_by_owner(std::span<const T> records, OwnerOf&& owner_of, const Comm& comm) {
-  const auto p = static_cast<std::size_t>(comm.size());
-  std::vector<std::uint32_t> owner(records.size());
-  std::vector<std::uint64_t> counts(p, 0);
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    owner[i] = static_cast<std::uint32_t>(owner_of(records[i]));
-    ++counts[owner[i]];
-  }
-  std::vector<std::uint64_t> next(p, 0);
-  for (std::size_t d = 1; d < p; ++d) next[d] = next[d - 1] + counts[d - 1];
-  std::vector<T> send(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) send[next[owner[i]]++] = records[i];
-  return comm.alltoallv<T>(send, counts);
+  const auto grouped = order_by_owner(
+      records.size(), [&](std::size_t i) { return owner_of(records[i]); }, comm.size());
+  std::vector<T> send;
+  send.reserve(records.size());
+  for (auto i : grouped.order) send.push_back(records[i]);
+  return comm.alltoallv<T>(send, grouped.counts);
 }
 
 template <class T, class OwnerOf>
 Received<T> exchange_by_owner(const std::vector<T>& records, OwnerOf&& owner_of, const Comm& comm) {
   return exchange_by_owner(std::span<const T>(records), owner_of, comm);
-}
-
-// Indices 0..n-1 grouped by owner rank in rank order, stable within an owner (a counting sort):
-// the order in which exchange_by_owner sends records, and so the order of the replies.
-template <class OwnerOfIndex>
-std::vector<std::size_t> order_by_owner(std::size_t n, OwnerOfIndex&& owner_of_index, int n_ranks) {
-  std::vector<std::uint32_t> owner(n);
-  std::vector<std::size_t> next(static_cast<std::size_t>(n_ranks) + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    owner[i] = static_cast<std::uint32_t>(owner_of_index(i));
-    ++next[owner[i] + 1];
-  }
-  for (std::size_t d = 1; d < next.size(); ++d) next[d] += next[d - 1];
-  std::vector<std::size_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[next[owner[i]]++] = i;
-  return order;
 }
 
 // Sends replies[i] back to the source of the i-th record of `request` (same length, same order).

@@ -98,10 +98,12 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
     }
     // Grouped by owner so that the replies (in owner order) line up with `order`.
     std::vector<std::size_t> order;
-    for (auto k : order_by_owner(
+    for (auto k :
+         order_by_owner(
              pending.size(),
              [&](std::size_t k) { return owner_of_hash(final_hash[pending[k]], comm.size()); },
-             comm.size())) {
+             comm.size())
+             .order) {
       order.push_back(pending[k]);
     }
     for (auto i : order) {
@@ -140,9 +142,11 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
 
   // Dense index and global action count for every local dictionary entry.
   std::vector<std::size_t> order;
-  for (auto i : order_by_owner(
+  for (auto i :
+       order_by_owner(
            n_local, [&](std::size_t i) { return owner_of_hash(final_hash[i], comm.size()); },
-           comm.size())) {
+           comm.size())
+           .order) {
     if (ingested.account_actions[i] > 0) order.push_back(i);
   }
   std::vector<std::uint64_t> asks;
@@ -181,7 +185,7 @@ std::vector<HandleRow> merge_handle_history(const IngestResult& ingested,
   auto owner = [&](std::size_t i) {
     return table.owner_of(accounts.global_of_local[ingested.handles[i].local_account]);
   };
-  const auto order = order_by_owner(ingested.handles.size(), owner, comm.size());
+  const auto order = order_by_owner(ingested.handles.size(), owner, comm.size()).order;
   std::vector<HandleKey> keys;
   std::vector<std::string> names;
   std::vector<std::uint32_t> owners;

@@ -46,7 +46,7 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--block-pairs", c.coaction.block_pairs,
-                 "Pair partials held per rank before a local sort-reduce (memory bound)")
+                 "Pair partials held per rank before the first local sort-reduce")
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--hash-bits", c.hash_bits)

@@ -34,9 +34,11 @@ std::vector<Action> participating_actions(std::vector<Action> actions, Layer lay
     keep.push_back(counts[i.value - table.first_index] >= min_participation);
   const auto kept = reply_to_sources<std::uint8_t>(received, keep, comm);
   // Replies come in owner order; walk the actions in the same (stable) owner order.
-  const auto order = order_by_owner(
-      actions.size(), [&](std::size_t i) { return table.owner_of(actions[i].account); },
-      comm.size());
+  const auto order =
+      order_by_owner(
+          actions.size(), [&](std::size_t i) { return table.owner_of(actions[i].account); },
+          comm.size())
+          .order;
   std::vector<std::uint8_t> keep_action(actions.size());
   for (std::size_t k = 0; k < order.size(); ++k) keep_action[order[k]] = kept[k];
   std::vector<Action> result;
