@@ -1,6 +1,11 @@
 #include "io/csv_tokenizer.hpp"
 
+#include <algorithm>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace coordnet {
 
@@ -85,15 +90,54 @@ std::size_t CsvTokenizer::record_end(std::size_t from, bool& unterminated,
   }
 }
 
+// The common case in one pass over 16-byte blocks: a record with no quote before its '\n'.
+// Fills commas_ with the offsets of its commas and sets `newline`; returns false (the caller
+// takes the general path) when a quote comes first or fewer than 16 bytes are left.
+bool CsvTokenizer::scan_quote_free_record(std::size_t from, std::size_t& newline) {
+#if defined(__SSE2__)
+  const char* data = text_.data();
+  const std::size_t size = text_.size();
+  commas_.clear();
+  const __m128i newlines = _mm_set1_epi8('\n');
+  const __m128i quotes = _mm_set1_epi8('"');
+  const __m128i commas = _mm_set1_epi8(',');
+  for (std::size_t block = from; block + 16 <= size; block += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + block));
+    const auto nl_bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newlines)));
+    auto quote_bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quotes)));
+    auto comma_bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, commas)));
+    if (nl_bits != 0) {
+      const unsigned before_newline = (nl_bits & (0u - nl_bits)) - 1;
+      quote_bits &= before_newline;
+      comma_bits &= before_newline;
+    }
+    if (quote_bits != 0) return false;
+    for (; comma_bits != 0; comma_bits &= comma_bits - 1) {
+      commas_.push_back(block + static_cast<std::size_t>(__builtin_ctz(comma_bits)));
+    }
+    if (nl_bits != 0) {
+      newline = block + static_cast<std::size_t>(__builtin_ctz(nl_bits));
+      return true;
+    }
+  }
+#else
+  (void)from;
+  (void)newline;
+#endif
+  return false;
+}
+
 bool CsvTokenizer::next(CsvRecord& record, std::size_t limit) {
   while (pos_ < text_.size() && pos_ < limit) {
     if (pos_ == 0) {
       pos_ = bom_length(text_);  // the byte-order mark belongs to the first record
       if (pos_ >= text_.size()) break;
     }
-    bool unterminated = false, has_quotes = false;
+    bool unterminated = false, has_quotes = true;
     std::int64_t inner_newlines = 0;
-    const std::size_t end = record_end(pos_, unterminated, inner_newlines, has_quotes);
+    std::size_t end = 0;
+    const bool quote_free = framing_ == Framing::csv && scan_quote_free_record(pos_, end);
+    if (!quote_free) end = record_end(pos_, unterminated, inner_newlines, has_quotes);
     std::size_t content_end = end;
     if (content_end > pos_ && text_[content_end - 1] == '\r') --content_end;
     const std::size_t begin = pos_;
@@ -105,10 +149,30 @@ bool CsvTokenizer::next(CsvRecord& record, std::size_t limit) {
     record.begin = begin;
     record.line = line;
     record.error = unterminated ? CsvError::unterminated_quote : CsvError::none;
-    has_quotes ? split_fields(record) : split_plain_fields(record);
+    if (quote_free) {
+      fields_from_commas(record);
+    } else {
+      has_quotes ? split_fields(record) : split_plain_fields(record);
+    }
     return true;
   }
   return false;
+}
+
+// Fields of a quote-free record from the comma offsets found by scan_quote_free_record.
+void CsvTokenizer::fields_from_commas(CsvRecord& record) {
+  record.fields.clear();
+  std::size_t field_begin = record.begin;
+  const std::size_t content_end = record.begin + record.raw.size();
+  auto add = [&](std::size_t field_end) {
+    if (field_end - field_begin > limits_.max_field_bytes) record.error = CsvError::field_too_long;
+    record.fields.push_back(text_.substr(field_begin, field_end - field_begin));
+  };
+  for (const std::size_t comma : commas_) {
+    add(comma);
+    field_begin = comma + 1;
+  }
+  add(content_end);
 }
 
 // The common case: no quote anywhere in the record, so fields are just the text between commas.

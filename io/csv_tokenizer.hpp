@@ -62,6 +62,8 @@ class CsvTokenizer {
  private:
   std::size_t record_end(std::size_t from, bool& unterminated, std::int64_t& inner_newlines,
                          bool& has_quotes) const;
+  bool scan_quote_free_record(std::size_t from, std::size_t& newline);
+  void fields_from_commas(CsvRecord& record);
   void split_fields(CsvRecord& record);
   void split_plain_fields(CsvRecord& record);
 
@@ -76,6 +78,7 @@ class CsvTokenizer {
     bool in_scratch;
   };
   std::vector<FieldSpan> spans_;
+  std::vector<std::size_t> commas_;
 };
 
 // Number of '"' and '\n' bytes in a piece of text (for the exclusive scans of a byte split).

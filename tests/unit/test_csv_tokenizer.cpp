@@ -2,6 +2,7 @@
 // truncated last line, bad quoting, field cap; and the byte-split rule checked at every split.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,67 @@ TEST(CsvTokenizer, LineFramingIgnoresQuotes) {
   EXPECT_EQ(record.raw, "{\"b\":1}");
   EXPECT_EQ(record.line, 2);
   EXPECT_FALSE(tokenizer.next(record));
+}
+
+// Records of every length put commas, quotes, CR and LF at every offset of the 16-byte blocks of
+// the quote-free fast path; each record must come back field for field, with its line number.
+TEST(CsvTokenizer, RandomRecordsAtEveryBlockOffsetRoundTrip) {
+  std::mt19937 rng(7);
+  std::string text;
+  std::vector<std::vector<std::string>> expected;
+  std::vector<std::int64_t> expected_lines;
+  std::int64_t line = 1;
+  for (int r = 0; r < 3000; ++r) {
+    std::vector<std::string> record(1 + rng() % 6);
+    std::string encoded;
+    std::int64_t newlines_inside = 0;
+    for (std::size_t f = 0; f < record.size(); ++f) {
+      const std::size_t length = rng() % 12;
+      const bool quoted = rng() % 8 == 0;
+      for (std::size_t i = 0; i < length; ++i) {
+        const char pool[] = "abcxyz019 .";
+        const char special[] = ",\"\n";
+        record[f] += quoted && rng() % 4 == 0 ? special[rng() % 3] : pool[rng() % 11];
+      }
+      if (f > 0) encoded += ',';
+      if (quoted) {
+        encoded += '"';
+        for (const char c : record[f]) {
+          encoded += c == '"' ? std::string("\"\"") : std::string(1, c);
+          newlines_inside += c == '\n';
+        }
+        encoded += '"';
+      } else {
+        encoded += record[f];
+      }
+    }
+    if (encoded.empty()) continue;  // one empty unquoted field is a blank line
+    text += encoded + (rng() % 3 == 0 ? "\r\n" : "\n");
+    expected.push_back(record);
+    expected_lines.push_back(line);
+    line += 1 + newlines_inside;
+  }
+  const auto records = parse_all(text);
+  ASSERT_EQ(records.size(), expected.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].fields, expected[i]) << "record " << i;
+    EXPECT_EQ(records[i].line, expected_lines[i]) << "record " << i;
+    EXPECT_EQ(records[i].error, CsvError::none) << "record " << i;
+  }
+}
+
+TEST(CsvTokenizer, LongRecordsFlagQuotesAndLongFieldsPastTheFirstBlock) {
+  const std::string text =
+      "0123456789,0123456789,01234\"56\"789\n"
+      "0123456789,0123456789,0123456789,0123456789\n"
+      "0123456789,0123456789,0123456789,0123456789,x\n";
+  const auto records = parse_all(text, CsvLimits{10});
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].error, CsvError::malformed_quotes);
+  EXPECT_EQ(records[1].error, CsvError::none);
+  EXPECT_EQ(records[1].fields.size(), 4u);
+  EXPECT_EQ(parse_all(text, CsvLimits{9})[1].error, CsvError::field_too_long);
+  EXPECT_EQ(fields(records[2]).back(), "x");
 }
 
 // Splitting the text at every byte into two ranges must give the serial records exactly once.
