@@ -61,6 +61,23 @@ std::vector<T> reply_to_sources(const Received<R>& request, std::span<const T> r
   return comm.alltoallv<T>(replies, request.counts_by_source).data;
 }
 
+// Asks the owner of every query for an answer: queries[i] travels to owner_of(queries[i]), which
+// computes answer(query) there; the answers come back in the order of `queries`. Collective.
+template <class A, class Q, class OwnerOf, class Answer>
+std::vector<A> ask_owners(const std::vector<Q>& queries, OwnerOf&& owner_of, Answer&& answer,
+                          const Comm& comm) {
+  const auto request = exchange_by_owner(queries, owner_of, comm);
+  std::vector<A> answers;
+  answers.reserve(request.data.size());
+  for (const auto& q : request.data) answers.push_back(answer(q));
+  const auto replies = reply_to_sources<A>(request, answers, comm);
+  const auto grouped = order_by_owner(
+      queries.size(), [&](std::size_t i) { return owner_of(queries[i]); }, comm.size());
+  std::vector<A> result(queries.size());
+  for (std::size_t k = 0; k < grouped.order.size(); ++k) result[grouped.order[k]] = replies[k];
+  return result;
+}
+
 // Strings sent to owner ranks: the characters of all strings travel in one message and their
 // lengths in another. Returns the received strings grouped by source rank in rank order.
 struct ReceivedStrings {

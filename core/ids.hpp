@@ -39,11 +39,15 @@ enum class Layer : std::uint8_t {
   domain,
   mention,
   image,
-  text
+  text,       // exact co-tweet on normalised text
+  near_text,  // near-duplicate text (MinHash + LSH clusters)
+  synchrony   // content-free: actions in the same short time bins
 };
 
-inline constexpr std::array<std::string_view, 9> kLayerNames = {
-    "retweet", "reply", "quote", "hashtag", "url", "domain", "mention", "image", "text"};
+inline constexpr std::size_t kLayerCount = 11;
+inline constexpr std::array<std::string_view, kLayerCount> kLayerNames = {
+    "retweet", "reply", "quote", "hashtag",   "url",      "domain",
+    "mention", "image", "text",  "near_text", "synchrony"};
 
 constexpr std::string_view layer_name(Layer layer) {
   return kLayerNames[static_cast<std::size_t>(layer)];

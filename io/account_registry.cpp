@@ -260,7 +260,7 @@ std::vector<Action> globalise_actions(IngestResult& ingested, const RegisteredAc
   actions.reserve(ingested.actions.size());
   for (const auto& a : ingested.actions) {
     actions.push_back(
-        {a.key, accounts.global_of_local[a.local_account], a.t_ms, a.content, a.layer});
+        {a.key, accounts.global_of_local[a.local_account], a.t_ms, a.content, a.layer, a.flags});
   }
   std::vector<IngestedAction>().swap(ingested.actions);
   return actions;

@@ -134,24 +134,32 @@ void Hdf5Writer::write_strings(const std::string& path, const std::vector<std::s
   write_raw(path, type.get(), buffer.data(), local.size());
 }
 
-void Hdf5Writer::set_attribute(const std::string& name, const std::string& value) {
+void Hdf5Writer::write_attribute(const std::string& object, const std::string& name, hid_t type,
+                                 const void* value) {
+  H5Id target(H5Oopen(file_.get(), object.c_str(), H5P_DEFAULT), H5Oclose,
+              ("H5Oopen " + object).c_str());
+  H5Id space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
+  H5Id attr(H5Acreate2(target.get(), name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+            H5Aclose, ("H5Acreate " + name).c_str());
+  h5_check(H5Awrite(attr.get(), type, value), ("H5Awrite " + name).c_str());
+}
+
+void Hdf5Writer::set_attribute(const std::string& object, const std::string& name,
+                               const std::string& value) {
   H5Id type(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
   h5_check(H5Tset_size(type.get(), std::max<std::size_t>(1, value.size())), "H5Tset_size");
   h5_check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "H5Tset_strpad");
-  H5Id space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
-  H5Id attr(
-      H5Acreate2(file_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-      H5Aclose, ("H5Acreate " + name).c_str());
   const std::string padded = value.empty() ? std::string(1, '\0') : value;
-  h5_check(H5Awrite(attr.get(), type.get(), padded.data()), ("H5Awrite " + name).c_str());
+  write_attribute(object, name, type.get(), padded.data());
 }
 
-void Hdf5Writer::set_attribute(const std::string& name, std::int64_t value) {
-  H5Id space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate");
-  H5Id attr(H5Acreate2(file_.get(), name.c_str(), H5T_NATIVE_INT64, space.get(), H5P_DEFAULT,
-                       H5P_DEFAULT),
-            H5Aclose, ("H5Acreate " + name).c_str());
-  h5_check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), ("H5Awrite " + name).c_str());
+void Hdf5Writer::set_attribute(const std::string& object, const std::string& name,
+                               std::int64_t value) {
+  write_attribute(object, name, H5T_NATIVE_INT64, &value);
+}
+
+void Hdf5Writer::set_attribute(const std::string& object, const std::string& name, double value) {
+  write_attribute(object, name, H5T_NATIVE_DOUBLE, &value);
 }
 
 void Hdf5Writer::commit() {

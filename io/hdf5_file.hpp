@@ -59,9 +59,17 @@ class Hdf5Writer {
   }
   void write_strings(const std::string& path, const std::vector<std::string>& local);
 
-  // Attributes on the root group; every rank passes the same value.
-  void set_attribute(const std::string& name, const std::string& value);
-  void set_attribute(const std::string& name, std::int64_t value);
+  // Attributes on the root group, or on an object already written (a group or a dataset);
+  // every rank passes the same value.
+  void set_attribute(const std::string& name, const std::string& value) {
+    set_attribute("/", name, value);
+  }
+  void set_attribute(const std::string& name, std::int64_t value) {
+    set_attribute("/", name, value);
+  }
+  void set_attribute(const std::string& object, const std::string& name, const std::string& value);
+  void set_attribute(const std::string& object, const std::string& name, std::int64_t value);
+  void set_attribute(const std::string& object, const std::string& name, double value);
 
   // Collective: close, then publish NAME.tmp as NAME.
   void commit();
@@ -73,6 +81,8 @@ class Hdf5Writer {
   static hid_t native_type();
   void write_raw(const std::string& path, hid_t type, const void* data, std::uint64_t local_count);
   void maybe_die_for_test(const std::string& path) const;
+  void write_attribute(const std::string& object, const std::string& name, hid_t type,
+                       const void* value);
 
   const Comm& comm_;
   std::string final_path_;

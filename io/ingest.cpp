@@ -11,6 +11,8 @@
 #include "core/log.hpp"
 #include "core/progress.hpp"
 #include "io/csv_tokenizer.hpp"
+#include "io/key_normalise.hpp"
+#include "io/mapped_csv_parser.hpp"
 
 namespace coordnet {
 
@@ -32,25 +34,21 @@ namespace {
 // changes and at the end.
 class InterningSink final : public ActionSink {
  public:
-  InterningSink(IngestResult& out, int fingerprint_key_bits)
+  InterningSink(IngestResult& out, const IngestConfig& config)
       : out_(out),
-        key_mask_(fingerprint_key_bits >= 64 ? ~std::uint64_t{0}
-                                             : (std::uint64_t{1} << fingerprint_key_bits) - 1) {}
+        key_mask_(config.fingerprint_key_bits >= 64
+                      ? ~std::uint64_t{0}
+                      : (std::uint64_t{1} << config.fingerprint_key_bits) - 1),
+        keep_layer_(config.keep_layer),
+        derive_domains_(config.derive_domains) {}
 
   void emit(const ParsedAction& a) override {
-    out_.actions.push_back({KeyHash{hash_string(a.key, static_cast<std::uint64_t>(a.layer) + 1)},
-                            ContentHash{hash_string(a.content)}, a.t_ms, 0, a.layer});
-    Pending p;
-    p.fingerprint = XXH3_128bits(a.account.data(), a.account.size());
-    p.fingerprint.low64 &= key_mask_;
-    p.account = store(a.account);
-    p.has_handle = !a.handle.empty();
-    if (p.has_handle) {
-      p.handle_hash = hash_string(a.handle);
-      p.handle = store(a.handle);
+    if (derive_domains_ && a.layer == Layer::url && keep(Layer::domain)) {
+      ParsedAction domain = a;
+      domain.layer = Layer::domain;
+      emit_kept(domain);
     }
-    p.t_ms = a.t_ms;
-    pending_.push_back(p);
+    if (keep(a.layer)) emit_kept(a);
   }
 
   void commit() {
@@ -84,6 +82,28 @@ class InterningSink final : public ActionSink {
 
  private:
   static constexpr std::size_t kBatch = 256;
+
+  bool keep(Layer layer) const { return keep_layer_[static_cast<std::size_t>(layer)]; }
+
+  // Adds one action of a kept layer, its key in canonical form (io/key_normalise.hpp), and
+  // queues its account for the next batch of look-ups.
+  void emit_kept(const ParsedAction& a) {
+    const auto key = normalise_key(a.layer, a.key, key_scratch_);
+    const std::uint8_t flags = key == a.content ? kActionIsOriginal : 0;
+    out_.actions.push_back({KeyHash{hash_string(key, static_cast<std::uint64_t>(a.layer) + 1)},
+                            ContentHash{hash_string(a.content)}, a.t_ms, 0, a.layer, flags});
+    Pending p;
+    p.fingerprint = XXH3_128bits(a.account.data(), a.account.size());
+    p.fingerprint.low64 &= key_mask_;
+    p.account = store(a.account);
+    p.has_handle = !a.handle.empty();
+    if (p.has_handle) {
+      p.handle_hash = hash_string(a.handle);
+      p.handle = store(a.handle);
+    }
+    p.t_ms = a.t_ms;
+    pending_.push_back(p);
+  }
 
   struct TextRef {
     std::uint32_t offset = 0, length = 0;
@@ -193,6 +213,9 @@ class InterningSink final : public ActionSink {
 
   IngestResult& out_;
   std::uint64_t key_mask_;
+  std::array<bool, kLayerCount> keep_layer_;
+  bool derive_domains_;
+  std::string key_scratch_;
   absl::flat_hash_map<std::uint64_t, AccountKey> accounts_;  // by fingerprint low 64 bits
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> colliding_accounts_;
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> handles_;
@@ -315,12 +338,18 @@ IngestResult ingest(const IngestConfig& config, const Comm& comm, StageMetrics& 
       const bool has_first = head.next(header);
       auto format = config.format;
       try {
-        if (format == InputFormat::auto_detect && has_first) format = detect_format(header);
-        framings.push_back(framing_of(format));
+        const bool mapped = !config.column_map.empty();
+        if (format == InputFormat::auto_detect && has_first && !mapped) {
+          format = detect_format(header);
+        }
+        framings.push_back(mapped ? Framing::csv : framing_of(format));
         auto& cursor = cursors[i];
         cursor.done = !has_first;
-        cursor.header_begin = has_first && has_header(format) ? header.begin : UINT64_MAX;
-        if (has_first) {
+        cursor.header_begin =
+            has_first && (mapped || has_header(format)) ? header.begin : UINT64_MAX;
+        if (has_first && mapped) {
+          cursor.parser = make_mapped_csv_parser(header.fields, config.column_map);
+        } else if (has_first) {
           if (!has_header(format)) header.fields.clear();
           cursor.parser = make_parser(format, header.fields);
         }
@@ -351,7 +380,7 @@ IngestResult ingest(const IngestConfig& config, const Comm& comm, StageMetrics& 
         text, starts[i].offset, starts[i].line, framings[i], CsvLimits{config.max_field_bytes});
   }
 
-  InterningSink sink(out, config.fingerprint_key_bits);
+  InterningSink sink(out, config);
   auto parse_record = [&](const CsvRecord& record, std::uint32_t file, RecordParser& parser) {
     if (record.error != CsvError::none) {
       out.bad.add(file, record.line, csv_error_reason(record.error), "", record.raw);

@@ -8,10 +8,13 @@
 // Collective: every rank calls ingest() once; errors on any rank are raised on all.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/action.hpp"
 #include "core/comm.hpp"
 #include "core/ids.hpp"
 #include "core/stage_metrics.hpp"
@@ -20,6 +23,13 @@
 #include "io/input_format.hpp"
 
 namespace coordnet {
+
+template <std::size_t N>
+constexpr std::array<bool, N> make_filled(bool value) {
+  std::array<bool, N> a{};
+  a.fill(value);
+  return a;
+}
 
 struct IngestConfig {
   std::vector<std::string> inputs;
@@ -30,6 +40,12 @@ struct IngestConfig {
   // < 64 keeps only this many low bits of the account fingerprint's table key (tests use it to
   // force the exact-string fallback for colliding ids).
   int fingerprint_key_bits = 64;
+  // Actions of layers not kept are dropped as they are parsed.
+  std::array<bool, kLayerCount> keep_layer = make_filled<kLayerCount>(true);
+  // Every url action also emits a domain action (the URL's host).
+  bool derive_domains = false;
+  // --map: column -> role for wide CSV files (io/mapped_csv_parser.hpp); empty: no mapping.
+  std::vector<std::pair<std::string, std::string>> column_map;
 };
 
 // An action whose account is an index into IngestResult::account_ids of this rank.
@@ -39,6 +55,7 @@ struct IngestedAction {
   TimeMs t_ms;
   std::uint32_t local_account;
   Layer layer;
+  std::uint8_t flags;  // kActionIsOriginal
 };
 
 // One (account, handle) pair seen on this rank: when first and last, and how often.

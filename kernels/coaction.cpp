@@ -1,18 +1,49 @@
 #include "kernels/coaction.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 namespace coordnet::coaction_detail {
 
+namespace {
+
+// One co-action inside a key group: positions of the earlier and the later action.
+struct PairHit {
+  AccountIndex src, dst;
+  std::uint32_t older, newer;
+};
+
+void merge_into(CoactionEdge& e, const CoactionEdge& x) {
+  e.count += x.count;
+  e.n_keys += x.n_keys;
+  e.n_fast += x.n_fast;
+  e.min_delay_ms = std::min(e.min_delay_ms, x.min_delay_ms);
+  e.sum_delay_ms += x.sum_delay_ms;
+  e.first_ms = std::min(e.first_ms, x.first_ms);
+  e.last_ms = std::max(e.last_ms, x.last_ms);
+  e.n_older += x.n_older;
+  e.n_newer += x.n_newer;
+  e.tfidf_dot += x.tfidf_dot;
+}
+
+std::uint64_t tf_of(const KeyTerms& terms, AccountIndex account) {
+  const auto it = std::lower_bound(
+      terms.tf.begin(), terms.tf.end(), account,
+      [](const std::pair<AccountIndex, std::uint64_t>& t, AccountIndex a) { return t.first < a; });
+  return it != terms.tf.end() && it->first == account ? it->second : 0;
+}
+
+}  // namespace
+
 void sort_and_dedupe(std::vector<Action>& actions) {
   std::sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
-    return std::tie(a.key, a.t_ms, a.account, a.content) <
-           std::tie(b.key, b.t_ms, b.account, b.content);
+    return std::tie(a.key, a.slice, a.t_ms, a.account, a.content) <
+           std::tie(b.key, b.slice, b.t_ms, b.account, b.content);
   });
   const auto last =
       std::unique(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
-        return a.key == b.key && a.t_ms == b.t_ms && a.account == b.account &&
+        return a.key == b.key && a.slice == b.slice && a.t_ms == b.t_ms && a.account == b.account &&
                a.content == b.content;
       });
   actions.erase(last, actions.end());
@@ -25,11 +56,7 @@ void sort_and_reduce(std::vector<CoactionEdge>& edges) {
   std::size_t out = 0;
   for (std::size_t i = 0; i < edges.size(); ++i) {
     if (out > 0 && edges[out - 1].src == edges[i].src && edges[out - 1].dst == edges[i].dst) {
-      auto& e = edges[out - 1];
-      e.count += edges[i].count;
-      e.n_keys += edges[i].n_keys;
-      e.min_delay_ms = std::min(e.min_delay_ms, edges[i].min_delay_ms);
-      e.sum_delay_ms += edges[i].sum_delay_ms;
+      merge_into(edges[out - 1], edges[i]);
     } else {
       edges[out++] = edges[i];
     }
@@ -37,46 +64,145 @@ void sort_and_reduce(std::vector<CoactionEdge>& edges) {
   edges.resize(out);
 }
 
+void add_pair_keys(std::vector<PairKey>& pair_keys, std::vector<CoactionEdge>& edges) {
+  std::sort(pair_keys.begin(), pair_keys.end(), [](const PairKey& a, const PairKey& b) {
+    return std::tie(a.src, a.dst, a.key) < std::tie(b.src, b.dst, b.key);
+  });
+  auto edge = edges.begin();
+  for (std::size_t i = 0; i < pair_keys.size(); ++i) {
+    const auto& pk = pair_keys[i];
+    if (i > 0 && pair_keys[i - 1].src == pk.src && pair_keys[i - 1].dst == pk.dst &&
+        pair_keys[i - 1].key == pk.key) {
+      continue;
+    }
+    while (edge->src != pk.src || edge->dst != pk.dst) ++edge;
+    edge->n_keys += 1;
+    edge->tfidf_dot += pk.tfidf_dot;
+  }
+}
+
+void add_pair_olders(std::vector<PairOlder>& olders, std::vector<CoactionEdge>& edges) {
+  auto fields = [](const PairOlder& o) {
+    return std::tie(o.src, o.dst, o.key, o.t_ms, o.account, o.content);
+  };
+  std::sort(olders.begin(), olders.end(),
+            [&](const PairOlder& a, const PairOlder& b) { return fields(a) < fields(b); });
+  auto edge = edges.begin();
+  for (std::size_t i = 0; i < olders.size(); ++i) {
+    if (i > 0 && fields(olders[i - 1]) == fields(olders[i])) continue;
+    while (edge->src != olders[i].src || edge->dst != olders[i].dst) ++edge;
+    edge->n_older += 1;
+  }
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> key_groups(const std::vector<Action>& actions) {
+  std::vector<std::pair<std::size_t, std::size_t>> groups;
+  for (std::size_t begin = 0; begin < actions.size();) {
+    std::size_t end = begin + 1;
+    while (end < actions.size() && actions[end].key == actions[begin].key &&
+           actions[end].slice == actions[begin].slice) {
+      ++end;
+    }
+    groups.emplace_back(begin, end);
+    begin = end;
+  }
+  return groups;
+}
+
 std::uint64_t count_window_pairs(const Action* begin, const Action* end, DurationMs window_ms) {
   std::uint64_t pairs = 0;
   const Action* left = begin;
   for (const Action* right = begin; right != end; ++right) {
     while (right->t_ms - left->t_ms > window_ms) ++left;
-    pairs += static_cast<std::uint64_t>(right - left);
+    if ((right->flags & kActionIsHalo) == 0) pairs += static_cast<std::uint64_t>(right - left);
   }
   return pairs;
 }
 
-void sweep_key(const Action* begin, const Action* end, DurationMs window_ms,
-               std::vector<CoactionEdge>& out) {
-  const auto first = out.size();
-  const Action* left = begin;
-  for (const Action* right = begin; right != end; ++right) {
-    while (right->t_ms - left->t_ms > window_ms) ++left;
+KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accounts) {
+  std::vector<AccountIndex> accounts;
+  for (const Action* a = begin; a != end; ++a) {
+    if ((a->flags & kActionIsHalo) == 0) accounts.push_back(a->account);
+  }
+  std::sort(accounts.begin(), accounts.end());
+  KeyTerms terms;
+  for (const auto account : accounts) {
+    if (!terms.tf.empty() && terms.tf.back().first == account) {
+      ++terms.tf.back().second;
+    } else {
+      terms.tf.emplace_back(account, 1);
+    }
+  }
+  const auto n_k = static_cast<double>(terms.tf.size());
+  terms.idf = n_k > 0 ? std::max(0.0, std::log(static_cast<double>(n_accounts) / n_k)) : 0.0;
+  return terms;
+}
+
+void sweep_key(const Action* begin, const Action* end, const Action* right_begin,
+               const Action* right_end, const CoactionConfig& config, bool whole_key,
+               const KeyTerms* terms, std::vector<CoactionEdge>& out, PairSideRecords& side) {
+  static thread_local std::vector<PairHit> hits;
+  static thread_local std::vector<std::uint32_t> newer;
+  hits.clear();
+  const Action* left = std::lower_bound(
+      begin, right_begin, right_begin == end ? 0 : right_begin->t_ms - config.window_ms,
+      [](const Action& a, TimeMs t) { return a.t_ms < t; });
+  for (const Action* right = right_begin; right != right_end; ++right) {
+    while (right->t_ms - left->t_ms > config.window_ms) ++left;
+    if (right->flags & kActionIsHalo) continue;
     for (const Action* a = left; a != right; ++a) {
       if (a->account == right->account) continue;
-      const DurationMs dt = right->t_ms - a->t_ms;
       const auto [u, v] = std::minmax(a->account, right->account);
-      out.push_back({u, v, 1, 0, dt, dt});
+      hits.push_back(
+          {u, v, static_cast<std::uint32_t>(a - begin), static_cast<std::uint32_t>(right - begin)});
     }
   }
-  std::sort(out.begin() + static_cast<long>(first), out.end(),
-            [](const CoactionEdge& a, const CoactionEdge& b) {
-              return std::tie(a.src, a.dst) < std::tie(b.src, b.dst);
-            });
-  std::size_t w = first;
-  for (std::size_t i = first; i < out.size(); ++i) {
-    if (w > first && out[w - 1].src == out[i].src && out[w - 1].dst == out[i].dst) {
-      out[w - 1].count += 1;
-      out[w - 1].min_delay_ms = std::min(out[w - 1].min_delay_ms, out[i].min_delay_ms);
-      out[w - 1].sum_delay_ms += out[i].sum_delay_ms;
+  std::sort(hits.begin(), hits.end(), [](const PairHit& a, const PairHit& b) {
+    return std::tie(a.src, a.dst, a.older, a.newer) < std::tie(b.src, b.dst, b.older, b.newer);
+  });
+  const bool tfidf = config.weighting == Weighting::tfidf && terms != nullptr;
+  for (std::size_t g = 0; g < hits.size();) {
+    std::size_t h = g;
+    CoactionEdge e{hits[g].src, hits[g].dst};
+    e.min_delay_ms = INT64_MAX;
+    e.first_ms = INT64_MAX;
+    e.last_ms = INT64_MIN;
+    newer.clear();
+    for (; h < hits.size() && hits[h].src == e.src && hits[h].dst == e.dst; ++h) {
+      const Action& o = begin[hits[h].older];
+      const Action& n = begin[hits[h].newer];
+      const DurationMs dt = n.t_ms - o.t_ms;
+      ++e.count;
+      e.n_fast += dt <= config.fast_window_ms ? 1 : 0;
+      e.min_delay_ms = std::min(e.min_delay_ms, dt);
+      e.sum_delay_ms += dt;
+      e.first_ms = std::min(e.first_ms, o.t_ms);
+      e.last_ms = std::max(e.last_ms, n.t_ms);
+      if (h == g || hits[h].older != hits[h - 1].older) {
+        if (whole_key) {
+          ++e.n_older;
+        } else {
+          side.olders.push_back({e.src, e.dst, o.key, o.t_ms, o.content, o.account});
+        }
+      }
+      newer.push_back(hits[h].newer);
+    }
+    std::sort(newer.begin(), newer.end());
+    e.n_newer = static_cast<std::uint64_t>(std::unique(newer.begin(), newer.end()) - newer.begin());
+    const std::uint64_t dot =
+        tfidf ? static_cast<std::uint64_t>(
+                    std::llround(static_cast<double>(tf_of(*terms, e.src) * tf_of(*terms, e.dst)) *
+                                 terms->idf * terms->idf * kTfidfScale))
+              : 0;
+    if (whole_key) {
+      e.n_keys = 1;
+      e.tfidf_dot = dot;
     } else {
-      out[w] = out[i];
-      out[w].n_keys = 1;
-      ++w;
+      side.keys.push_back({e.src, e.dst, begin->key, dot});
     }
+    out.push_back(e);
+    g = h;
   }
-  out.resize(w);
 }
 
 }  // namespace coordnet::coaction_detail

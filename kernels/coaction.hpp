@@ -1,19 +1,31 @@
 // Windowed co-action projection of one layer (DESIGN.md §2, "Windowed co-action").
 //
-// What it computes: for every key (retweeted tweet, hashtag, ...) and every pair of its actions
-// by different accounts u < v with |t_u - t_v| <= window, one co-action (u, v, dt). Per pair of
-// accounts: the number of co-actions (count, the edge weight), the number of distinct keys with
-// at least one co-action, and the minimum and sum of the delays. Exact duplicate actions (same
-// key, account, content and time) count once.
+// What it computes: for every key (retweeted tweet, hashtag, URL, ...) and every pair of its
+// actions by different accounts u < v with |t_u - t_v| <= window, one co-action. Exact duplicate
+// actions (same key, account, content and time) count once. Per pair of accounts:
+//   count             co-actions
+//   n_keys            distinct keys with at least one co-action
+//   n_fast            co-actions with |dt| <= fast window
+//   min / sum delay   of |dt| over the co-actions
+//   first / last      earliest and latest time of an action in a co-action
+//   n_older, n_newer  distinct actions on the earlier and on the later side of the co-actions
+//                     (CooRTweet's n_content_id / n_content_id_y; symmetry = min / max)
+//   weight            by CoactionConfig::weighting: pairs (= count), keys (= n_keys), or tfidf:
+//                     cosine of the accounts' TF-IDF vectors over keys (Pacheco et al. 2021),
+//                     the dot product taken over the keys they co-act on
 //
-// How: actions are shuffled to the owner of their key; each key's actions are sorted by time and
-// swept with a sliding window, so the work is the number of pairs inside the window, not all
-// pairs of the key. Pair partials are pre-aggregated locally (sort-reduce in bounded blocks),
-// shuffled to the owner of the smaller account (the rank holding it in /accounts) and reduced
-// there. The result on each rank is sorted by (src, dst), and the concatenation over ranks is
-// the same list at every rank count.
+// How: actions are shuffled to the owner of their key; a hot key (more actions than
+// hot_key_actions) is cut into time slices owned by different ranks, each with a halo of one
+// window so no pair is lost or doubled (kernels/key_slicing.hpp). Each key (slice) is sorted by
+// time and swept with a sliding window. Pair partials are emitted in blocks of at most
+// block_pairs, pre-aggregated locally, and streamed in rounds to the owner of the smaller
+// account, which reduces them; so the memory of the sweep is bounded by the block, not by the
+// pairs of a viral key. A pair seen in several blocks or slices of one key sends one
+// (pair, key) record so n_keys still counts the key once. The result on each rank is sorted by
+// (src, dst), and the concatenation over ranks is the same list at every rank count.
 //
-// Collective: every rank calls project_coactions once with its actions.
+// Collective: every rank calls project_coactions once with its actions (any layers; only
+// config.layer is used).
 #pragma once
 
 #include <cstdint>
@@ -25,26 +37,51 @@
 
 namespace coordnet {
 
+enum class Weighting { pairs, keys, tfidf };
+
 struct CoactionConfig {
   Layer layer = Layer::retweet;
   DurationMs window_ms = 60'000;
-  std::uint64_t min_weight = 1;  // edges with a smaller count are dropped
-  // Pair partials held before a local sort-reduce (bounds memory per rank).
+  DurationMs fast_window_ms = 10'000;  // co-actions this fast are counted in n_fast
+  Weighting weighting = Weighting::pairs;
+  double min_weight = 0;  // edges with a smaller weight are dropped
+  // Pair partials emitted and held before a local reduce and a round of the stream.
   std::size_t block_pairs = std::size_t{1} << 22;
+  // Keys with more actions are cut into time slices of about slice_actions actions (never
+  // under tfidf weighting, whose term frequencies need the whole key on one rank).
+  std::uint64_t hot_key_actions = std::uint64_t{1} << 20;
+  std::uint64_t slice_actions = std::uint64_t{1} << 18;
+  std::uint64_t n_accounts = 0;  // accounts of the run (the N of the inverse key frequency)
 };
 
 struct CoactionEdge {
   AccountIndex src;  // src < dst
   AccountIndex dst;
-  std::uint64_t count = 0;   // co-actions
-  std::uint64_t n_keys = 0;  // distinct keys with a co-action
+  std::uint64_t count = 0;
+  std::uint64_t n_keys = 0;
+  std::uint64_t n_fast = 0;
   DurationMs min_delay_ms = 0;
   DurationMs sum_delay_ms = 0;
+  TimeMs first_ms = 0;
+  TimeMs last_ms = 0;
+  std::uint64_t n_older = 0;
+  std::uint64_t n_newer = 0;
+  std::uint64_t tfidf_dot = 0;  // fixed point (kTfidfScale), summed over co-action keys
+  double weight = 0;
 
   double mean_delay_ms() const {
     return count == 0 ? 0.0 : static_cast<double>(sum_delay_ms) / static_cast<double>(count);
   }
+  double symmetry() const {
+    const auto hi = std::max(n_older, n_newer);
+    return hi == 0 ? 0.0
+                   : static_cast<double>(std::min(n_older, n_newer)) / static_cast<double>(hi);
+  }
 };
+
+// TF-IDF products are summed as integers scaled by this, so sums do not depend on the order of
+// addition (and thus not on the rank count).
+inline constexpr double kTfidfScale = 65536.0;
 
 // `owner_of_account(AccountIndex) -> rank` decides where an edge lives (the owner of src).
 template <class OwnerOf>
@@ -55,16 +92,62 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
 
 // Local building blocks, exposed for the serial reference and tests.
 namespace coaction_detail {
-// Sorts by (src, dst) and merges equal pairs; partial n_keys are added.
+
+// A (pair, key) seen in a block that does not hold the whole key: reduced at the pair's owner so
+// that the key counts once in n_keys (and its TF-IDF product is added once).
+struct PairKey {
+  AccountIndex src, dst;
+  KeyHash key;
+  std::uint64_t tfidf_dot;
+};
+
+// An earlier-side action of a pair in a block that does not hold the whole key: the same action
+// can be the earlier side in two blocks (or as a halo copy in two slices), so such actions are
+// deduplicated at the pair's owner before they count in n_older.
+struct PairOlder {
+  AccountIndex src, dst;
+  KeyHash key;
+  TimeMs t_ms;
+  ContentHash content;
+  AccountIndex account;
+};
+
+// Sorts by (src, dst) and merges equal pairs (sums, minima, maxima).
 void sort_and_reduce(std::vector<CoactionEdge>& edges);
-// Sweeps the actions of one key (sorted by time) and appends its pair partials, one per pair
-// with n_keys = 1.
-void sweep_key(const Action* begin, const Action* end, DurationMs window_ms,
-               std::vector<CoactionEdge>& out);
-// Number of ordered action pairs within the window of one key (an upper bound on co-actions).
-std::uint64_t count_window_pairs(const Action* begin, const Action* end, DurationMs window_ms);
-// Sorts by (key, time, account, content) and drops exact duplicates.
+// Sorts and dedupes pair-keys, then adds one key (and its product) per pair-key to `edges`
+// (sorted by (src, dst) and holding every pair of `pair_keys`).
+void add_pair_keys(std::vector<PairKey>& pair_keys, std::vector<CoactionEdge>& edges);
+// Likewise for earlier-side actions: one per distinct (pair, action) added to n_older.
+void add_pair_olders(std::vector<PairOlder>& olders, std::vector<CoactionEdge>& edges);
+// Sorts by (key, slice, time, account, content) and drops exact duplicates.
 void sort_and_dedupe(std::vector<Action>& actions);
+// Number of pairs of non-halo actions with earlier partners within the window of one key group
+// (sorted by time): the co-action candidates.
+std::uint64_t count_window_pairs(const Action* begin, const Action* end, DurationMs window_ms);
+// Term weights of one key group: (account, tf) sorted by account, and the key's idf.
+struct KeyTerms {
+  std::vector<std::pair<AccountIndex, std::uint64_t>> tf;
+  double idf = 0;
+};
+KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accounts);
+
+// Sweeps the right-hand actions [right_begin, right_end) of one key group [begin, end) (sorted
+// by time; halo actions only as earlier partners) and appends one partial per pair. When
+// `whole_key` the partials count the key (n_keys = 1, TF-IDF product included) and their
+// earlier-side actions; otherwise those go to `pair_keys` and `olders`. `terms` is used under
+// tfidf weighting only.
+struct PairSideRecords {
+  std::vector<PairKey> keys;
+  std::vector<PairOlder> olders;
+  void clear() {
+    keys.clear();
+    olders.clear();
+  }
+};
+void sweep_key(const Action* begin, const Action* end, const Action* right_begin,
+               const Action* right_end, const CoactionConfig& config, bool whole_key,
+               const KeyTerms* terms, std::vector<CoactionEdge>& out, PairSideRecords& side);
+
 }  // namespace coaction_detail
 
 }  // namespace coordnet

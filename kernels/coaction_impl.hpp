@@ -2,12 +2,64 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
+#include "kernels/key_slicing.hpp"
 
 namespace coordnet {
+
+namespace coaction_detail {
+
+// The key groups of a rank's shuffled actions (sorted by key, slice, time): [begin, end) each.
+std::vector<std::pair<std::size_t, std::size_t>> key_groups(const std::vector<Action>& actions);
+
+// Squared norms of the accounts' TF-IDF vectors (fixed point), at the accounts' owners: for
+// each local account in `ask`, its norm. Collective.
+template <class OwnerOf>
+std::vector<std::uint64_t> tfidf_norms(
+    const std::vector<Action>& by_key,
+    const std::vector<std::pair<std::size_t, std::size_t>>& groups, std::uint64_t n_accounts,
+    const std::vector<AccountIndex>& ask, OwnerOf&& owner_of_account, const Comm& comm) {
+  struct Term {
+    AccountIndex account;
+    std::uint64_t square;
+  };
+  std::vector<Term> terms;
+  for (const auto& [b, e] : groups) {
+    const auto kt = key_terms(by_key.data() + b, by_key.data() + e, n_accounts);
+    for (const auto& [account, tf] : kt.tf) {
+      const double w = static_cast<double>(tf) * kt.idf;
+      terms.push_back({account, static_cast<std::uint64_t>(std::llround(w * w * kTfidfScale))});
+    }
+  }
+  auto received = exchange_by_owner(
+                      terms, [&](const Term& t) { return owner_of_account(t.account); }, comm)
+                      .data;
+  std::sort(received.begin(), received.end(),
+            [](const Term& a, const Term& b) { return a.account < b.account; });
+  std::vector<Term> norms;
+  for (const auto& t : received) {
+    if (!norms.empty() && norms.back().account == t.account) {
+      norms.back().square += t.square;
+    } else {
+      norms.push_back(t);
+    }
+  }
+  return ask_owners<std::uint64_t>(
+      ask, [&](AccountIndex a) { return owner_of_account(a); },
+      [&](AccountIndex account) -> std::uint64_t {
+        const auto it =
+            std::lower_bound(norms.begin(), norms.end(), account,
+                             [](const Term& t, AccountIndex a) { return t.account < a; });
+        return it != norms.end() && it->account == account ? it->square : 0;
+      },
+      comm);
+}
+
+}  // namespace coaction_detail
 
 template <class OwnerOf>
 std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
@@ -15,61 +67,118 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                             OwnerOf&& owner_of_account, const Comm& comm,
                                             StageMetrics& metrics) {
   using namespace coaction_detail;
-  metrics.start("project");
+  metrics.start(std::string("project_") + std::string(layer_name(config.layer)));
   std::vector<Action> layer_actions;
   for (const auto& a : actions) {
     if (a.layer == config.layer) layer_actions.push_back(a);
   }
-  auto by_key = exchange_by_owner(
-                    layer_actions,
-                    [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)
-                    .data;
-  std::vector<Action>().swap(layer_actions);
+  KeySlicing slicing{config.window_ms, config.hot_key_actions, config.slice_actions};
+  if (config.weighting == Weighting::tfidf) slicing.hot_key_actions = UINT64_MAX;
+  auto shuffled = shuffle_to_key_slices(std::move(layer_actions), slicing, comm);
+  auto by_key = std::move(shuffled.actions);
   sort_and_dedupe(by_key);
+  const auto groups = key_groups(by_key);
 
-  auto for_each_key = [&](auto&& visit) {
-    for (std::size_t begin = 0; begin < by_key.size();) {
-      std::size_t end = begin + 1;
-      while (end < by_key.size() && by_key[end].key == by_key[begin].key) ++end;
-      visit(by_key.data() + begin, by_key.data() + end);
-      begin = end;
-    }
-  };
   std::uint64_t candidates = 0;
-  for_each_key([&](const Action* b, const Action* e) {
-    candidates += count_window_pairs(b, e, config.window_ms);
-  });
-  Log::info("project: {} {} actions, {} candidate pairs within {} ms",
-            comm.allreduce<std::uint64_t>(by_key.size(), ReduceOp::sum), layer_name(config.layer),
-            comm.allreduce(candidates, ReduceOp::sum), config.window_ms);
+  for (const auto& [b, e] : groups) {
+    candidates += count_window_pairs(by_key.data() + b, by_key.data() + e, config.window_ms);
+  }
+  const auto total_candidates = comm.allreduce(candidates, ReduceOp::sum);
+  Log::info("project {}: {} actions, {} hot key(s) sliced, {} candidate pairs within {} ms",
+            layer_name(config.layer), comm.allreduce<std::uint64_t>(by_key.size(), ReduceOp::sum),
+            shuffled.hot_keys.size(), total_candidates, config.window_ms);
 
-  // Local pre-aggregation: sort-reduce whenever the buffer doubles past what the previous
-  // reduction left (so the work stays O(pairs log pairs)). When a reduction removes less than a
-  // tenth of the partials, pairs barely repeat on this rank and reducing again would only
-  // repeat the sort the owner does anyway, so the partials are then sent as they are.
-  std::vector<CoactionEdge> partials;
-  std::size_t reduce_at = config.block_pairs;
+  // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
+  // partials (reducing locally when that pays, see below), then all ranks send theirs to the
+  // pairs' owners, which reduce them into their edges. A key group is swept in pieces of whole
+  // right-hand actions; a group not swept in one piece, or a slice of a hot key, reports its
+  // keys through pair-keys.
+  const bool tfidf = config.weighting == Weighting::tfidf;
+  std::vector<CoactionEdge> edges, partials;
+  PairSideRecords side, edge_side;
+  std::size_t group = 0, right = groups.empty() ? 0 : groups[0].first;
+  std::size_t reduce_at = config.block_pairs, edges_reduced = 0;
   bool reducing_pays = true;
-  for_each_key([&](const Action* b, const Action* e) {
-    sweep_key(b, e, config.window_ms, partials);
-    if (reducing_pays && partials.size() >= reduce_at) {
-      const auto before = partials.size();
-      sort_and_reduce(partials);
-      reducing_pays = partials.size() * 10 < before * 9;
-      reduce_at = std::max(config.block_pairs, 2 * partials.size());
+  KeyTerms terms;
+  auto owner_of_partial = [&](const CoactionEdge& e) { return owner_of_account(e.src); };
+  auto owner_of_pair_key = [&](const PairKey& k) { return owner_of_account(k.src); };
+  auto owner_of_pair_older = [&](const PairOlder& o) { return owner_of_account(o.src); };
+  while (true) {
+    while (group < groups.size() && partials.size() < config.block_pairs) {
+      const auto [b, e] = groups[group];
+      const Action* base = by_key.data();
+      // Right-hand actions up to the block's room (at least one, so every piece progresses).
+      std::size_t stop = right, room = config.block_pairs - partials.size(), pairs = 0;
+      const Action* left =
+          std::lower_bound(base + b, base + right, base[right].t_ms - config.window_ms,
+                           [](const Action& a, TimeMs t) { return a.t_ms < t; });
+      while (stop < e) {
+        while (base[stop].t_ms - left->t_ms > config.window_ms) ++left;
+        pairs += static_cast<std::size_t>(base + stop - left);
+        if (pairs > room && stop > right) break;
+        ++stop;
+      }
+      const bool whole = right == b && stop == e && !is_hot(shuffled.hot_keys, by_key[b].key);
+      if (tfidf && right == b) terms = key_terms(base + b, base + e, config.n_accounts);
+      sweep_key(base + b, base + e, base + right, base + stop, config, whole,
+                tfidf ? &terms : nullptr, partials, side);
+      right = stop;
+      if (right == e && ++group < groups.size()) right = groups[group].first;
+      // Local pre-aggregation: sort-reduce whenever the buffer doubles past what the previous
+      // reduction left. When a reduction removes less than a tenth of the partials, pairs barely
+      // repeat on this rank, and the partials are then sent as they are.
+      if (reducing_pays && partials.size() >= reduce_at) {
+        const auto before = partials.size();
+        sort_and_reduce(partials);
+        reducing_pays = partials.size() * 10 < before * 9;
+        reduce_at = std::max(config.block_pairs, 2 * partials.size());
+      }
     }
-  });
-  if (reducing_pays) sort_and_reduce(partials);
-  const auto n_keys = by_key.size();
-  std::vector<Action>().swap(by_key);
-
-  auto edges = exchange_by_owner(
-                   partials, [&](const CoactionEdge& e) { return owner_of_account(e.src); }, comm)
-                   .data;
-  std::vector<CoactionEdge>().swap(partials);
+    if (reducing_pays) sort_and_reduce(partials);
+    auto received = exchange_by_owner(partials, owner_of_partial, comm).data;
+    auto received_keys = exchange_by_owner(side.keys, owner_of_pair_key, comm).data;
+    auto received_olders = exchange_by_owner(side.olders, owner_of_pair_older, comm).data;
+    partials.clear();
+    side.clear();
+    edges.insert(edges.end(), received.begin(), received.end());
+    edge_side.keys.insert(edge_side.keys.end(), received_keys.begin(), received_keys.end());
+    edge_side.olders.insert(edge_side.olders.end(), received_olders.begin(), received_olders.end());
+    if (edges.size() >= 2 * std::max(edges_reduced, config.block_pairs)) {
+      sort_and_reduce(edges);
+      edges_reduced = edges.size();
+    }
+    if (comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) == 0) break;
+  }
   sort_and_reduce(edges);
-  std::erase_if(edges, [&](const CoactionEdge& e) { return e.count < config.min_weight; });
-  metrics.add_count("actions", n_keys);
+  add_pair_keys(edge_side.keys, edges);
+  add_pair_olders(edge_side.olders, edges);
+  edge_side = {};
+
+  if (tfidf) {
+    std::vector<AccountIndex> ask;
+    for (const auto& e : edges) {
+      if (ask.empty() || ask.back() != e.src) ask.push_back(e.src);
+      ask.push_back(e.dst);
+    }
+    std::sort(ask.begin(), ask.end());
+    ask.erase(std::unique(ask.begin(), ask.end()), ask.end());
+    const auto norms = tfidf_norms(by_key, groups, config.n_accounts, ask, owner_of_account, comm);
+    auto norm_of = [&](AccountIndex a) {
+      return static_cast<double>(norms[static_cast<std::size_t>(
+          std::lower_bound(ask.begin(), ask.end(), a) - ask.begin())]);
+    };
+    for (auto& e : edges) {
+      const double denominator = std::sqrt(norm_of(e.src) * norm_of(e.dst));
+      e.weight = denominator > 0 ? static_cast<double>(e.tfidf_dot) / denominator : 0.0;
+    }
+  } else {
+    for (auto& e : edges) {
+      e.weight = static_cast<double>(config.weighting == Weighting::keys ? e.n_keys : e.count);
+    }
+  }
+  std::erase_if(edges, [&](const CoactionEdge& e) { return e.weight < config.min_weight; });
+  metrics.add_count("actions", by_key.size());
+  metrics.add_count("hot_keys", comm.is_root() ? shuffled.hot_keys.size() : 0);
   metrics.add_count("candidate_pairs", candidates);
   metrics.add_count("edges", edges.size());
   metrics.finish(comm);

@@ -1,6 +1,7 @@
 #include "pipeline/result_writer.hpp"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <ctime>
@@ -77,25 +78,80 @@ void write_handles(Hdf5Writer& w, const std::vector<HandleRow>& rows) {
   w.write_column("/handles/n_actions", n_actions);
 }
 
-void write_edges(Hdf5Writer& w, const std::vector<CoactionEdge>& edges) {
-  std::vector<std::uint64_t> src, dst, count, n_keys;
-  std::vector<double> weight, min_delay_s, mean_delay_s;
+// The columns of an undirected edge list under `group` (/edges or /edges_by_layer/LAYER).
+void write_edge_columns(Hdf5Writer& w, const std::string& group,
+                        const std::vector<CoactionEdge>& edges) {
+  auto column = [&](auto field) {
+    std::vector<decltype(field(std::declval<const CoactionEdge&>()))> values;
+    values.reserve(edges.size());
+    for (const auto& e : edges) values.push_back(field(e));
+    return values;
+  };
+  w.write_column(group + "/src", column([](const CoactionEdge& e) { return e.src.value; }));
+  w.write_column(group + "/dst", column([](const CoactionEdge& e) { return e.dst.value; }));
+  w.write_column(group + "/weight", column([](const CoactionEdge& e) { return e.weight; }));
+  w.write_column(group + "/count", column([](const CoactionEdge& e) { return e.count; }));
+  w.write_column(group + "/n_keys", column([](const CoactionEdge& e) { return e.n_keys; }));
+  w.write_column(group + "/n_fast", column([](const CoactionEdge& e) { return e.n_fast; }));
+  w.write_column(group + "/min_delay_s", column([](const CoactionEdge& e) {
+                   return static_cast<double>(e.min_delay_ms) / 1000.0;
+                 }));
+  w.write_column(group + "/mean_delay_s",
+                 column([](const CoactionEdge& e) { return e.mean_delay_ms() / 1000.0; }));
+  w.write_column(group + "/first_ms", column([](const CoactionEdge& e) { return e.first_ms; }));
+  w.write_column(group + "/last_ms", column([](const CoactionEdge& e) { return e.last_ms; }));
+  w.write_column(group + "/n_older", column([](const CoactionEdge& e) { return e.n_older; }));
+  w.write_column(group + "/n_newer", column([](const CoactionEdge& e) { return e.n_newer; }));
+  w.write_column(group + "/symmetry", column([](const CoactionEdge& e) { return e.symmetry(); }));
+}
+
+void write_directed_columns(Hdf5Writer& w, const std::string& group,
+                            const std::vector<DirectedEdge>& edges) {
+  std::vector<std::uint64_t> src, dst, weight;
   for (const auto& e : edges) {
     src.push_back(e.src.value);
     dst.push_back(e.dst.value);
-    weight.push_back(static_cast<double>(e.count));
-    count.push_back(e.count);
-    n_keys.push_back(e.n_keys);
-    min_delay_s.push_back(static_cast<double>(e.min_delay_ms) / 1000.0);
-    mean_delay_s.push_back(e.mean_delay_ms() / 1000.0);
+    weight.push_back(e.weight);
   }
-  w.write_column("/edges/src", src);
-  w.write_column("/edges/dst", dst);
-  w.write_column("/edges/weight", weight);
-  w.write_column("/edges/count", count);
-  w.write_column("/edges/n_keys", n_keys);
-  w.write_column("/edges/min_delay_s", min_delay_s);
-  w.write_column("/edges/mean_delay_s", mean_delay_s);
+  w.write_column(group + "/src", src);
+  w.write_column(group + "/dst", dst);
+  w.write_column(group + "/weight", weight);
+}
+
+void write_projection(Hdf5Writer& w, const Projection& p) {
+  std::vector<std::string> layer_names;
+  for (const auto& layer : p.layers) {
+    const std::string name(layer_name(layer.layer));
+    layer_names.push_back(name);
+    const std::string group = "/edges_by_layer/" + name;
+    if (p.compat == Compat::qut) {
+      write_directed_columns(w, group, layer.directed);
+    } else {
+      write_edge_columns(w, group, layer.edges);
+    }
+    if (p.compat == Compat::coortweet) {
+      std::vector<std::uint8_t> above;
+      for (const auto& e : layer.edges) above.push_back(e.weight > layer.weight_threshold ? 1 : 0);
+      w.write_column(group + "/weight_threshold", above);
+      w.set_attribute(group, "weight_threshold_value", layer.weight_threshold);
+    }
+    w.set_attribute(group, "window_s", static_cast<double>(layer.window_ms) / 1000.0);
+    if (layer.weight_quantile > 0) {
+      w.set_attribute(group, "weight_quantile_value", layer.weight_quantile);
+    }
+  }
+  const auto& weights =
+      p.compat == Compat::qut ? p.fused_directed.layer_weights : p.fused.layer_weights;
+  if (p.compat == Compat::qut) {
+    write_directed_columns(w, "/edges", p.fused_directed.edges);
+  } else {
+    write_edge_columns(w, "/edges", p.fused.edges);
+    w.write_column("/edges/n_layers", p.fused.n_layers);
+  }
+  for (std::size_t l = 0; l < p.layers.size(); ++l) {
+    w.write_column("/edges/weight_" + layer_names[l], weights[l]);
+  }
+  w.set_attribute("/edges", "layers", fmt::format("{}", fmt::join(layer_names, ",")));
 }
 
 void write_rejects(Hdf5Writer& w, const IngestResult& in, const Comm& comm) {
@@ -156,7 +212,7 @@ void write_result(const std::string& path, const RunResult& result, const Comm& 
   writer.set_attribute("stages", stages_toml(result.stages));
   write_accounts(writer, result.accounts);
   write_handles(writer, result.handles);
-  write_edges(writer, result.edges);
+  write_projection(writer, result.projection);
   write_rejects(writer, result.ingested, comm);
   writer.commit();
 }

@@ -8,7 +8,7 @@
 #include "core/stage_metrics.hpp"
 #include "io/account_registry.hpp"
 #include "io/ingest.hpp"
-#include "kernels/coaction.hpp"
+#include "pipeline/project_stage.hpp"
 
 namespace coordnet {
 
@@ -16,7 +16,7 @@ struct RunResult {
   const IngestResult& ingested;
   const AccountTable& accounts;
   const std::vector<HandleRow>& handles;
-  const std::vector<CoactionEdge>& edges;
+  const Projection& projection;
   const std::vector<StageReport>& stages;
   std::string config_toml;
 };

@@ -3,8 +3,39 @@
 #include <cmath>
 
 #include "core/errors.hpp"
+#include "io/mapped_csv_parser.hpp"
 
 namespace coordnet {
+
+namespace {
+
+DurationMs seconds_to_ms(double seconds) {
+  return static_cast<DurationMs>(std::llround(seconds * 1000.0));
+}
+
+Layer layer_or_throw(std::string_view name, std::string_view option) {
+  const auto layer = parse_layer(name);
+  if (!layer) {
+    throw UsageError(std::string(option) + ": unknown layer '" + std::string(name) + "'", true);
+  }
+  return *layer;
+}
+
+// "4G", "512M", "100000" (bytes) -> bytes.
+std::uint64_t parse_bytes(const std::string& text) {
+  std::size_t used = 0;
+  const double value = std::stod(text, &used);
+  const std::string unit = text.substr(used);
+  const double scale = unit.empty() || unit == "B"    ? 1.0
+                       : unit == "K" || unit == "KiB" ? 1024.0
+                       : unit == "M" || unit == "MiB" ? 1024.0 * 1024
+                       : unit == "G" || unit == "GiB" ? 1024.0 * 1024 * 1024
+                                                      : -1.0;
+  if (scale < 0 || value <= 0) throw UsageError("--memory-budget: '" + text + "'", true);
+  return static_cast<std::uint64_t>(value * scale);
+}
+
+}  // namespace
 
 void add_run_options(CLI::App& run, RunConfig& c) {
   run.add_option("inputs", c.ingest.inputs, "Input files (CSV, JSONL; .gz read whole by one rank)")
@@ -13,6 +44,10 @@ void add_run_options(CLI::App& run, RunConfig& c) {
   run.add_option("--format", c.format, "Input format: auto, events, qut, io-archive, twarc")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "events", "qut", "io-archive", "twarc"}))
+      ->group("Input");
+  run.add_option("--map", c.column_map,
+                 "Read a wide CSV through a column mapping: account=COL,time=COL[,content=COL]"
+                 "[,handle=COL],LAYER=COL... (one action per non-empty layer column)")
       ->group("Input");
   run.add_option("--on-bad-record", c.on_bad_record,
                  "What to do with a malformed record: fail, skip or quarantine")
@@ -29,24 +64,68 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->capture_default_str()
       ->group("Input");
 
-  run.add_option(
-         "--layer", c.layer,
-         "Layer to project: retweet, reply, quote, hashtag, url, domain, mention, image, text")
+  run.add_option("--layers", c.layers,
+                 "Layers to project, comma-separated (retweet, reply, quote, hashtag, url, "
+                 "domain, mention, image, text), or auto: every layer in the input")
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--window", c.window_s, "Co-action window in seconds (|dt| <= window)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber)
       ->group("Projection");
+  run.add_option("--layer-window", c.layer_windows,
+                 "Window of one layer in seconds, as LAYER=SECONDS (repeatable)")
+      ->group("Projection");
+  run.add_option("--fast-window", c.fast_window_s,
+                 "Narrower window: co-actions this fast are counted per edge (n_fast)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
+      ->group("Projection");
+  run.add_option("--weighting", c.weighting,
+                 "Edge weight: pairs (co-actions), keys (distinct keys) or tfidf (cosine of "
+                 "TF-IDF key vectors)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"pairs", "keys", "tfidf"}))
+      ->group("Projection");
   run.add_option("--min-participation", c.min_participation,
-                 "Drop accounts with fewer actions than this in the layer before projecting")
+                 "Drop accounts with fewer actions than this in a layer before projecting it")
       ->capture_default_str()
       ->group("Projection");
-  run.add_option("--min-weight", c.coaction.min_weight, "Drop edges with fewer co-actions")
+  run.add_option("--min-weight", c.coaction.min_weight, "Drop edges with a smaller weight")
       ->capture_default_str()
+      ->group("Projection");
+  run.add_option("--weight-quantile", c.weight_quantile,
+                 "Keep only edges whose weight is above this exact quantile of their layer "
+                 "(0: keep all)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0))
+      ->group("Projection");
+  run.add_option("--compat", c.compat,
+                 "Reproduce a peer tool exactly: none, coortweet (detect_groups + "
+                 "generate_coordinated_network) or qut (co_retweet, directed)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "coortweet", "qut"}))
+      ->group("Projection");
+  run.add_option("--edge-weight-quantile", c.edge_weight_quantile,
+                 "--compat coortweet: quantile of edge weights for weight_threshold")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0))
+      ->group("Projection");
+  run.add_flag("--self-loops", c.self_loops, "--compat qut: keep self-loops")->group("Projection");
+  run.add_option("--memory-budget", c.memory_budget,
+                 "Memory per rank for the projection's pair buffers, e.g. 4G (default: "
+                 "--block-pairs)")
       ->group("Projection");
   run.add_option("--block-pairs", c.coaction.block_pairs,
-                 "Pair partials held per rank before the first local sort-reduce")
+                 "Pair partials a rank emits before a local reduce and a round of the stream")
+      ->capture_default_str()
+      ->group("Projection");
+  run.add_option("--hot-key-actions", c.coaction.hot_key_actions,
+                 "Keys with more actions are cut into time slices over several ranks")
+      ->capture_default_str()
+      ->group("Projection");
+  run.add_option("--slice-actions", c.coaction.slice_actions,
+                 "Actions per time slice of a hot key (about)")
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--hash-bits", c.hash_bits)
@@ -65,10 +144,50 @@ void RunConfig::resolve() {
   ingest.fingerprint_key_bits = hash_bits;
   ingest.format = *parse_format(format);
   ingest.on_bad_record = *parse_bad_record_policy(on_bad_record);
-  const auto parsed_layer = parse_layer(layer);
-  if (!parsed_layer) throw UsageError("--layer: unknown layer '" + layer + "'", true);
-  coaction.layer = *parsed_layer;
-  coaction.window_ms = static_cast<DurationMs>(std::llround(window_s * 1000.0));
+  if (!column_map.empty()) ingest.column_map = parse_column_map(column_map);
+
+  selected_layers.clear();
+  if (layers != "auto") {
+    std::string_view rest = layers;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      selected_layers.push_back(layer_or_throw(rest.substr(0, comma), "--layers"));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    ingest.keep_layer.fill(false);
+    for (const auto layer : selected_layers)
+      ingest.keep_layer[static_cast<std::size_t>(layer)] = true;
+  }
+  bool domain_mapped = false;
+  for (const auto& [role, column] : ingest.column_map) domain_mapped |= role == "domain";
+  ingest.derive_domains = !domain_mapped &&
+                          ingest.keep_layer[static_cast<std::size_t>(Layer::domain)] &&
+                          layers != "auto";
+
+  window_ms.fill(seconds_to_ms(window_s));
+  for (const auto& item : layer_windows) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos)
+      throw UsageError("--layer-window: '" + item + "' is not LAYER=SECONDS", true);
+    const auto layer = layer_or_throw(item.substr(0, eq), "--layer-window");
+    const double seconds = std::stod(item.substr(eq + 1));
+    if (seconds < 0) throw UsageError("--layer-window: negative window in '" + item + "'", true);
+    window_ms[static_cast<std::size_t>(layer)] = seconds_to_ms(seconds);
+  }
+  coaction.fast_window_ms = seconds_to_ms(fast_window_s);
+  coaction.weighting = weighting == "keys"    ? Weighting::keys
+                       : weighting == "tfidf" ? Weighting::tfidf
+                                              : Weighting::pairs;
+  compat_mode = compat == "coortweet" ? Compat::coortweet
+                : compat == "qut"     ? Compat::qut
+                                      : Compat::none;
+  if (!memory_budget.empty()) {
+    memory_budget_bytes = parse_bytes(memory_budget);
+    // The stream holds a block of partials, their sorted copy and the received block: budget
+    // a quarter of the memory to the blocks.
+    coaction.block_pairs =
+        std::max<std::size_t>(1024, memory_budget_bytes / 4 / (3 * sizeof(CoactionEdge)));
+  }
   if (coaction.block_pairs == 0) throw UsageError("--block-pairs must be positive", true);
 }
 

@@ -3,21 +3,37 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/log.hpp"
 #include "io/ingest.hpp"
 #include "kernels/coaction.hpp"
+#include "kernels/compat_coortweet.hpp"
+#include "kernels/compat_qut.hpp"
 
 namespace coordnet {
 
+// Which tool's semantics the projection follows (docs/compat.md).
+enum class Compat { none, coortweet, qut };
+
 struct RunConfig {
   IngestConfig ingest;
-  CoactionConfig coaction;
+  CoactionConfig coaction;  // the settings shared by every layer
+  std::string layers = "auto";
   double window_s = 60.0;
-  std::string layer = "retweet";
-  std::uint64_t min_participation = 1;  // accounts with fewer actions in the layer are dropped
+  std::vector<std::string> layer_windows;  // "layer=seconds"
+  double fast_window_s = 10.0;
+  std::string weighting = "pairs";
+  std::uint64_t min_participation = 1;  // per account and layer, before pairing
+  double weight_quantile = 0;           // > 0: keep edges above this quantile of their layer
+  std::string compat = "none";
+  double edge_weight_quantile = 0.5;  // --compat coortweet: weight_threshold
+  bool self_loops = false;            // --compat qut
+  std::string column_map;
+  std::string memory_budget;  // per rank, e.g. "4G"; empty: none
   std::string out;
   std::string format = "auto";
   std::string on_bad_record = "quarantine";
@@ -25,6 +41,12 @@ struct RunConfig {
                        // (tests)
   bool verbose = false;
   bool quiet = false;
+
+  // Resolved by resolve():
+  std::vector<Layer> selected_layers;  // empty: every layer present in the input
+  std::array<DurationMs, kLayerCount> window_ms{};
+  Compat compat_mode = Compat::none;
+  std::uint64_t memory_budget_bytes = 0;
 
   // Converts the option strings into the stage configs; throws UsageError on bad values.
   void resolve();

@@ -207,9 +207,9 @@ def read_group(path: str | os.PathLike[str], group: str) -> dict[str, np.ndarray
         return {name: obj[()] for name, obj in f[group].items() if isinstance(obj, h5py.Dataset)}
 
 
-def read_edges(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
-    """The /edges datasets: src, dst, weight, count, n_keys, min_delay_s, mean_delay_s."""
-    return read_group(path, "/edges")
+def read_edges(path: str | os.PathLike[str], layer: str | None = None) -> dict[str, np.ndarray]:
+    """The fused /edges datasets, or those of one layer (/edges_by_layer/LAYER)."""
+    return read_group(path, "/edges" if layer is None else f"/edges_by_layer/{layer}")
 
 
 def read_accounts(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:

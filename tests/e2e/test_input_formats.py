@@ -25,7 +25,7 @@ class IoArchiveTest(unittest.TestCase):
         outputs = []
         for ranks in (1, 2, 3):
             out = tmp / f"archive-np{ranks}.h5"
-            e2e.run_ok(self, [data], out, "--layer", "hashtag", "--max-bad-fraction", "0.5",
+            e2e.run_ok(self, [data], out, "--layers", "hashtag", "--max-bad-fraction", "0.5",
                        ranks=ranks)
             outputs.append(out)
         for other in outputs[1:]:
@@ -57,7 +57,7 @@ class TwarcShapesTest(unittest.TestCase):
             for ranks in (1, 3):
                 out = tmp / f"{shape}-np{ranks}.h5"
                 e2e.run_ok(self, [e2e.test_data_dir() / f"twarc2_{shape}.jsonl"], out,
-                           "--layer", "hashtag", "--window", "86400", ranks=ranks)
+                           "--layers", "hashtag", "--window", "86400", ranks=ranks)
                 results[(shape, ranks)] = out
         for key in (("pages", 3), ("flat", 1), ("flat", 3)):
             for group in ("accounts", "handles", "edges"):

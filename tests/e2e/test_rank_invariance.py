@@ -11,7 +11,7 @@ a 60 s window (delays of exactly 60 s and 61 s), an account that sends the same 
 an account renamed (handle ``bravo`` -> ``bravo_renamed``), a quoted object id and a quoted
 handle that hold commas, CRLF endings on some lines, no terminator on the last line, unix and
 ISO-8601 timestamps, a fractional timestamp, a duplicate row, and hashtag rows whose key equals
-a retweet key (other layer: not projected).
+a retweet key (another layer: the retweet layer's edges are checked against the reference).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class RankInvarianceTest(unittest.TestCase):
         # The fixture must exercise something: edges, a rename and every data row counted.
         out = outputs[1]
         accounts = e2e.read_accounts(out)
-        edges = e2e.read_edges(out)
+        edges = e2e.read_edges(out, "retweet")
         self.assertEqual(int(accounts["n_actions"].sum()), 41)
         self.assertEqual(int(accounts["n_renames"].sum()), 1)
         # 13 accounts, acct_12 without a handle, acct_02 under two: 13 (account, handle) rows.

@@ -5,6 +5,7 @@
 
 #include "kernels/coaction.hpp"
 #include "kernels/reference/coaction_reference.hpp"
+#include "tests/support/expect_edges.hpp"
 
 namespace coordnet {
 namespace {
@@ -13,29 +14,34 @@ Action act(std::uint64_t key, std::uint64_t account, TimeMs t, std::uint64_t con
   return {KeyHash{key}, AccountIndex{account}, t, ContentHash{content}, Layer::retweet};
 }
 
+CoactionConfig config_with_window(DurationMs window) {
+  CoactionConfig config;
+  config.window_ms = window;
+  config.fast_window_ms = window / 4;
+  return config;
+}
+
+// The sweep over whole keys, serially, with count weights.
 std::vector<CoactionEdge> sweep_all(std::vector<Action> actions, DurationMs window) {
+  const auto config = config_with_window(window);
   coaction_detail::sort_and_dedupe(actions);
   std::vector<CoactionEdge> out;
-  for (std::size_t b = 0; b < actions.size();) {
-    std::size_t e = b + 1;
-    while (e < actions.size() && actions[e].key == actions[b].key) ++e;
-    coaction_detail::sweep_key(actions.data() + b, actions.data() + e, window, out);
-    b = e;
+  coaction_detail::PairSideRecords side;
+  for (const auto& [b, e] : coaction_detail::key_groups(actions)) {
+    coaction_detail::sweep_key(actions.data() + b, actions.data() + e, actions.data() + b,
+                               actions.data() + e, config, true, nullptr, out, side);
   }
   coaction_detail::sort_and_reduce(out);
+  for (auto& edge : out) edge.weight = static_cast<double>(edge.count);
   return out;
 }
 
 void expect_same(const std::vector<CoactionEdge>& a, const std::vector<CoactionEdge>& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    EXPECT_EQ(a[i].src, b[i].src);
-    EXPECT_EQ(a[i].dst, b[i].dst);
-    EXPECT_EQ(a[i].count, b[i].count);
-    EXPECT_EQ(a[i].n_keys, b[i].n_keys);
-    EXPECT_EQ(a[i].min_delay_ms, b[i].min_delay_ms);
-    EXPECT_EQ(a[i].sum_delay_ms, b[i].sum_delay_ms);
-  }
+  testing::expect_same_edges(a, b);
+}
+
+std::vector<CoactionEdge> reference_edges(const std::vector<Action>& actions, DurationMs window) {
+  return reference::coactions_all_pairs(actions, config_with_window(window));
 }
 
 // key 1: accounts 0@0s 1@10s 2@70s 0@71s ; key 2: 0@0s 1@60s (exactly the window) 1@60s dup
@@ -59,7 +65,12 @@ TEST(CoactionSweep, DrawnExampleInclusiveWindow) {
   EXPECT_EQ(edges[1].min_delay_ms, 1000);
   EXPECT_EQ(edges[2].src.value, 1u);
   EXPECT_EQ(edges[2].min_delay_ms, 60000);
-  expect_same(edges, reference::coactions_all_pairs(actions, Layer::retweet, 60000));
+  EXPECT_EQ(edges[0].first_ms, 0);
+  EXPECT_EQ(edges[0].last_ms, 60000);
+  EXPECT_EQ(edges[0].n_fast, 1u);   // the 10 s co-action (fast window 15 s)
+  EXPECT_EQ(edges[0].n_older, 2u);  // 0@0 on key 1, 0@0 on key 2
+  EXPECT_EQ(edges[0].n_newer, 2u);  // 1@10 on key 1, 1@60 on key 2
+  expect_same(edges, reference_edges(actions, 60000));
 }
 
 TEST(CoactionSweep, WindowZeroPairsOnlySimultaneousActions) {
@@ -80,8 +91,7 @@ TEST(CoactionSweep, RandomInputsMatchReference) {
       if (rng() % 10 == 0) actions.push_back(actions.back());
     }
     const DurationMs window = static_cast<DurationMs>(rng() % 60000);
-    expect_same(sweep_all(actions, window),
-                reference::coactions_all_pairs(actions, Layer::retweet, window));
+    expect_same(sweep_all(actions, window), reference_edges(actions, window));
   }
 }
 

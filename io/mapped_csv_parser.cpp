@@ -1,0 +1,112 @@
+#include "io/mapped_csv_parser.hpp"
+
+#include <optional>
+
+#include "core/errors.hpp"
+#include "io/csv_columns.hpp"
+#include "io/timestamp.hpp"
+
+namespace coordnet {
+
+namespace {
+
+struct LayerColumn {
+  Layer layer;
+  std::size_t column;
+};
+
+class MappedCsvParser final : public RecordParser {
+ public:
+  MappedCsvParser(std::size_t n_columns, std::size_t account, std::size_t time,
+                  std::optional<std::size_t> content, std::optional<std::size_t> handle,
+                  std::vector<LayerColumn> layers)
+      : n_columns_(n_columns),
+        account_(account),
+        time_(time),
+        content_(content),
+        handle_(handle),
+        layers_(std::move(layers)) {}
+
+  std::optional<Rejection> parse(const RecordView& record, ActionSink& sink) override {
+    const auto& f = record.fields;
+    if (f.size() != n_columns_) {
+      return Rejection{"wrong_field_count", "expected " + std::to_string(n_columns_) +
+                                                " fields, found " + std::to_string(f.size())};
+    }
+    ParsedAction action;
+    action.account = f[account_];
+    if (action.account.empty()) return Rejection{"missing_account", "account column is empty"};
+    const auto t_ms = parse_timestamp(f[time_]);
+    if (!t_ms) return Rejection{"bad_timestamp", "time '" + std::string(f[time_]) + "'"};
+    action.t_ms = *t_ms;
+    action.content = content_ ? f[*content_] : record.raw;
+    if (handle_) action.handle = f[*handle_];
+    for (const auto& [layer, column] : layers_) {
+      if (f[column].empty()) continue;
+      action.layer = layer;
+      action.key = f[column];
+      sink.emit(action);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::size_t n_columns_, account_, time_;
+  std::optional<std::size_t> content_, handle_;
+  std::vector<LayerColumn> layers_;
+};
+
+}  // namespace
+
+ColumnMap parse_column_map(std::string_view text) {
+  ColumnMap map;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const auto item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 1 == item.size()) {
+      throw UsageError("--map: '" + std::string(item) + "' is not role=column");
+    }
+    const auto role = item.substr(0, eq);
+    if (role != "account" && role != "time" && role != "content" && role != "handle" &&
+        !parse_layer(role)) {
+      throw UsageError("--map: unknown role '" + std::string(role) +
+                       "' (account, time, content, handle or a layer name)");
+    }
+    map.emplace_back(std::string(role), std::string(item.substr(eq + 1)));
+  }
+  return map;
+}
+
+std::unique_ptr<RecordParser> make_mapped_csv_parser(std::span<const std::string_view> header,
+                                                     const ColumnMap& map) {
+  const CsvColumns columns(header);
+  std::optional<std::size_t> account, time, content, handle;
+  std::vector<LayerColumn> layers;
+  std::string missing;
+  for (const auto& [role, column] : map) {
+    const auto index = columns.find(column);
+    if (!index) {
+      missing += (missing.empty() ? "" : ", ") + column;
+      continue;
+    }
+    if (role == "account")
+      account = index;
+    else if (role == "time")
+      time = index;
+    else if (role == "content")
+      content = index;
+    else if (role == "handle")
+      handle = index;
+    else
+      layers.push_back({*parse_layer(role), *index});
+  }
+  if (!missing.empty()) throw DataError("--map: header lacks column(s) " + missing);
+  if (!account || !time) throw UsageError("--map needs the roles account and time");
+  if (layers.empty()) throw UsageError("--map names no layer column (e.g. url=url_id)");
+  return std::make_unique<MappedCsvParser>(columns.size(), *account, *time, content, handle,
+                                           std::move(layers));
+}
+
+}  // namespace coordnet

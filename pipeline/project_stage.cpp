@@ -1,0 +1,125 @@
+#include "pipeline/project_stage.hpp"
+
+#include <algorithm>
+
+#include "core/exchange.hpp"
+#include "core/log.hpp"
+#include "kernels/compat_coortweet.hpp"
+#include "kernels/weight_quantile.hpp"
+
+namespace coordnet {
+
+namespace {
+
+// The actions of one layer whose accounts have at least min_participation actions in it
+// (CooRTweet's min_participation, applied before pairing).
+std::vector<Action> participating_actions(const std::vector<Action>& actions, Layer layer,
+                                          std::uint64_t min_participation,
+                                          const AccountTable& table, const Comm& comm) {
+  std::vector<Action> in_layer;
+  for (const auto& a : actions) {
+    if (a.layer == layer) in_layer.push_back(a);
+  }
+  if (min_participation <= 1) return in_layer;
+  // Per-account counts in the layer, reduced at the account's owner.
+  std::vector<AccountIndex> accounts;
+  for (const auto& a : in_layer) accounts.push_back(a.account);
+  auto owner = [&](AccountIndex i) { return table.owner_of(i); };
+  const auto received = exchange_by_owner(accounts, owner, comm).data;
+  std::vector<std::uint64_t> counts(table.ids.size(), 0);
+  for (auto i : received) ++counts[i.value - table.first_index];
+  const auto keep = ask_owners<std::uint8_t>(
+      accounts, owner,
+      [&](AccountIndex i) -> std::uint8_t {
+        return counts[i.value - table.first_index] >= min_participation ? 1 : 0;
+      },
+      comm);
+  std::vector<Action> result;
+  for (std::size_t i = 0; i < in_layer.size(); ++i) {
+    if (keep[i]) result.push_back(in_layer[i]);
+  }
+  return result;
+}
+
+// Layers to project: those selected (or all) that have at least one action on some rank.
+std::vector<Layer> layers_to_project(const RunConfig& config, const std::vector<Action>& actions,
+                                     const Comm& comm) {
+  std::vector<std::uint64_t> counts(kLayerCount, 0);
+  for (const auto& a : actions) ++counts[static_cast<std::size_t>(a.layer)];
+  counts = comm.allreduce<std::uint64_t>(counts, ReduceOp::sum);
+  std::vector<Layer> layers;
+  for (std::size_t l = 0; l < kLayerCount; ++l) {
+    const auto layer = static_cast<Layer>(l);
+    const bool selected = config.selected_layers.empty() ||
+                          std::find(config.selected_layers.begin(), config.selected_layers.end(),
+                                    layer) != config.selected_layers.end();
+    if (!selected) continue;
+    if (counts[l] > 0) {
+      layers.push_back(layer);
+    } else if (!config.selected_layers.empty()) {
+      Log::info("project: layer {} selected but the input has no {} actions", layer_name(layer),
+                layer_name(layer));
+    }
+  }
+  return layers;
+}
+
+}  // namespace
+
+Projection project_layers(const RunConfig& config, const std::vector<Action>& actions,
+                          const AccountTable& table, const Comm& comm, StageMetrics& metrics) {
+  Projection projection;
+  projection.compat = config.compat_mode;
+  auto owner = [&](AccountIndex i) { return table.owner_of(i); };
+  for (const auto layer : layers_to_project(config, actions, comm)) {
+    LayerEdges out;
+    out.layer = layer;
+    out.window_ms = config.window_ms[static_cast<std::size_t>(layer)];
+    const auto layer_actions =
+        participating_actions(actions, layer, config.min_participation, table, comm);
+    switch (config.compat_mode) {
+      case Compat::none: {
+        auto c = config.coaction;
+        c.layer = layer;
+        c.window_ms = out.window_ms;
+        c.n_accounts = table.total();
+        out.edges = project_coactions(layer_actions, c, owner, comm, metrics);
+        if (config.weight_quantile > 0) {
+          std::vector<double> weights;
+          for (const auto& e : out.edges) weights.push_back(e.weight);
+          out.weight_quantile = exact_quantile(weights, config.weight_quantile, comm);
+          std::erase_if(out.edges,
+                        [&](const CoactionEdge& e) { return !(e.weight > out.weight_quantile); });
+        }
+        break;
+      }
+      case Compat::coortweet: {
+        const CoortweetConfig c{layer, out.window_ms, config.min_participation,
+                                config.edge_weight_quantile};
+        auto result = project_coortweet(layer_actions, c, owner, comm, metrics);
+        out.edges = std::move(result.edges);
+        out.weight_threshold = result.weight_threshold;
+        break;
+      }
+      case Compat::qut: {
+        const QutConfig c{layer, out.window_ms, config.self_loops,
+                          static_cast<std::uint64_t>(std::max(1.0, config.coaction.min_weight))};
+        out.directed = project_qut(layer_actions, c, owner, comm, metrics);
+        break;
+      }
+    }
+    projection.layers.push_back(std::move(out));
+  }
+  if (config.compat_mode == Compat::qut) {
+    std::vector<const std::vector<DirectedEdge>*> layers;
+    for (const auto& l : projection.layers) layers.push_back(&l.directed);
+    projection.fused_directed = fuse_directed_layers(layers);
+  } else {
+    std::vector<const std::vector<CoactionEdge>*> layers;
+    for (const auto& l : projection.layers) layers.push_back(&l.edges);
+    projection.fused = fuse_layers(layers);
+  }
+  return projection;
+}
+
+}  // namespace coordnet
