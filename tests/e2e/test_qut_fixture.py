@@ -6,9 +6,9 @@ byte-order mark and using CRLF line endings. expected_node_counts.txt restates t
 expected number of nodes of the co_retweet graph per time window, minimum edge weight and
 self-loop setting.
 
-Only the rows without self-loops apply: coordnet never emits an edge from an account to itself
-(u < v by construction), so the ``include_self_loops = true`` rows, which count the accounts that
-only co-retweet themselves (uid10, uid0), are not applicable and are not checked.
+The rows without self-loops are checked with coordnet's own projection (undirected, u < v);
+every row, self-loops included, with ``--compat qut`` (directed, ``--self-loops`` where the row
+asks for them: uid10 and uid0 co-retweet themselves).
 """
 
 from __future__ import annotations
@@ -65,6 +65,19 @@ class QutFixtureTest(unittest.TestCase):
         self.assertEqual(len(self.expected), 6, self.expected)
         no_loops = {(w, mw): n for (w, mw, loops), n in self.expected.items() if not loops}
         self.assertEqual(no_loops, KNOWN_NO_SELF_LOOP_ROWS)
+
+    def test_node_counts_in_qut_compat_mode(self) -> None:
+        """--compat qut gives the toolkit's node count for every row, self-loops included."""
+        for (window, min_weight, self_loops), nodes in sorted(self.expected.items()):
+            with self.subTest(window=window, min_weight=min_weight, self_loops=self_loops):
+                out = self.tmp / f"qut_tw{window}_mw{min_weight}_{self_loops}.h5"
+                loops = ["--self-loops"] if self_loops else []
+                e2e.run_ok(self, [self.fixture], out, "--compat", "qut", "--window", str(window),
+                           "--min-weight", str(min_weight), *loops, ranks=RANKS)
+                edges = e2e.read_edges(out)
+                self.assertEqual(e2e.n_connected_accounts(edges), nodes)
+                if not self_loops:
+                    self.assertFalse((edges["src"] == edges["dst"]).any(), "a self-loop")
 
     def test_node_counts_without_self_loops(self) -> None:
         """Accounts with >= 1 edge equal the toolkit's node count for every no-self-loop row."""
