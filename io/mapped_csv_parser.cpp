@@ -1,5 +1,6 @@
 #include "io/mapped_csv_parser.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "core/errors.hpp"
@@ -76,6 +77,16 @@ ColumnMap parse_column_map(std::string_view text) {
     }
     map.emplace_back(std::string(role), std::string(item.substr(eq + 1)));
   }
+  auto has = [&](auto&& wanted) {
+    return std::any_of(map.begin(), map.end(), [&](const auto& m) { return wanted(m.first); });
+  };
+  if (!has([](const std::string& r) { return r == "account"; }) ||
+      !has([](const std::string& r) { return r == "time"; })) {
+    throw UsageError("--map needs the roles account and time");
+  }
+  if (!has([](const std::string& r) { return parse_layer(r).has_value(); })) {
+    throw UsageError("--map names no layer column (e.g. url=url_id)");
+  }
   return map;
 }
 
@@ -103,8 +114,6 @@ std::unique_ptr<RecordParser> make_mapped_csv_parser(std::span<const std::string
       layers.push_back({*parse_layer(role), *index});
   }
   if (!missing.empty()) throw DataError("--map: header lacks column(s) " + missing);
-  if (!account || !time) throw UsageError("--map needs the roles account and time");
-  if (layers.empty()) throw UsageError("--map names no layer column (e.g. url=url_id)");
   return std::make_unique<MappedCsvParser>(columns.size(), *account, *time, content, handle,
                                            std::move(layers));
 }

@@ -19,7 +19,8 @@ namespace coordnet {
 
 using ColumnMap = std::vector<std::pair<std::string, std::string>>;  // (role, column)
 
-// Parses "role=column,role=column"; throws UsageError on an unknown role or a bad item.
+// Parses "role=column,role=column"; throws UsageError on an unknown role, a bad item, or a map
+// without account, time or any layer.
 ColumnMap parse_column_map(std::string_view text);
 
 // Throws DataError when a mapped column is missing from the header.

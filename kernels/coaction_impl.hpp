@@ -84,9 +84,8 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     candidates += count_window_pairs(by_key.data() + b, by_key.data() + e, config.window_ms);
   }
   const auto total_candidates = comm.allreduce(candidates, ReduceOp::sum);
-  Log::info("project {}: {} actions, {} hot key(s) sliced, {} candidate pairs within {} ms",
-            layer_name(config.layer), comm.allreduce<std::uint64_t>(by_key.size(), ReduceOp::sum),
-            shuffled.hot_keys.size(), total_candidates, config.window_ms);
+  Log::info("project {}: {} hot key(s) sliced, {} candidate pairs within {} ms",
+            layer_name(config.layer), shuffled.hot_keys.size(), total_candidates, config.window_ms);
 
   // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
   // partials (reducing locally when that pays, see below), then all ranks send theirs to the
@@ -177,7 +176,10 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     }
   }
   std::erase_if(edges, [&](const CoactionEdge& e) { return e.weight < config.min_weight; });
-  metrics.add_count("actions", by_key.size());
+  metrics.add_count("actions", static_cast<std::uint64_t>(
+                                   std::count_if(by_key.begin(), by_key.end(), [](const Action& a) {
+                                     return (a.flags & kActionIsHalo) == 0;
+                                   })));
   metrics.add_count("hot_keys", comm.is_root() ? shuffled.hot_keys.size() : 0);
   metrics.add_count("candidate_pairs", candidates);
   metrics.add_count("edges", edges.size());
