@@ -6,6 +6,7 @@
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
+#include "kernels/ask_owners.hpp"
 
 namespace coordnet {
 
@@ -22,22 +23,20 @@ std::vector<std::uint64_t> active_bins_of_dst(const std::vector<SynchronyEdge>& 
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
 
-  const auto request = exchange_by_owner(wanted, owner_of_account, comm);
-  std::vector<std::uint64_t> answers;
-  answers.reserve(request.data.size());
-  for (const auto account : request.data) {
-    const auto it =
-        std::lower_bound(active_bins.begin(), active_bins.end(), account,
-                         [](const AccountActiveBins& c, AccountIndex a) { return c.account < a; });
-    answers.push_back(it != active_bins.end() && it->account == account ? it->active_bins : 0);
-  }
-  const auto replies = reply_to_sources<std::uint64_t>(request, answers, comm);
-  // Replies come back in the order exchange_by_owner sent the requests.
-  const auto sent = order_by_owner(
-      wanted.size(), [&](std::size_t i) { return owner_of_account(wanted[i]); }, comm.size());
-  std::vector<std::uint64_t> count_of_wanted(wanted.size());
-  for (std::size_t k = 0; k < sent.order.size(); ++k) count_of_wanted[sent.order[k]] = replies[k];
-
+  const auto count_of_wanted = ask_owners<std::uint64_t>(
+      wanted, owner_of_account,
+      [&](const std::vector<AccountIndex>& asked) {
+        std::vector<std::uint64_t> counts;
+        counts.reserve(asked.size());
+        for (const auto account : asked) {
+          const auto it = std::lower_bound(
+              active_bins.begin(), active_bins.end(), account,
+              [](const AccountActiveBins& c, AccountIndex a) { return c.account < a; });
+          counts.push_back(it != active_bins.end() && it->account == account ? it->active_bins : 0);
+        }
+        return counts;
+      },
+      comm);
   std::vector<std::uint64_t> result;
   result.reserve(edges.size());
   for (const auto& e : edges) {
