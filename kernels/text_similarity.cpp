@@ -135,14 +135,19 @@ std::vector<Link> similar_pairs(const std::vector<TextItem>& items,
 
   const auto lsh = choose_lsh_bands(config.threshold);
   const auto min_slots = min_matching_slots(config.threshold);
+  std::vector<std::uint64_t> keys;  // the band keys of local_reps[k] at k * bands + band
+  keys.reserve(local_reps.size() * lsh.bands);
+  for (const auto i : local_reps) {
+    const auto of_rep = band_keys(items[i].signature, lsh);
+    keys.insert(keys.end(), of_rep.begin(), of_rep.end());
+  }
   std::vector<Link> similar;
   for (std::uint32_t band = 0; band < lsh.bands; ++band) {
     std::vector<BandEntry> entries;
     entries.reserve(local_reps.size());
-    for (const auto i : local_reps) {
-      const auto key = XXH3_64bits_withSeed(items[i].signature.data() + band * lsh.rows,
-                                            lsh.rows * sizeof(std::uint64_t), band + 1);
-      entries.push_back({key, items[i].content, items[i].signature});
+    for (std::size_t k = 0; k < local_reps.size(); ++k) {
+      const auto& rep = items[local_reps[k]];
+      entries.push_back({keys[k * lsh.bands + band], rep.content, rep.signature});
     }
     auto buckets =
         exchange_by_owner(
