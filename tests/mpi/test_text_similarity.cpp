@@ -96,7 +96,7 @@ TEST_P(NearDuplicateScenario, MatchesSerialReferenceAtAnyRankCount) {
     EXPECT_EQ(got, expected[i].value) << i;
     clustered += expected[i].value != all[i].content.value;
   }
-  // Not the trivial answer: many items join a smaller content's cluster (153 of 511 at
+  // Not the trivial answer: many items join a smaller content's cluster (153 of 510 at
   // t = 0.9), and no two of the 60 families (disjoint random words) merge.
   EXPECT_GT(clustered, all.size() / 4);
   std::set<std::uint64_t> distinct(gathered.begin(), gathered.end());
