@@ -104,7 +104,9 @@ TEST(SynchronyPlantedGroup, GroupPairsStandOut) {
   StageMetrics metrics;
   const auto p = static_cast<std::uint64_t>(comm.size());
   auto owner = [&](AccountIndex a) { return static_cast<int>(a.value * p / kAccounts); };
-  const auto result = project_synchrony(strided_share(actions, comm), config, owner, comm, metrics);
+  // All input on rank 0, none elsewhere.
+  const auto result = project_synchrony(comm.is_root() ? actions : std::vector<Action>{}, config,
+                                        owner, comm, metrics);
   const auto edges = comm.allgatherv<SynchronyEdge>(result.edges);
   ASSERT_EQ(edges.size(), 10u);  // the 10 pairs of accounts 0..4
   for (const auto& e : edges) {

@@ -55,6 +55,11 @@ TEST_F(NearDuplicateTest, DrawnMessagesGetTheSmallestContentOfTheirCluster) {
   }
   EXPECT_EQ(report.distinct_signatures, 3u);  // {5, 3}, {9}, {1}
   EXPECT_TRUE(report.converged);
+
+  // All items on rank 0, none elsewhere: the same keys.
+  auto on_root = comm.is_root() ? all : std::vector<TextItem>{};
+  assign_near_duplicate_keys(on_root, NearDuplicateConfig{}, comm);
+  for (std::size_t i = 0; i < on_root.size(); ++i) EXPECT_EQ(on_root[i].cluster.value, expected[i]);
 }
 
 struct Scenario {
