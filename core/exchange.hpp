@@ -5,6 +5,7 @@
 // built in the same order can be sent back with reply_to_sources. Collective: every rank calls it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -61,21 +62,38 @@ std::vector<T> reply_to_sources(const Received<R>& request, std::span<const T> r
   return comm.alltoallv<T>(replies, request.counts_by_source).data;
 }
 
-// Asks the owner of every query for an answer: queries[i] travels to owner_of(queries[i]), which
-// computes answer(query) there; the answers come back in the order of `queries`. Collective.
-template <class A, class Q, class OwnerOf, class Answer>
-std::vector<A> ask_owners(const std::vector<Q>& queries, OwnerOf&& owner_of, Answer&& answer,
-                          const Comm& comm) {
-  const auto request = exchange_by_owner(queries, owner_of, comm);
-  std::vector<A> answers;
-  answers.reserve(request.data.size());
-  for (const auto& q : request.data) answers.push_back(answer(q));
-  const auto replies = reply_to_sources<A>(request, answers, comm);
+// One request/reply round with the owners of some questions: every rank sends each of its
+// questions to owner_of(question); each owner answers all the questions it received at once
+// (answer_all(received) -> one answer per question, in the order received), and the answers come
+// back to the askers in the order of their questions. Collective, with the same owner_of.
+template <class Answer, class Question, class OwnerOf, class AnswerAll>
+std::vector<Answer> ask_owners(const std::vector<Question>& questions, OwnerOf&& owner_of,
+                               AnswerAll&& answer_all, const Comm& comm) {
+  // At least one rank, as always; saying so spares GCC 12 a false -Wfree-nonheap-object in
+  // order_by_owner when it is inlined here.
+  const int n_ranks = std::max(comm.size(), 1);
   const auto grouped = order_by_owner(
-      queries.size(), [&](std::size_t i) { return owner_of(queries[i]); }, comm.size());
-  std::vector<A> result(queries.size());
+      questions.size(), [&](std::size_t i) { return owner_of(questions[i]); }, n_ranks);
+  std::vector<Question> send;
+  send.reserve(questions.size());
+  for (const auto i : grouped.order) send.push_back(questions[i]);
+  const auto received = comm.alltoallv<Question>(send, grouped.counts);
+  const std::vector<Answer> answers = answer_all(received.data);
+  const auto replies = reply_to_sources<Answer>(received, answers, comm);
+  std::vector<Answer> result(questions.size());
   for (std::size_t k = 0; k < grouped.order.size(); ++k) result[grouped.order[k]] = replies[k];
   return result;
+}
+
+// The batch form of a per-question answer function, for ask_owners.
+template <class Answer, class Question, class AnswerOne>
+auto each_answer(AnswerOne&& answer_one) {
+  return [answer_one](const std::vector<Question>& received) {
+    std::vector<Answer> answers;
+    answers.reserve(received.size());
+    for (const auto& q : received) answers.push_back(answer_one(q));
+    return answers;
+  };
 }
 
 // Strings sent to owner ranks: the characters of all strings travel in one message and their

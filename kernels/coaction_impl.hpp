@@ -50,12 +50,12 @@ std::vector<std::uint64_t> tfidf_norms(
   }
   return ask_owners<std::uint64_t>(
       ask, [&](AccountIndex a) { return owner_of_account(a); },
-      [&](AccountIndex account) -> std::uint64_t {
+      each_answer<std::uint64_t, AccountIndex>([&](AccountIndex account) -> std::uint64_t {
         const auto it =
             std::lower_bound(norms.begin(), norms.end(), account,
                              [](const Term& t, AccountIndex a) { return t.account < a; });
         return it != norms.end() && it->account == account ? it->square : 0;
-      },
+      }),
       comm);
 }
 

@@ -47,9 +47,9 @@ CoortweetResult project_coortweet(const std::vector<Action>& actions, const Coor
   for (const auto& a : layer_actions) asked.push_back(a.content);
   const auto in_rows = ask_owners<std::uint8_t>(
       asked, owner_of_content,
-      [&](ContentHash c) -> std::uint8_t {
+      each_answer<std::uint8_t, ContentHash>([&](ContentHash c) -> std::uint8_t {
         return std::binary_search(row_contents.begin(), row_contents.end(), c) ? 1 : 0;
-      },
+      }),
       comm);
   std::vector<AccountIndex> participations;
   for (std::size_t i = 0; i < layer_actions.size(); ++i) {
@@ -70,12 +70,12 @@ CoortweetResult project_coortweet(const std::vector<Action>& actions, const Coor
   }
   const auto qualified = ask_owners<std::uint8_t>(
       ends, owner_of_account,
-      [&](AccountIndex a) -> std::uint8_t {
+      each_answer<std::uint8_t, AccountIndex>([&](AccountIndex a) -> std::uint8_t {
         const auto range = std::equal_range(counted.begin(), counted.end(), a);
         return static_cast<std::uint64_t>(range.second - range.first) >= config.min_participation
                    ? 1
                    : 0;
-      },
+      }),
       comm);
   CoortweetResult result;
   for (std::size_t i = 0; i < result_edges.size(); ++i) {

@@ -29,10 +29,9 @@ std::vector<Action> participating_actions(const std::vector<Action>& actions, La
   std::vector<std::uint64_t> counts(table.ids.size(), 0);
   for (auto i : received) ++counts[i.value - table.first_index];
   const auto keep = ask_owners<std::uint8_t>(
-      accounts, owner,
-      [&](AccountIndex i) -> std::uint8_t {
+      accounts, owner, each_answer<std::uint8_t, AccountIndex>([&](AccountIndex i) -> std::uint8_t {
         return counts[i.value - table.first_index] >= min_participation ? 1 : 0;
-      },
+      }),
       comm);
   std::vector<Action> result;
   for (std::size_t i = 0; i < in_layer.size(); ++i) {
