@@ -40,7 +40,8 @@ class InterningSink final : public ActionSink {
                       ? ~std::uint64_t{0}
                       : (std::uint64_t{1} << config.fingerprint_key_bits) - 1),
         keep_layer_(config.keep_layer),
-        derive_domains_(config.derive_domains) {}
+        derive_domains_(config.derive_domains),
+        on_near_text_(config.on_near_text) {}
 
   void emit(const ParsedAction& a) override {
     if (derive_domains_ && a.layer == Layer::url && keep(Layer::domain)) {
@@ -90,8 +91,10 @@ class InterningSink final : public ActionSink {
   void emit_kept(const ParsedAction& a) {
     const auto key = normalise_key(a.layer, a.key, key_scratch_);
     const std::uint8_t flags = key == a.content ? kActionIsOriginal : 0;
+    const ContentHash content{hash_string(a.content)};
+    if (a.layer == Layer::near_text && on_near_text_) on_near_text_(key, content);
     out_.actions.push_back({KeyHash{hash_string(key, static_cast<std::uint64_t>(a.layer) + 1)},
-                            ContentHash{hash_string(a.content)}, a.t_ms, 0, a.layer, flags});
+                            content, a.t_ms, 0, a.layer, flags});
     Pending p;
     p.fingerprint = XXH3_128bits(a.account.data(), a.account.size());
     p.fingerprint.low64 &= key_mask_;
@@ -215,6 +218,7 @@ class InterningSink final : public ActionSink {
   std::uint64_t key_mask_;
   std::array<bool, kLayerCount> keep_layer_;
   bool derive_domains_;
+  const std::function<void(std::string_view, ContentHash)>& on_near_text_;
   std::string key_scratch_;
   absl::flat_hash_map<std::uint64_t, AccountKey> accounts_;  // by fingerprint low 64 bits
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> colliding_accounts_;

@@ -10,7 +10,9 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -44,6 +46,9 @@ struct IngestConfig {
   std::array<bool, kLayerCount> keep_layer = make_filled<kLayerCount>(true);
   // Every url action also emits a domain action (the URL's host).
   bool derive_domains = false;
+  // Called with the normalised text and the content hash of every near_text action (the
+  // pipeline sketches it for near-duplicate clustering); the action's key is replaced later.
+  std::function<void(std::string_view, ContentHash)> on_near_text;
   // --map: column -> role for wide CSV files (io/mapped_csv_parser.hpp); empty: no mapping.
   std::vector<std::pair<std::string, std::string>> column_map;
 };

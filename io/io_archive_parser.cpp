@@ -29,8 +29,9 @@ enum class Column : std::size_t {
   hashtags,
   urls,
   user_mentions,
+  tweet_text,
 };
-constexpr std::array<std::string_view, 11> kColumnNames = {"tweetid",
+constexpr std::array<std::string_view, 12> kColumnNames = {"tweetid",
                                                            "userid",
                                                            "tweet_time",
                                                            "user_screen_name",
@@ -40,7 +41,8 @@ constexpr std::array<std::string_view, 11> kColumnNames = {"tweetid",
                                                            "quoted_tweet_tweetid",
                                                            "hashtags",
                                                            "urls",
-                                                           "user_mentions"};
+                                                           "user_mentions",
+                                                           "tweet_text"};
 constexpr std::size_t kRequiredColumns = 3;
 constexpr std::size_t kNotInHeader = static_cast<std::size_t>(-1);
 
@@ -301,6 +303,7 @@ class IoArchiveParser final : public RecordParser {
     std::string_view retweeted_id;
     std::string_view replied_id;
     std::string_view quoted_id;
+    std::string_view text;
   };
 
   std::string_view field(std::span<const std::string_view> fields, Column column) const {
@@ -323,6 +326,7 @@ class IoArchiveParser final : public RecordParser {
     if (tweet_.account.empty()) return Rejection{"missing_account", "empty userid"};
     tweet_.handle = trim(field(fields, Column::user_screen_name));
     tweet_.tweet_id = trim(field(fields, Column::tweetid));
+    tweet_.text = field(fields, Column::tweet_text);
     const auto id = parse_tweet_id(tweet_.tweet_id);
     if (!id) return reject("bad_id", "tweetid", tweet_.tweet_id);
     const std::string_view tweet_time = trim(field(fields, Column::tweet_time));
@@ -409,6 +413,10 @@ class IoArchiveParser final : public RecordParser {
     for (const std::string_view tag : hashtags_) emit(Layer::hashtag, tag);
     for (const std::string_view url : urls_) emit(Layer::url, url);
     for (const std::string_view user : mentions_) emit(Layer::mention, user);
+    if (tweet_.retweeted_id.empty() && !tweet_.text.empty()) {
+      emit(Layer::text, tweet_.text);  // co-tweet: original posts only, as QUT's co_tweet
+      emit(Layer::near_text, tweet_.text);
+    }
   }
 
   ColumnIndex columns_;

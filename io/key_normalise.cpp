@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "io/text_normalise.hpp"
+
 namespace coordnet {
 
 namespace {
@@ -109,6 +111,10 @@ std::string_view normalise_key(Layer layer, std::string_view key, std::string& s
       return scratch;
     case Layer::domain:
       scratch = domain_of_url(key);
+      return scratch;
+    case Layer::text:
+    case Layer::near_text:
+      scratch = normalise_text(key);
       return scratch;
     default:
       return key;

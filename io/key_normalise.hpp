@@ -5,6 +5,7 @@
 //   url      scheme and host lower-cased, default port (:80, :443) and fragment dropped, tracking
 //            query parameters (utm_*, fbclid, gclid, ...) dropped, an empty path written "/"
 //   domain   the host of a URL (or the value itself), lower-cased, a leading "www." dropped
+//   text, near_text   normalise_text (io/text_normalise.hpp): case, mentions, URLs, spacing
 // Other layers are taken as given.
 #pragma once
 

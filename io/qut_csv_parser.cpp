@@ -19,6 +19,7 @@ class QutCsvParser final : public RecordParser {
   explicit QutCsvParser(const CsvColumns& columns)
       : n_columns_(columns.size()),
         message_(columns.index("message_id")),
+        text_(columns.index("message")),
         user_(columns.index("user_id")),
         username_(columns.index("username")),
         repost_(columns.index("repost_id")),
@@ -44,6 +45,10 @@ class QutCsvParser final : public RecordParser {
     if (!f[reply_].empty()) emit(sink, action, Layer::reply, f[reply_]);
     split_urls(f[urls_]);
     for (auto url : urls_seen_) emit(sink, action, Layer::url, url);
+    if (f[repost_].empty() && !f[text_].empty()) {
+      emit(sink, action, Layer::text, f[text_]);  // co-tweet: original posts only
+      emit(sink, action, Layer::near_text, f[text_]);
+    }
     return std::nullopt;
   }
 
@@ -68,7 +73,7 @@ class QutCsvParser final : public RecordParser {
     }
   }
 
-  std::size_t n_columns_, message_, user_, username_, repost_, reply_, time_, urls_;
+  std::size_t n_columns_, message_, text_, user_, username_, repost_, reply_, time_, urls_;
   std::vector<std::string_view> urls_seen_;
 };
 

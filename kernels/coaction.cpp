@@ -65,34 +65,24 @@ void sort_and_reduce(std::vector<CoactionEdge>& edges) {
 }
 
 void add_pair_keys(std::vector<PairKey>& pair_keys, std::vector<CoactionEdge>& edges) {
-  std::sort(pair_keys.begin(), pair_keys.end(), [](const PairKey& a, const PairKey& b) {
-    return std::tie(a.src, a.dst, a.key) < std::tie(b.src, b.dst, b.key);
-  });
+  dedupe_pair_keys(pair_keys);
   auto edge = edges.begin();
-  for (std::size_t i = 0; i < pair_keys.size(); ++i) {
-    const auto& pk = pair_keys[i];
-    if (i > 0 && pair_keys[i - 1].src == pk.src && pair_keys[i - 1].dst == pk.dst &&
-        pair_keys[i - 1].key == pk.key) {
-      continue;
-    }
+  for (const auto& pk : pair_keys) {
     while (edge->src != pk.src || edge->dst != pk.dst) ++edge;
     edge->n_keys += 1;
     edge->tfidf_dot += pk.tfidf_dot;
   }
 }
 
-void add_pair_olders(std::vector<PairOlder>& olders, std::vector<CoactionEdge>& edges) {
-  auto fields = [](const PairOlder& o) {
-    return std::tie(o.src, o.dst, o.key, o.t_ms, o.account, o.content);
-  };
-  std::sort(olders.begin(), olders.end(),
-            [&](const PairOlder& a, const PairOlder& b) { return fields(a) < fields(b); });
-  auto edge = edges.begin();
-  for (std::size_t i = 0; i < olders.size(); ++i) {
-    if (i > 0 && fields(olders[i - 1]) == fields(olders[i])) continue;
-    while (edge->src != olders[i].src || edge->dst != olders[i].dst) ++edge;
-    edge->n_older += 1;
-  }
+void dedupe_pair_keys(std::vector<PairKey>& pair_keys) {
+  std::sort(pair_keys.begin(), pair_keys.end(), [](const PairKey& a, const PairKey& b) {
+    return std::tie(a.src, a.dst, a.key) < std::tie(b.src, b.dst, b.key);
+  });
+  pair_keys.erase(std::unique(pair_keys.begin(), pair_keys.end(),
+                              [](const PairKey& a, const PairKey& b) {
+                                return a.src == b.src && a.dst == b.dst && a.key == b.key;
+                              }),
+                  pair_keys.end());
 }
 
 std::vector<std::pair<std::size_t, std::size_t>> key_groups(const std::vector<Action>& actions) {
@@ -140,10 +130,25 @@ KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accou
 
 void sweep_key(const Action* begin, const Action* end, const Action* right_begin,
                const Action* right_end, const CoactionConfig& config, bool whole_key,
-               const KeyTerms* terms, std::vector<CoactionEdge>& out, PairSideRecords& side) {
+               const KeyTerms* terms, std::vector<CoactionEdge>& out,
+               std::vector<PairKey>& pair_keys) {
   static thread_local std::vector<PairHit> hits;
   static thread_local std::vector<std::uint32_t> newer;
+  static thread_local std::vector<std::pair<AccountIndex, std::uint32_t>> before_piece;
   hits.clear();
+  // Actions already swept as earlier sides: the halo and earlier pieces, by (account, position).
+  const Action* own = std::partition_point(
+      begin, end, [](const Action& a) { return (a.flags & kActionIsHalo) != 0; });
+  const auto boundary = static_cast<std::uint32_t>(std::max(own, right_begin) - begin);
+  before_piece.clear();
+  for (std::uint32_t i = 0; i < boundary; ++i) before_piece.emplace_back(begin[i].account, i);
+  std::sort(before_piece.begin(), before_piece.end());
+  auto counted_before = [&](std::uint32_t older, AccountIndex partner) {
+    if (older >= boundary) return false;
+    const auto it = std::lower_bound(before_piece.begin(), before_piece.end(),
+                                     std::make_pair(partner, older + 1));
+    return it != before_piece.end() && it->first == partner;
+  };
   const Action* left = std::lower_bound(
       begin, right_begin, right_begin == end ? 0 : right_begin->t_ms - config.window_ms,
       [](const Action& a, TimeMs t) { return a.t_ms < t; });
@@ -178,12 +183,9 @@ void sweep_key(const Action* begin, const Action* end, const Action* right_begin
       e.sum_delay_ms += dt;
       e.first_ms = std::min(e.first_ms, o.t_ms);
       e.last_ms = std::max(e.last_ms, n.t_ms);
-      if (h == g || hits[h].older != hits[h - 1].older) {
-        if (whole_key) {
-          ++e.n_older;
-        } else {
-          side.olders.push_back({e.src, e.dst, o.key, o.t_ms, o.content, o.account});
-        }
+      if ((h == g || hits[h].older != hits[h - 1].older) &&
+          !counted_before(hits[h].older, n.account)) {
+        ++e.n_older;
       }
       newer.push_back(hits[h].newer);
     }
@@ -198,7 +200,7 @@ void sweep_key(const Action* begin, const Action* end, const Action* right_begin
       e.n_keys = 1;
       e.tfidf_dot = dot;
     } else {
-      side.keys.push_back({e.src, e.dst, begin->key, dot});
+      pair_keys.push_back({e.src, e.dst, begin->key, dot});
     }
     out.push_back(e);
     g = h;

@@ -101,24 +101,14 @@ struct PairKey {
   std::uint64_t tfidf_dot;
 };
 
-// An earlier-side action of a pair in a block that does not hold the whole key: the same action
-// can be the earlier side in two blocks (or as a halo copy in two slices), so such actions are
-// deduplicated at the pair's owner before they count in n_older.
-struct PairOlder {
-  AccountIndex src, dst;
-  KeyHash key;
-  TimeMs t_ms;
-  ContentHash content;
-  AccountIndex account;
-};
-
 // Sorts by (src, dst) and merges equal pairs (sums, minima, maxima).
 void sort_and_reduce(std::vector<CoactionEdge>& edges);
 // Sorts and dedupes pair-keys, then adds one key (and its product) per pair-key to `edges`
 // (sorted by (src, dst) and holding every pair of `pair_keys`).
 void add_pair_keys(std::vector<PairKey>& pair_keys, std::vector<CoactionEdge>& edges);
-// Likewise for earlier-side actions: one per distinct (pair, action) added to n_older.
-void add_pair_olders(std::vector<PairOlder>& olders, std::vector<CoactionEdge>& edges);
+// Sorts pair-keys and drops repeats (the owner does so whenever they double, to bound them by
+// the distinct (pair, key) of split keys).
+void dedupe_pair_keys(std::vector<PairKey>& pair_keys);
 // Sorts by (key, slice, time, account, content) and drops exact duplicates.
 void sort_and_dedupe(std::vector<Action>& actions);
 // Number of pairs of non-halo actions with earlier partners within the window of one key group
@@ -133,20 +123,16 @@ KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accou
 
 // Sweeps the right-hand actions [right_begin, right_end) of one key group [begin, end) (sorted
 // by time; halo actions only as earlier partners) and appends one partial per pair. When
-// `whole_key` the partials count the key (n_keys = 1, TF-IDF product included) and their
-// earlier-side actions; otherwise those go to `pair_keys` and `olders`. `terms` is used under
-// tfidf weighting only.
-struct PairSideRecords {
-  std::vector<PairKey> keys;
-  std::vector<PairOlder> olders;
-  void clear() {
-    keys.clear();
-    olders.clear();
-  }
-};
+// `whole_key` the partials count the key (n_keys = 1, TF-IDF product included); otherwise the
+// key goes to `pair_keys`. An earlier-side action before the piece (an earlier piece of the group,
+// or the halo, which the previous slice swept) counts in n_older only if it was not the earlier
+// side of a co-action with the same partner account there, which holds exactly when the partner
+// has no action between it and the piece: so n_older stays exact without records. `terms` is
+// used under tfidf weighting only.
 void sweep_key(const Action* begin, const Action* end, const Action* right_begin,
                const Action* right_end, const CoactionConfig& config, bool whole_key,
-               const KeyTerms* terms, std::vector<CoactionEdge>& out, PairSideRecords& side);
+               const KeyTerms* terms, std::vector<CoactionEdge>& out,
+               std::vector<PairKey>& pair_keys);
 
 }  // namespace coaction_detail
 

@@ -94,14 +94,14 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   // keys through pair-keys.
   const bool tfidf = config.weighting == Weighting::tfidf;
   std::vector<CoactionEdge> edges, partials;
-  PairSideRecords side, edge_side;
+  std::vector<PairKey> pair_keys, edge_pair_keys;
+  std::size_t pair_keys_deduped = 0;
   std::size_t group = 0, right = groups.empty() ? 0 : groups[0].first;
   std::size_t reduce_at = config.block_pairs, edges_reduced = 0;
   bool reducing_pays = true;
   KeyTerms terms;
   auto owner_of_partial = [&](const CoactionEdge& e) { return owner_of_account(e.src); };
   auto owner_of_pair_key = [&](const PairKey& k) { return owner_of_account(k.src); };
-  auto owner_of_pair_older = [&](const PairOlder& o) { return owner_of_account(o.src); };
   while (true) {
     while (group < groups.size() && partials.size() < config.block_pairs) {
       const auto [b, e] = groups[group];
@@ -120,7 +120,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
       const bool whole = right == b && stop == e && !is_hot(shuffled.hot_keys, by_key[b].key);
       if (tfidf && right == b) terms = key_terms(base + b, base + e, config.n_accounts);
       sweep_key(base + b, base + e, base + right, base + stop, config, whole,
-                tfidf ? &terms : nullptr, partials, side);
+                tfidf ? &terms : nullptr, partials, pair_keys);
       right = stop;
       if (right == e && ++group < groups.size()) right = groups[group].first;
       // Local pre-aggregation: sort-reduce whenever the buffer doubles past what the previous
@@ -135,13 +135,15 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     }
     if (reducing_pays) sort_and_reduce(partials);
     auto received = exchange_by_owner(partials, owner_of_partial, comm).data;
-    auto received_keys = exchange_by_owner(side.keys, owner_of_pair_key, comm).data;
-    auto received_olders = exchange_by_owner(side.olders, owner_of_pair_older, comm).data;
+    auto received_keys = exchange_by_owner(pair_keys, owner_of_pair_key, comm).data;
     partials.clear();
-    side.clear();
+    pair_keys.clear();
     edges.insert(edges.end(), received.begin(), received.end());
-    edge_side.keys.insert(edge_side.keys.end(), received_keys.begin(), received_keys.end());
-    edge_side.olders.insert(edge_side.olders.end(), received_olders.begin(), received_olders.end());
+    edge_pair_keys.insert(edge_pair_keys.end(), received_keys.begin(), received_keys.end());
+    if (edge_pair_keys.size() >= 2 * std::max(pair_keys_deduped, config.block_pairs)) {
+      dedupe_pair_keys(edge_pair_keys);
+      pair_keys_deduped = edge_pair_keys.size();
+    }
     if (edges.size() >= 2 * std::max(edges_reduced, config.block_pairs)) {
       sort_and_reduce(edges);
       edges_reduced = edges.size();
@@ -149,9 +151,8 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     if (comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) == 0) break;
   }
   sort_and_reduce(edges);
-  add_pair_keys(edge_side.keys, edges);
-  add_pair_olders(edge_side.olders, edges);
-  edge_side = {};
+  add_pair_keys(edge_pair_keys, edges);
+  std::vector<PairKey>().swap(edge_pair_keys);
 
   if (tfidf) {
     std::vector<AccountIndex> ask;

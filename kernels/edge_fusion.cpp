@@ -34,23 +34,28 @@ double weight_of(const Edge& e) {
 
 }  // namespace
 
-FusedEdges fuse_layers(const std::vector<const std::vector<CoactionEdge>*>& layers) {
+FusedEdges fuse_layers(const std::vector<LayerToFuse>& layers) {
   FusedEdges fused;
   fused.layer_weights.resize(layers.size());
-  const auto all = tag_and_sort(layers);
+  std::vector<const std::vector<CoactionEdge>*> lists;
+  for (const auto& l : layers) lists.push_back(l.edges);
+  const auto all = tag_and_sort(lists);
   for (std::size_t i = 0; i < all.size(); ++i) {
     const auto& e = *all[i].edge;
-    const bool same = i > 0 && all[i - 1].edge->src == e.src && all[i - 1].edge->dst == e.dst;
-    if (!same) {
-      fused.edges.push_back(e);
-      fused.edges.back().weight = 0;
-      fused.edges.back().count = fused.edges.back().n_keys = fused.edges.back().n_fast = 0;
-      fused.edges.back().sum_delay_ms = 0;
+    if (i == 0 || all[i - 1].edge->src != e.src || all[i - 1].edge->dst != e.dst) {
+      CoactionEdge empty{e.src, e.dst};
+      empty.min_delay_ms = INT64_MAX;
+      empty.first_ms = INT64_MAX;
+      empty.last_ms = INT64_MIN;
+      fused.edges.push_back(empty);
       fused.n_layers.push_back(0);
       for (auto& column : fused.layer_weights) column.push_back(0.0);
     }
     auto& f = fused.edges.back();
     f.weight += e.weight;
+    ++fused.n_layers.back();
+    fused.layer_weights[all[i].layer].back() = weight_of(e);
+    if (!layers[all[i].layer].has_coactions) continue;
     f.count += e.count;
     f.n_keys += e.n_keys;
     f.n_fast += e.n_fast;
@@ -58,10 +63,12 @@ FusedEdges fuse_layers(const std::vector<const std::vector<CoactionEdge>*>& laye
     f.min_delay_ms = std::min(f.min_delay_ms, e.min_delay_ms);
     f.first_ms = std::min(f.first_ms, e.first_ms);
     f.last_ms = std::max(f.last_ms, e.last_ms);
-    f.n_older += same ? e.n_older : 0;
-    f.n_newer += same ? e.n_newer : 0;
-    ++fused.n_layers.back();
-    fused.layer_weights[all[i].layer].back() = weight_of(e);
+    f.n_older += e.n_older;
+    f.n_newer += e.n_newer;
+  }
+  for (auto& f : fused.edges) {
+    if (f.count > 0) continue;  // content-free layers only: no delays or times
+    f.min_delay_ms = f.first_ms = f.last_ms = 0;
   }
   return fused;
 }

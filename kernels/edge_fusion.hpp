@@ -4,8 +4,9 @@
 // weight is the sum of its layer weights (so repeated co-action in several layers adds up), the
 // layer weights are kept as columns (0 where the layer has no edge), count, n_keys and n_fast are
 // summed, the minimum delay and first time are minima, the last time a maximum, and the mean
-// delay is over all co-actions of all layers. Directed (QUT-compatible) layers fuse alike per
-// ordered pair.
+// delay is over all co-actions of all layers. A content-free layer (synchrony: no co-actions,
+// no delays) adds its weight, its weight column and a layer, nothing else. Directed
+// (QUT-compatible) layers fuse alike per ordered pair.
 //
 // Local: the layer edges of one rank are all owned by the owner of src, so no communication is
 // needed; every rank calls it on its own edges. The output is sorted by (src, dst).
@@ -24,7 +25,12 @@ struct FusedEdges {
   std::vector<std::vector<double>> layer_weights;  // [layer i of the input][edge]
 };
 
-FusedEdges fuse_layers(const std::vector<const std::vector<CoactionEdge>*>& layers);
+struct LayerToFuse {
+  const std::vector<CoactionEdge>* edges;
+  bool has_coactions;  // false for a content-free layer
+};
+
+FusedEdges fuse_layers(const std::vector<LayerToFuse>& layers);
 
 struct FusedDirectedEdges {
   std::vector<DirectedEdge> edges;

@@ -5,6 +5,7 @@
 #include "core/exchange.hpp"
 #include "core/log.hpp"
 #include "kernels/compat_coortweet.hpp"
+#include "kernels/synchrony.hpp"
 #include "kernels/weight_quantile.hpp"
 
 namespace coordnet {
@@ -38,6 +39,36 @@ std::vector<Action> participating_actions(const std::vector<Action>& actions, La
     if (keep[i]) result.push_back(in_layer[i]);
   }
   return result;
+}
+
+bool selected(const RunConfig& config, Layer layer) {
+  return std::find(config.selected_layers.begin(), config.selected_layers.end(), layer) !=
+         config.selected_layers.end();
+}
+
+// The content-free synchrony layer over all actions (kernels/synchrony.hpp), as layer edges.
+LayerEdges project_synchrony_layer(const RunConfig& config, const std::vector<Action>& actions,
+                                   const AccountTable& table, const Comm& comm,
+                                   StageMetrics& metrics) {
+  auto c = config.synchrony;
+  c.block_pairs = config.coaction.block_pairs;
+  const auto result = project_synchrony(
+      actions, c, [&](AccountIndex i) { return table.owner_of(i); }, comm, metrics);
+  LayerEdges out;
+  out.layer = Layer::synchrony;
+  out.window_ms = c.bin_ms;
+  for (const auto& e : result.edges) {
+    CoactionEdge edge{e.src, e.dst};
+    edge.count = edge.n_keys = e.co_bins;
+    edge.weight = e.weight();
+    out.edges.push_back(edge);
+    out.expected_co_bins.push_back(e.expected_co_bins);
+  }
+  if (result.skipped_bins > 0) {
+    Log::info("synchrony: {} bin(s) over {} accounts skipped ({} account-bins)",
+              result.skipped_bins, c.max_bin_occupancy, result.skipped_account_bins);
+  }
+  return out;
 }
 
 // Layers to project: those selected (or all) that have at least one action on some rank.
@@ -109,13 +140,18 @@ Projection project_layers(const RunConfig& config, const std::vector<Action>& ac
     }
     projection.layers.push_back(std::move(out));
   }
+  if (selected(config, Layer::synchrony)) {
+    projection.layers.push_back(project_synchrony_layer(config, actions, table, comm, metrics));
+  }
   if (config.compat_mode == Compat::qut) {
     std::vector<const std::vector<DirectedEdge>*> layers;
     for (const auto& l : projection.layers) layers.push_back(&l.directed);
     projection.fused_directed = fuse_directed_layers(layers);
   } else {
-    std::vector<const std::vector<CoactionEdge>*> layers;
-    for (const auto& l : projection.layers) layers.push_back(&l.edges);
+    std::vector<LayerToFuse> layers;
+    for (const auto& l : projection.layers) {
+      layers.push_back({&l.edges, l.layer != Layer::synchrony});
+    }
     projection.fused = fuse_layers(layers);
   }
   return projection;

@@ -23,6 +23,9 @@ struct LayerEdges {
   std::vector<DirectedEdge> directed;  // --compat qut
   double weight_threshold = 0;         // --compat coortweet: CooRTweet's weight threshold
   double weight_quantile = 0;          // --weight-quantile: the quantile value edges are above
+  // synchrony: co_bins in count and n_keys, the inverse-occupancy sum in weight, and per edge
+  // the co-bins expected by chance
+  std::vector<double> expected_co_bins;
 };
 
 struct Projection {

@@ -135,7 +135,11 @@ void write_projection(Hdf5Writer& w, const Projection& p) {
       w.write_column(group + "/weight_threshold", above);
       w.set_attribute(group, "weight_threshold_value", layer.weight_threshold);
     }
-    w.set_attribute(group, "window_s", static_cast<double>(layer.window_ms) / 1000.0);
+    if (layer.layer == Layer::synchrony) {
+      w.write_column(group + "/expected_co_bins", layer.expected_co_bins);
+    }
+    w.set_attribute(group, layer.layer == Layer::synchrony ? "bin_s" : "window_s",
+                    static_cast<double>(layer.window_ms) / 1000.0);
     if (layer.weight_quantile > 0) {
       w.set_attribute(group, "weight_quantile_value", layer.weight_quantile);
     }

@@ -1,5 +1,6 @@
 #include "pipeline/run_config.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/errors.hpp"
@@ -66,7 +67,8 @@ void add_run_options(CLI::App& run, RunConfig& c) {
 
   run.add_option("--layers", c.layers,
                  "Layers to project, comma-separated (retweet, reply, quote, hashtag, url, "
-                 "domain, mention, image, text), or auto: every layer in the input")
+                 "domain, mention, image, text, near_text, synchrony), or auto: every layer in "
+                 "the input except the costlier near_text and synchrony")
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--window", c.window_s, "Co-action window in seconds (|dt| <= window)")
@@ -112,6 +114,28 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->check(CLI::Range(0.0, 1.0))
       ->group("Projection");
   run.add_flag("--self-loops", c.self_loops, "--compat qut: keep self-loops")->group("Projection");
+  run.add_option("--text-similarity", c.near_text.threshold,
+                 "near_text: estimated Jaccard similarity of word shingles at which two texts "
+                 "are near-duplicates")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 1.0))
+      ->group("Projection");
+  run.add_option("--shingle-words", c.near_text.shingle_words, "near_text: words per shingle")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16))
+      ->group("Projection");
+  run.add_option("--sync-bin", c.sync_bin_s, "synchrony: time bin in seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Projection");
+  run.add_option("--sync-max-occupancy", c.synchrony.max_bin_occupancy,
+                 "synchrony: bins with more active accounts are skipped (and counted)")
+      ->capture_default_str()
+      ->group("Projection");
+  run.add_option("--sync-min-bins", c.synchrony.min_co_bins,
+                 "synchrony: drop pairs sharing fewer bins")
+      ->capture_default_str()
+      ->group("Projection");
   run.add_option("--memory-budget", c.memory_budget,
                  "Memory per rank for the projection's pair buffers, e.g. 4G (default: "
                  "--block-pairs)")
@@ -155,9 +179,13 @@ void RunConfig::resolve() {
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
     ingest.keep_layer.fill(false);
-    for (const auto layer : selected_layers)
+    for (const auto layer : selected_layers) {
       ingest.keep_layer[static_cast<std::size_t>(layer)] = true;
+    }
+  } else {
+    ingest.keep_layer[static_cast<std::size_t>(Layer::near_text)] = false;
   }
+  synchrony.bin_ms = std::max<DurationMs>(1, seconds_to_ms(sync_bin_s));
   bool domain_mapped = false;
   for (const auto& [role, column] : ingest.column_map) domain_mapped |= role == "domain";
   ingest.derive_domains = !domain_mapped &&
@@ -167,8 +195,9 @@ void RunConfig::resolve() {
   window_ms.fill(seconds_to_ms(window_s));
   for (const auto& item : layer_windows) {
     const auto eq = item.find('=');
-    if (eq == std::string::npos)
+    if (eq == std::string::npos) {
       throw UsageError("--layer-window: '" + item + "' is not LAYER=SECONDS", true);
+    }
     const auto layer = layer_or_throw(item.substr(0, eq), "--layer-window");
     const double seconds = std::stod(item.substr(eq + 1));
     if (seconds < 0) throw UsageError("--layer-window: negative window in '" + item + "'", true);
@@ -181,6 +210,11 @@ void RunConfig::resolve() {
   compat_mode = compat == "coortweet" ? Compat::coortweet
                 : compat == "qut"     ? Compat::qut
                                       : Compat::none;
+  const bool synchrony_selected = std::find(selected_layers.begin(), selected_layers.end(),
+                                            Layer::synchrony) != selected_layers.end();
+  if (synchrony_selected && compat_mode != Compat::none) {
+    throw UsageError("--layers synchrony has no peer-compatible form: drop it or --compat", true);
+  }
   if (!memory_budget.empty()) {
     memory_budget_bytes = parse_bytes(memory_budget);
     // The stream holds a block of partials, their sorted copy and the received block: budget

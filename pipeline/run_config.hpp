@@ -13,6 +13,8 @@
 #include "kernels/coaction.hpp"
 #include "kernels/compat_coortweet.hpp"
 #include "kernels/compat_qut.hpp"
+#include "kernels/synchrony.hpp"
+#include "kernels/text_sketch.hpp"
 
 namespace coordnet {
 
@@ -32,6 +34,9 @@ struct RunConfig {
   std::string compat = "none";
   double edge_weight_quantile = 0.5;  // --compat coortweet: weight_threshold
   bool self_loops = false;            // --compat qut
+  NearDuplicateConfig near_text;      // --text-similarity, --shingle-words
+  SynchronyConfig synchrony;          // --sync-bin, --sync-max-occupancy, --sync-min-bins
+  double sync_bin_s = 10.0;
   std::string column_map;
   std::string memory_budget;  // per rank, e.g. "4G"; empty: none
   std::string out;

@@ -4,6 +4,7 @@
 #include "core/stage_metrics.hpp"
 #include "io/account_registry.hpp"
 #include "io/ingest.hpp"
+#include "pipeline/near_text_stage.hpp"
 #include "pipeline/project_stage.hpp"
 #include "pipeline/result_writer.hpp"
 
@@ -15,7 +16,17 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
   Log::info("coordnet run on {} rank(s): {} input file(s), layers {}, window {} s, compat {}",
             comm.size(), config.ingest.inputs.size(), config.layers, config.window_s,
             config.compat);
-  auto ingested = ingest(config.ingest, comm, metrics);
+  auto ingest_config = config.ingest;
+  const bool near_text = ingest_config.keep_layer[static_cast<std::size_t>(Layer::near_text)];
+  std::vector<TextItem> text_items;
+  if (near_text) {
+    ingest_config.on_near_text = [&](std::string_view text, ContentHash content) {
+      text_items.push_back({content, sketch_text(text, config.near_text).signature, KeyHash{0}});
+    };
+  }
+  auto ingested = ingest(ingest_config, comm, metrics);
+  if (near_text) assign_near_text_keys(ingested, text_items, config.near_text, comm, metrics);
+  std::vector<TextItem>().swap(text_items);
 
   metrics.start("accounts");
   auto registered = register_accounts(ingested, comm, config.hash_bits);

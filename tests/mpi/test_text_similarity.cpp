@@ -6,7 +6,7 @@
 
 #include "core/hash.hpp"
 #include "kernels/reference/text_similarity_reference.hpp"
-#include "kernels/text_normalise.hpp"
+#include "io/text_normalise.hpp"
 #include "kernels/text_similarity.hpp"
 #include "tests/common/near_duplicate_texts.hpp"
 

@@ -26,10 +26,10 @@ std::vector<CoactionEdge> sweep_all(std::vector<Action> actions, DurationMs wind
   const auto config = config_with_window(window);
   coaction_detail::sort_and_dedupe(actions);
   std::vector<CoactionEdge> out;
-  coaction_detail::PairSideRecords side;
+  std::vector<coaction_detail::PairKey> pair_keys;
   for (const auto& [b, e] : coaction_detail::key_groups(actions)) {
     coaction_detail::sweep_key(actions.data() + b, actions.data() + e, actions.data() + b,
-                               actions.data() + e, config, true, nullptr, out, side);
+                               actions.data() + e, config, true, nullptr, out, pair_keys);
   }
   coaction_detail::sort_and_reduce(out);
   for (auto& edge : out) edge.weight = static_cast<double>(edge.count);

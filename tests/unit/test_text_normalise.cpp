@@ -1,7 +1,7 @@
 // Exact co-tweet normalisation on hand-written posts.
 #include <gtest/gtest.h>
 
-#include "kernels/text_normalise.hpp"
+#include "io/text_normalise.hpp"
 
 namespace coordnet {
 namespace {

@@ -7,8 +7,8 @@
 #include <cstdio>
 
 #include "core/hash.hpp"
+#include "io/text_normalise.hpp"
 #include "kernels/reference/text_similarity_reference.hpp"
-#include "kernels/text_normalise.hpp"
 #include "kernels/text_sketch.hpp"
 #include "tests/common/near_duplicate_texts.hpp"
 

@@ -1,4 +1,4 @@
-#include "kernels/text_normalise.hpp"
+#include "io/text_normalise.hpp"
 
 #include <vector>
 
