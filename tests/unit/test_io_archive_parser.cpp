@@ -128,6 +128,17 @@ const Outcome& fixture_row(std::size_t row) {
   return outcomes.at(row - 1);
 }
 
+// An original post (not a retweet) also emits its text, raw, for the text and near_text layers
+// (the sink normalises it).
+std::vector<Action> with_text(std::vector<Action> actions, std::size_t row) {
+  const Action last = actions.back();
+  for (const Layer layer : {Layer::text, Layer::near_text}) {
+    actions.push_back(
+        {layer, fixture()[row][12], last.account, last.handle, last.content, last.t_ms});
+  }
+  return actions;
+}
+
 constexpr const char* kAnna = "c4abf6e8653ac81e57e4d89cd6caa1ec58b8436593122774e212727e3aa42e8a";
 constexpr const char* kLisa = "k1Jq+3vXb0/ZyQ2mR9sT4uWc8eA1fH6gL5nP7oD2iE0=";
 constexpr const char* kNewsBot = "1234567890";
@@ -168,7 +179,7 @@ TEST(IoArchiveFixture, OriginalTweetEmitsDistinctLowercasedHashtags) {
       {Layer::hashtag, "maga", kAnna, "patriot_anna", kTweet1, kTime1},
       {Layer::hashtag, "\xC3\x89t\xC3\x89", kAnna, "patriot_anna", kTweet1, kTime1},  // "ÉtÉ"
   };
-  EXPECT_EQ(out.actions, expected);
+  EXPECT_EQ(out.actions, with_text(expected, 1));
 }
 
 TEST(IoArchiveFixture, RetweetEmitsRetweetAndListActions) {
@@ -192,7 +203,7 @@ TEST(IoArchiveFixture, ReplyWithSpacedUrlListAndBareMention) {
       {Layer::url, "https://example.com/it's", kLisa, "lisa_m", kTweet3, kTime3},
       {Layer::mention, "9876543210", kLisa, "lisa_m", kTweet3, kTime3},
   };
-  EXPECT_EQ(out.actions, expected);
+  EXPECT_EQ(out.actions, with_text(expected, 3));
 }
 
 TEST(IoArchiveFixture, QuoteWithBareUrlByRenamedAccount) {
@@ -203,7 +214,7 @@ TEST(IoArchiveFixture, QuoteWithBareUrlByRenamedAccount) {
       {Layer::hashtag, "tag", kNewsBot, "news_bot_one", kTweet4, kTime4},
       {Layer::url, "https://example.net/x", kNewsBot, "news_bot_one", kTweet4, kTime4},
   };
-  EXPECT_EQ(out.actions, expected);
+  EXPECT_EQ(out.actions, with_text(expected, 4));
 }
 
 TEST(IoArchiveFixture, RenamedAccountKeepsItsIdAndCarriesEachHandle) {
@@ -223,7 +234,7 @@ TEST(IoArchiveFixture, FloatExportedReferenceAndDistinctMentions) {
       {Layer::mention, "111", "2222222222", "old_fan", tweet, kTime5},
       {Layer::mention, "222", "2222222222", "old_fan", tweet, kTime5},
   };
-  EXPECT_EQ(out.actions, expected);
+  EXPECT_EQ(out.actions, with_text(expected, 5));
 }
 
 TEST(IoArchiveFixture, PreSnowflakeIdTakesTimeFromTweetTime) {
@@ -232,7 +243,7 @@ TEST(IoArchiveFixture, PreSnowflakeIdTakesTimeFromTweetTime) {
   const std::vector<Action> expected = {
       {Layer::url, "http://twttr.com/", "12", "jack", "20", kTime6},
   };
-  EXPECT_EQ(out.actions, expected);
+  EXPECT_EQ(out.actions, with_text(expected, 6));
 }
 
 TEST(IoArchiveFixture, RetweetOfReplyEmitsNoReply) {
