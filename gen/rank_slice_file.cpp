@@ -1,0 +1,137 @@
+#include "gen/rank_slice_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <vector>
+
+#include "core/errors.hpp"
+
+namespace coordnet::gen {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+  throw IoError(what + " " + path + ": " + std::strerror(errno));
+}
+
+// Copies `length` bytes of `from` (from its start) to `to` at `offset`.
+void copy_into(int from, int to, std::uint64_t offset, std::uint64_t length,
+               const std::string& to_path) {
+  auto in_offset = static_cast<off_t>(0);
+  auto out_offset = static_cast<off_t>(offset);
+  std::uint64_t left = length;
+  while (left > 0) {
+    const auto n = copy_file_range(from, &in_offset, to, &out_offset, left, 0);
+    if (n > 0) {
+      left -= static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n == 0) throw IoError("short copy into " + to_path);
+    if (errno == EINTR) continue;
+    if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP) {
+      fail("cannot copy into", to_path);
+    }
+    std::vector<char> buffer(1 << 22);  // no copy_file_range here: read + pwrite
+    while (left > 0) {
+      const auto want = left < buffer.size() ? left : buffer.size();
+      const auto got = pread(from, buffer.data(), want, in_offset);
+      if (got <= 0) fail("cannot read back the part of", to_path);
+      for (ssize_t done = 0; done < got;) {
+        const auto put = pwrite(to, buffer.data() + done, static_cast<std::size_t>(got - done),
+                                out_offset + done);
+        if (put < 0) fail("cannot write", to_path);
+        done += put;
+      }
+      in_offset += got;
+      out_offset += got;
+      left -= static_cast<std::uint64_t>(got);
+    }
+  }
+}
+
+}  // namespace
+
+RankSliceFile::RankSliceFile(std::string final_path, const Comm& comm)
+    : comm_(comm),
+      final_path_(std::move(final_path)),
+      part_path_(final_path_ + ".part" + std::to_string(comm.rank())) {
+  part_fd_ = open(part_path_.c_str(), O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0644);
+  if (part_fd_ < 0) fail("cannot create", part_path_);
+}
+
+RankSliceFile::~RankSliceFile() {
+  if (part_fd_ >= 0) close(part_fd_);
+  if (!committed_) {
+    unlink(part_path_.c_str());
+    if (comm_.is_root()) unlink((final_path_ + ".tmp").c_str());
+  }
+}
+
+void RankSliceFile::append(std::string_view bytes) {
+  const char* data = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const auto n = write(part_fd_, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write", part_path_);
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  local_bytes_ += bytes.size();
+}
+
+std::uint64_t RankSliceFile::commit() {
+  const auto offset = comm_.exscan_sum(local_bytes_);
+  const auto total = comm_.allreduce(local_bytes_, ReduceOp::sum);
+  const std::string tmp_path = final_path_ + ".tmp";
+  std::exception_ptr failure;
+  if (comm_.is_root()) {
+    try {
+      const int fd = open(tmp_path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+      if (fd < 0) fail("cannot create", tmp_path);
+      const int truncated = ftruncate(fd, static_cast<off_t>(total));
+      close(fd);
+      if (truncated != 0) fail("cannot size", tmp_path);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  comm_.throw_if_any_failed(failure);
+  try {
+    const int fd = open(tmp_path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) fail("cannot open", tmp_path);
+    try {
+      copy_into(part_fd_, fd, offset, local_bytes_, tmp_path);
+    } catch (...) {
+      close(fd);
+      throw;
+    }
+    if (close(fd) != 0) fail("cannot close", tmp_path);
+    close(part_fd_);
+    part_fd_ = -1;
+    unlink(part_path_.c_str());
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  comm_.throw_if_any_failed(failure);
+  if (comm_.is_root()) {
+    try {
+      if (std::rename(tmp_path.c_str(), final_path_.c_str()) != 0) fail("cannot rename", tmp_path);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  comm_.throw_if_any_failed(failure);
+  committed_ = true;
+  return total;
+}
+
+}  // namespace coordnet::gen
