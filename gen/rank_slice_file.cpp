@@ -60,17 +60,15 @@ void copy_into(int from, int to, std::uint64_t offset, std::uint64_t length,
 RankSliceFile::RankSliceFile(std::string final_path, const Comm& comm)
     : comm_(comm),
       final_path_(std::move(final_path)),
-      part_path_(final_path_ + ".part" + std::to_string(comm.rank())) {
+      part_path_(comm.is_root() ? final_path_ + ".tmp"
+                                : final_path_ + ".part" + std::to_string(comm.rank())) {
   part_fd_ = open(part_path_.c_str(), O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0644);
   if (part_fd_ < 0) fail("cannot create", part_path_);
 }
 
 RankSliceFile::~RankSliceFile() {
   if (part_fd_ >= 0) close(part_fd_);
-  if (!committed_) {
-    unlink(part_path_.c_str());
-    if (comm_.is_root()) unlink((final_path_ + ".tmp").c_str());
-  }
+  if (!committed_) unlink(part_path_.c_str());
 }
 
 void RankSliceFile::append(std::string_view bytes) {
@@ -92,20 +90,24 @@ std::uint64_t RankSliceFile::commit() {
   const auto offset = comm_.exscan_sum(local_bytes_);
   const auto total = comm_.allreduce(local_bytes_, ReduceOp::sum);
   const std::string tmp_path = final_path_ + ".tmp";
-  std::exception_ptr failure;
-  if (comm_.is_root()) {
-    try {
-      const int fd = open(tmp_path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-      if (fd < 0) fail("cannot create", tmp_path);
-      const int truncated = ftruncate(fd, static_cast<off_t>(total));
-      close(fd);
-      if (truncated != 0) fail("cannot size", tmp_path);
-    } catch (...) {
-      failure = std::current_exception();
+  // Every step is collective through throw_if_any_failed: a failure on any rank stops all.
+  auto step = [&](bool on_this_rank, auto&& work) {
+    std::exception_ptr failure;
+    if (on_this_rank) {
+      try {
+        work();
+      } catch (...) {
+        failure = std::current_exception();
+      }
     }
-  }
-  comm_.throw_if_any_failed(failure);
-  try {
+    comm_.throw_if_any_failed(failure);
+  };
+  step(comm_.is_root(), [&] {
+    if (ftruncate(part_fd_, static_cast<off_t>(total)) != 0) fail("cannot size", tmp_path);
+    if (close(part_fd_) != 0) fail("cannot close", tmp_path);
+    part_fd_ = -1;
+  });
+  step(!comm_.is_root(), [&] {
     const int fd = open(tmp_path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) fail("cannot open", tmp_path);
     try {
@@ -118,18 +120,10 @@ std::uint64_t RankSliceFile::commit() {
     close(part_fd_);
     part_fd_ = -1;
     unlink(part_path_.c_str());
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  comm_.throw_if_any_failed(failure);
-  if (comm_.is_root()) {
-    try {
-      if (std::rename(tmp_path.c_str(), final_path_.c_str()) != 0) fail("cannot rename", tmp_path);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  }
-  comm_.throw_if_any_failed(failure);
+  });
+  step(comm_.is_root(), [&] {
+    if (std::rename(tmp_path.c_str(), final_path_.c_str()) != 0) fail("cannot rename", tmp_path);
+  });
   committed_ = true;
   return total;
 }

@@ -1,12 +1,13 @@
 // RankSliceFile: one text file written by all ranks, each rank's bytes in rank order.
 //
-// Each rank appends its slice to a private part file (NAME.part<rank>) while it generates, not
-// knowing yet where its slice will start. commit() is collective: an exclusive scan of the slice
-// lengths gives every rank its offset, rank 0 creates NAME.tmp at the total length, every rank
+// Rank 0 writes its slice straight into NAME.tmp (its slice starts the file); every other rank
+// appends its slice to a private part file (NAME.part<rank>) while it generates, not knowing yet
+// where its slice will start. commit() is collective: an exclusive scan of the slice lengths
+// gives every rank its offset, rank 0 extends NAME.tmp to the total length, every other rank
 // copies its part into place (copy_file_range, in the kernel; read + pwrite where that is not
 // supported) and removes it, and rank 0 renames NAME.tmp to NAME. A reader never sees a partial
 // file, and the bytes depend only on the slices' concatenation, not on the number of ranks.
-// A RankSliceFile destroyed without commit() removes its part file and NAME.tmp.
+// A RankSliceFile destroyed without commit() removes its part file (rank 0: NAME.tmp).
 #pragma once
 
 #include <cstdint>

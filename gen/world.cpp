@@ -56,7 +56,7 @@ double log_uniform(double lo, double hi, double u) {
 
 }  // namespace
 
-DailyCycle::DailyCycle(double peak_hour) : cdf_(1440) {
+DailyCycle::DailyCycle(double peak_hour) : cdf_(1440), guide_(1440) {
   double total = 0.0;
   for (int minute = 0; minute < 1440; ++minute) {
     const double hours = minute / 60.0;
@@ -64,6 +64,11 @@ DailyCycle::DailyCycle(double peak_hour) : cdf_(1440) {
     cdf_[minute] = total;
   }
   for (auto& c : cdf_) c /= total;
+  std::size_t minute = 0;
+  for (std::size_t k = 0; k < guide_.size(); ++k) {
+    while (minute < 1439 && cdf_[minute] <= static_cast<double>(k) / 1440.0) ++minute;
+    guide_[k] = static_cast<std::uint16_t>(minute);
+  }
 }
 
 TimeMs DailyCycle::draw_ms_of_day(Rng& rng) const {

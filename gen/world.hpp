@@ -39,7 +39,8 @@ class DailyCycle {
   TimeMs draw_ms_of_day(Rng& rng) const;
 
  private:
-  std::vector<double> cdf_;  // per minute of the day
+  std::vector<double> cdf_;           // per minute of the day
+  std::vector<std::uint16_t> guide_;  // guide_[k]: first minute with cdf > k / 1440
 };
 
 struct Cause {
