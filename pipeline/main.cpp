@@ -8,6 +8,7 @@
 #include "core/comm.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "pipeline/evaluate_command.hpp"
 #include "pipeline/generate_command.hpp"
 #include "pipeline/run_config.hpp"
 #include "pipeline/run_pipeline.hpp"
@@ -36,6 +37,8 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   coordnet::add_run_options(*run, config);
   coordnet::GenerateCommand generate;
   coordnet::add_generate_command(app, generate);
+  coordnet::EvaluateCommand evaluate;
+  coordnet::add_evaluate_command(app, evaluate);
 
   try {
     app.parse(argc, argv);
@@ -53,6 +56,10 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   }
   if (generate.app->parsed()) {
     coordnet::run_generate(generate, comm);
+    return 0;
+  }
+  if (evaluate.app->parsed()) {
+    coordnet::run_evaluate(evaluate, comm);
     return 0;
   }
   coordnet::Log::init(comm.rank(), config.quiet     ? coordnet::Verbosity::quiet
