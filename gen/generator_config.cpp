@@ -41,7 +41,7 @@ GeneratorConfig scenario_config(const std::string& scenario, std::uint64_t actio
 
 void validate(const GeneratorConfig& c) {
   auto require = [](bool ok, const std::string& what) {
-    if (!ok) throw UsageError("generate: " + what);
+    if (!ok) throw UsageError("generate: " + what, true);  // every rank checks the same values
   };
   require(c.actions > 0 && c.accounts > 0 && c.objects > 0 && c.hashtags > 0 && c.urls > 0,
           "--actions, --accounts, --objects, --hashtags and --urls must be positive");

@@ -71,7 +71,8 @@ std::uint64_t scenario_default_actions(const std::string& scenario);
 // with it. Throws UsageError for an unknown scenario.
 GeneratorConfig scenario_config(const std::string& scenario, std::uint64_t actions);
 
-// Throws UsageError when values are out of range or the campaigns do not fit the accounts.
+// Throws UsageError when values are out of range or the campaigns do not fit the accounts; the
+// error is agreed (every rank validates the same values).
 void validate(const GeneratorConfig& config);
 
 inline const std::vector<std::string> kScenarios = {"default", "hard", "viral"};

@@ -346,7 +346,7 @@ void World::build_campaigns() {
   }
   const auto members = std::accumulate(sizes.begin(), sizes.end(), std::uint64_t{0});
   if (members > config_.accounts) {
-    throw UsageError("generate: campaign members exceed --accounts");
+    throw UsageError("generate: campaign members exceed --accounts", true);
   }
   member_begin_ = config_.accounts - members;
 
