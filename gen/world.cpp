@@ -94,6 +94,10 @@ World::World(const GeneratorConfig& config)
   activity_offset_ = key_hash(config_.seed, kActivityPermutation, 1) % n;
   build_campaigns();
   build_cascades();
+  // The most popular objects take most retweets: keep theirs at hand (a bounded memo).
+  const auto n_cached = std::min<std::uint64_t>(config_.objects, kCachedObjects);
+  popular_objects_.reserve(n_cached);
+  for (std::uint64_t o = 0; o < n_cached; ++o) popular_objects_.push_back(make_object(o));
 }
 
 std::uint64_t World::account_of_activity_rank(std::uint64_t rank) const {
@@ -113,10 +117,13 @@ void World::append_account_id(std::uint64_t account, std::string& out) const {
   const auto h = key_hash(config_.seed, kAccountHexId, account);
   if ((h & 3) == 0) {  // a quarter of the accounts have hashed ids (64 hex digits)
     static constexpr char kHex[] = "0123456789abcdef";
+    char text[64];
     for (std::uint64_t word = 0; word < 4; ++word) {
       const auto w = word == 0 ? h : key_hash(config_.seed, kAccountHexId, account, word);
-      for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(w >> shift) & 15]);
+      for (int digit = 0; digit < 16; ++digit)
+        text[word * 16 + digit] = kHex[(w >> (60 - 4 * digit)) & 15];
     }
+    out.append(text, sizeof(text));
     return;
   }
   const auto salt = key_hash(config_.seed, kAccountId, 0);
@@ -206,6 +213,10 @@ std::int64_t World::creation_day(std::uint64_t account) const {
 }
 
 ObjectInfo World::object(std::uint64_t index) const {
+  return index < popular_objects_.size() ? popular_objects_[index] : make_object(index);
+}
+
+ObjectInfo World::make_object(std::uint64_t index) const {
   ObjectInfo o{};
   Rng rng(config_.seed, kObject, index);
   const auto n_organic = config_.objects;

@@ -4,8 +4,9 @@
 // Everything here is a pure function of the configuration (seed included): every rank builds
 // the same World, and per-entity properties (an account's id, handle at time t, language; an
 // object's time, author, hashtags) are computed on demand from key_hash(seed, what, entity), so
-// no table grows with the number of accounts or objects. The campaign tables are small (one
-// entry per campaign, cause and signal).
+// no table grows with the number of accounts or objects (the 2^16 most popular objects are
+// kept, a bounded memo). The campaign tables are small (one entry per campaign, cause and
+// signal).
 //
 // Account index layout: organic accounts are 0..member_begin-1; campaign c owns the contiguous
 // range [campaigns[c].first_account, + size): its accounts were created in batches, so they are
@@ -145,6 +146,9 @@ class World {
   double mean_delay_s(std::size_t campaign, std::uint64_t member) const;
 
  private:
+  static constexpr std::uint64_t kCachedObjects = 1 << 16;
+
+  ObjectInfo make_object(std::uint64_t index) const;
   void build_campaigns();
   void build_cascades();
   const Cause& cause_at(const Campaign& campaign, TimeMs t_ms) const;
@@ -163,6 +167,7 @@ class World {
   std::vector<std::uint64_t> campaign_ends_;  // first_account + size per campaign, ascending
   std::vector<Cascade> cascades_;
   std::uint64_t seed_tweet_begin_ = 0;
+  std::vector<ObjectInfo> popular_objects_;  // object(o) of the organic objects o < 2^16
 };
 
 }  // namespace coordnet::gen
