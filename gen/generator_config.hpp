@@ -23,8 +23,8 @@ struct GeneratorConfig {
   std::int64_t start_s = 1'699'920'000;  // 2023-11-14 00:00 UTC
 
   // Organic background.
-  double account_zipf = 0.8;  // activity of the account of activity rank r ~ (r + 1)^-zipf
-  double object_zipf = 0.9;   // popularity of objects
+  double account_zipf = 0.6;  // activity of the account of activity rank r ~ (r + 1)^-zipf
+  double object_zipf = 0.7;   // popularity of objects
   double hashtag_zipf = 1.0;  // popularity of hashtags in original posts
   double retweet_fraction = 0.7;
   double cascade_median_s = 1'800.0;  // retweet delay after the object was posted: log-normal

@@ -1,5 +1,7 @@
 #include "gen/organic_model.hpp"
 
+#include <absl/container/flat_hash_set.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -55,11 +57,19 @@ void cascade_posts(const World& world, std::size_t cascade, std::uint64_t chunk,
   const auto info = world.object(c.object);
   const auto& config = world.config();
   Rng rng(config.seed, kCascadeChunk, cascade, chunk);
+  // An account retweets a tweet once: redraw an account already in this chunk (a bounded number
+  // of times, so a chunk larger than the active population still ends).
+  absl::flat_hash_set<std::uint64_t> retweeted;
+  retweeted.reserve(count);
   for (std::uint64_t i = 0; i < count; ++i) {
+    auto account = world.draw_active_account(rng);
+    for (int redraw = 0; redraw < 32 && !retweeted.insert(account).second; ++redraw) {
+      account = world.draw_active_account(rng);
+    }
     const double delay_s = c.viral ? rng.lognormal(config.viral_median_s, 1.0)
                                    : rng.exponential(config.burst_delay_mean_s);
     const auto t_ms = c.t_ms + 500 + static_cast<TimeMs>(delay_s * 1000.0);
-    out.push_back(retweet_post(world.draw_active_account(rng), t_ms, rng.next(), c.object, info));
+    out.push_back(retweet_post(account, t_ms, rng.next(), c.object, info));
   }
 }
 

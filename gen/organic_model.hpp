@@ -11,6 +11,8 @@
 // * Cascades (breaking news, viral keys): one new object retweeted by accounts drawn by activity
 //   (so very active accounts join many of them) within minutes (exponential delays, mean
 //   burst_delay_mean_s) or, for viral keys, over hours (log-normal, median viral_median_s).
+//   An account appears once per cascade chunk (chunk_posts retweets; a cascade of at most
+//   chunk_posts posts, every burst at the default sizes, has no account twice).
 #pragma once
 
 #include <cstdint>
