@@ -98,6 +98,19 @@ World::World(const GeneratorConfig& config)
   const auto n_cached = std::min<std::uint64_t>(config_.objects, kCachedObjects);
   popular_objects_.reserve(n_cached);
   for (std::uint64_t o = 0; o < n_cached; ++o) popular_objects_.push_back(make_object(o));
+  const auto n_tags =
+      static_cast<std::uint32_t>(std::min<std::uint64_t>(config_.hashtags, kMemoTexts));
+  for (std::uint32_t tag = 0; tag < n_tags; ++tag) {
+    hashtag_memo_.emplace_back();
+    make_hashtag(tag, false, hashtag_memo_.back());
+    hashtag_lower_memo_.emplace_back();
+    make_hashtag(tag, true, hashtag_lower_memo_.back());
+  }
+  const auto n_urls = std::min<std::uint64_t>(config_.urls, kMemoTexts);
+  for (std::uint64_t url = 0; url < n_urls; ++url) {
+    url_memo_.emplace_back();
+    make_url(url, url_memo_.back());
+  }
 }
 
 std::uint64_t World::account_of_activity_rank(std::uint64_t rank) const {
@@ -261,6 +274,23 @@ ObjectInfo World::make_object(std::uint64_t index) const {
 }
 
 void World::append_hashtag(std::uint32_t hashtag, bool lower_case, std::string& out) const {
+  const auto& memo = lower_case ? hashtag_lower_memo_ : hashtag_memo_;
+  if (hashtag < memo.size()) {
+    out += memo[hashtag];
+  } else {
+    make_hashtag(hashtag, lower_case, out);
+  }
+}
+
+void World::append_url(std::uint64_t url, std::string& out) const {
+  if (url < url_memo_.size()) {
+    out += url_memo_[url];
+  } else {
+    make_url(url, out);
+  }
+}
+
+void World::make_hashtag(std::uint32_t hashtag, bool lower_case, std::string& out) const {
   const auto first = out.size();
   if (hashtag < config_.hashtags) {
     auto h = key_hash(config_.seed, kHashtagText, hashtag);
@@ -285,7 +315,7 @@ void World::append_hashtag(std::uint32_t hashtag, bool lower_case, std::string& 
   }
 }
 
-void World::append_url(std::uint64_t url, std::string& out) const {
+void World::make_url(std::uint64_t url, std::string& out) const {
   const auto h = key_hash(config_.seed, kUrlText, url);
   if (url < config_.urls) {
     out += "https://";

@@ -4,9 +4,9 @@
 // Everything here is a pure function of the configuration (seed included): every rank builds
 // the same World, and per-entity properties (an account's id, handle at time t, language; an
 // object's time, author, hashtags) are computed on demand from key_hash(seed, what, entity), so
-// no table grows with the number of accounts or objects (the 2^16 most popular objects are
-// kept, a bounded memo). The campaign tables are small (one entry per campaign, cause and
-// signal).
+// no table grows with the number of accounts or objects (the 2^16 most popular objects,
+// hashtags and URLs are kept, a bounded memo). The campaign tables are small (one entry per
+// campaign, cause and signal).
 //
 // Account index layout: organic accounts are 0..member_begin-1; campaign c owns the contiguous
 // range [campaigns[c].first_account, + size): its accounts were created in batches, so they are
@@ -147,8 +147,11 @@ class World {
 
  private:
   static constexpr std::uint64_t kCachedObjects = 1 << 16;
+  static constexpr std::uint64_t kMemoTexts = 1 << 16;
 
   ObjectInfo make_object(std::uint64_t index) const;
+  void make_hashtag(std::uint32_t hashtag, bool lower_case, std::string& out) const;
+  void make_url(std::uint64_t url, std::string& out) const;
   void build_campaigns();
   void build_cascades();
   const Cause& cause_at(const Campaign& campaign, TimeMs t_ms) const;
@@ -168,6 +171,10 @@ class World {
   std::vector<Cascade> cascades_;
   std::uint64_t seed_tweet_begin_ = 0;
   std::vector<ObjectInfo> popular_objects_;  // object(o) of the organic objects o < 2^16
+  // Texts of the 2^16 most popular organic hashtags (as written, lower-cased) and URLs.
+  std::vector<std::string> hashtag_memo_;
+  std::vector<std::string> hashtag_lower_memo_;
+  std::vector<std::string> url_memo_;
 };
 
 }  // namespace coordnet::gen
