@@ -10,7 +10,6 @@
 #include "core/errors.hpp"
 #include "gen/events_writer.hpp"
 #include "gen/io_archive_writer.hpp"
-#include "gen/rank_slice_file.hpp"
 #include "gen/text_format.hpp"
 #include "gen/work_plan.hpp"
 #include "gen/world.hpp"
@@ -24,7 +23,8 @@ constexpr std::size_t kFlushBytes = 8 << 20;
 // A RankSliceFile behind a buffer that is flushed in large blocks.
 class BufferedSlice {
  public:
-  BufferedSlice(const std::string& path, const Comm& comm) : file_(path, comm) {
+  BufferedSlice(const std::string& path, const Comm& comm, std::uint64_t memory_bytes)
+      : file_(path, comm, memory_bytes) {
     buffer_.reserve(kFlushBytes + (1 << 20));
   }
   std::string& buffer() { return buffer_; }
@@ -88,11 +88,13 @@ GenerateSummary generate(const GeneratorConfig& config, const GenerateOutputs& o
 
   std::optional<BufferedSlice> events;
   std::optional<BufferedSlice> archive;
-  BufferedSlice truth((dir / "truth.csv").string(), comm);
+  BufferedSlice truth((dir / "truth.csv").string(), comm, outputs.slice_memory_bytes);
   GenerateSummary local;
   try {
-    if (outputs.events) events.emplace((dir / "events.csv").string(), comm);
-    if (outputs.io_archive) archive.emplace((dir / "io_archive.csv").string(), comm);
+    if (outputs.events)
+      events.emplace((dir / "events.csv").string(), comm, outputs.slice_memory_bytes);
+    if (outputs.io_archive)
+      archive.emplace((dir / "io_archive.csv").string(), comm, outputs.slice_memory_bytes);
     if (comm.is_root()) {
       if (events) events->buffer() += kEventsHeader;
       if (archive) archive->buffer() += kIoArchiveHeader;

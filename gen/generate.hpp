@@ -11,6 +11,7 @@
 
 #include "core/comm.hpp"
 #include "gen/generator_config.hpp"
+#include "gen/rank_slice_file.hpp"
 
 namespace coordnet::gen {
 
@@ -18,6 +19,8 @@ struct GenerateOutputs {
   std::string out_dir;
   bool events = true;
   bool io_archive = false;
+  // Bytes of its slice of each file a rank > 0 holds in memory before it uses a part file.
+  std::uint64_t slice_memory_bytes = RankSliceFile::kDefaultMemoryBytes;
 };
 
 // Totals over all ranks.

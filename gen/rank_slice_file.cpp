@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,39 @@ namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
   throw IoError(what + " " + path + ": " + std::strerror(errno));
+}
+
+void write_all(int fd, std::string_view bytes, const std::string& path) {
+  const char* data = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const auto n = write(fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write", path);
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+void pwrite_all(int fd, std::string_view bytes, std::uint64_t offset, const std::string& path) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const auto n =
+        pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write", path);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+int create_file(const std::string& path) {
+  const int fd = open(path.c_str(), O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot create", path);
+  return fd;
 }
 
 // Copies `length` bytes of `from` (from its start) to `to` at `offset`.
@@ -42,12 +76,8 @@ void copy_into(int from, int to, std::uint64_t offset, std::uint64_t length,
       const auto want = left < buffer.size() ? left : buffer.size();
       const auto got = pread(from, buffer.data(), want, in_offset);
       if (got <= 0) fail("cannot read back the part of", to_path);
-      for (ssize_t done = 0; done < got;) {
-        const auto put = pwrite(to, buffer.data() + done, static_cast<std::size_t>(got - done),
-                                out_offset + done);
-        if (put < 0) fail("cannot write", to_path);
-        done += put;
-      }
+      pwrite_all(to, std::string_view(buffer.data(), static_cast<std::size_t>(got)),
+                 static_cast<std::uint64_t>(out_offset), to_path);
       in_offset += got;
       out_offset += got;
       left -= static_cast<std::uint64_t>(got);
@@ -57,33 +87,32 @@ void copy_into(int from, int to, std::uint64_t offset, std::uint64_t length,
 
 }  // namespace
 
-RankSliceFile::RankSliceFile(std::string final_path, const Comm& comm)
+RankSliceFile::RankSliceFile(std::string final_path, const Comm& comm, std::uint64_t memory_bytes)
     : comm_(comm),
       final_path_(std::move(final_path)),
       part_path_(comm.is_root() ? final_path_ + ".tmp"
-                                : final_path_ + ".part" + std::to_string(comm.rank())) {
-  part_fd_ = open(part_path_.c_str(), O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0644);
-  if (part_fd_ < 0) fail("cannot create", part_path_);
+                                : final_path_ + ".part" + std::to_string(comm.rank())),
+      memory_bytes_(memory_bytes) {
+  if (comm.is_root()) part_fd_ = create_file(part_path_);
 }
 
 RankSliceFile::~RankSliceFile() {
-  if (part_fd_ >= 0) close(part_fd_);
-  if (!committed_) unlink(part_path_.c_str());
+  if (part_fd_ >= 0) {
+    close(part_fd_);
+    if (!committed_) unlink(part_path_.c_str());
+  }
 }
 
 void RankSliceFile::append(std::string_view bytes) {
-  const char* data = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    const auto n = write(part_fd_, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write", part_path_);
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
   local_bytes_ += bytes.size();
+  if (part_fd_ < 0) {  // ranks > 0 before the first spill: hold what fits
+    const auto take = std::min<std::uint64_t>(memory_bytes_ - held_.size(), bytes.size());
+    held_.append(bytes.substr(0, take));
+    bytes.remove_prefix(take);
+  }
+  if (bytes.empty()) return;
+  if (part_fd_ < 0) part_fd_ = create_file(part_path_);
+  write_all(part_fd_, bytes, part_path_);
 }
 
 std::uint64_t RankSliceFile::commit() {
@@ -111,15 +140,20 @@ std::uint64_t RankSliceFile::commit() {
     const int fd = open(tmp_path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) fail("cannot open", tmp_path);
     try {
-      copy_into(part_fd_, fd, offset, local_bytes_, tmp_path);
+      pwrite_all(fd, held_, offset, tmp_path);
+      if (part_fd_ >= 0) {
+        copy_into(part_fd_, fd, offset + held_.size(), local_bytes_ - held_.size(), tmp_path);
+      }
     } catch (...) {
       close(fd);
       throw;
     }
     if (close(fd) != 0) fail("cannot close", tmp_path);
-    close(part_fd_);
-    part_fd_ = -1;
-    unlink(part_path_.c_str());
+    if (part_fd_ >= 0) {
+      close(part_fd_);
+      part_fd_ = -1;
+      unlink(part_path_.c_str());
+    }
   });
   step(comm_.is_root(), [&] {
     if (std::rename(tmp_path.c_str(), final_path_.c_str()) != 0) fail("cannot rename", tmp_path);

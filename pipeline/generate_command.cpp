@@ -132,6 +132,9 @@ void add_generate_command(CLI::App& app, GenerateCommand& command) {
                   "Campaign accounts created on the same day", planted);
   scenario_option(command, "--chunk-posts", &gen::GeneratorConfig::chunk_posts,
                   "Posts per unit of work", "");
+  g->add_option("--slice-memory-bytes", command.slice_memory_bytes,
+                "Bytes of a file a rank > 0 holds in memory before it spills to a part file")
+      ->group("");
 }
 
 void run_generate(GenerateCommand& command, const Comm& comm) {
@@ -152,6 +155,7 @@ void run_generate(GenerateCommand& command, const Comm& comm) {
   outputs.out_dir = command.out_dir;
   outputs.events = command.format != "io-archive";
   outputs.io_archive = command.format != "events";
+  if (command.slice_memory_bytes > 0) outputs.slice_memory_bytes = command.slice_memory_bytes;
   Log::info(
       "coordnet generate on {} rank(s): scenario {}, seed {}, target {} actions, {} "
       "accounts, {} days, {} campaigns",

@@ -64,12 +64,16 @@ class GenerateTest(unittest.TestCase):
         cls.events = read_rows(cls.dirs[1] / "events.csv")
 
     def test_identical_at_every_rank_count(self) -> None:
-        """Every file is byte-identical at 1, 2 and 3 ranks."""
-        for ranks in (2, 3):
+        """Every file is byte-identical at 1, 2 and 3 ranks, also when ranks > 0 spill their
+        slices to part files (--slice-memory-bytes: 100 kB held, the rest copied in place)."""
+        spilled = self.tmp / "np3-spilled"
+        generate(spilled, *SMALL, "--format", "both", "--slice-memory-bytes", "100000", ranks=3)
+        for ranks, folder in ((2, self.dirs[2]), (3, self.dirs[3]), (3, spilled)):
             for name in FILES:
-                with self.subTest(ranks=ranks, file=name):
-                    self.assertTrue(filecmp.cmp(self.dirs[1] / name, self.dirs[ranks] / name,
+                with self.subTest(folder=folder.name, file=name):
+                    self.assertTrue(filecmp.cmp(self.dirs[1] / name, folder / name,
                                                 shallow=False))
+        self.assertEqual(sorted(p.name for p in spilled.iterdir()), sorted(FILES))
 
     def test_seed_changes_the_data(self) -> None:
         """Another seed gives other events (the determinism is not a constant output)."""
