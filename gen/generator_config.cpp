@@ -7,7 +7,7 @@
 namespace coordnet::gen {
 
 std::uint64_t scenario_default_actions(const std::string& scenario) {
-  return scenario == "viral" ? 8'000'000 : 2'000'000;
+  return scenario == "viral" ? 16'000'000 : 2'000'000;
 }
 
 GeneratorConfig scenario_config(const std::string& scenario, std::uint64_t actions) {
@@ -34,7 +34,7 @@ GeneratorConfig scenario_config(const std::string& scenario, std::uint64_t actio
     c.organic_rename_fraction = 0.03;
   } else if (scenario == "viral") {
     c.viral_keys = 2;
-    c.viral_posts = actions / 4;
+    c.viral_posts = actions / 8;  // two keys: half of the actions
   }
   return c;
 }

@@ -10,8 +10,10 @@ namespace coordnet::gen {
 
 namespace {
 
-// Actions per post of a retweet that carries one hashtag and a URL (cascade objects).
-constexpr double kCascadeActionsPerPost = 4.0;
+// Actions per retweet of a burst (retweet, mention, hashtag, URL) and of a viral key (retweet,
+// mention).
+constexpr double kBurstActionsPerPost = 4.0;
+constexpr double kViralActionsPerPost = 2.0;
 // Campaign posts: retweets (with mention, cause hashtag, sometimes URL) and cause posts.
 constexpr double kCampaignActionsPerPost = 3.0;
 
@@ -30,8 +32,10 @@ std::vector<WorkUnit> plan_units(const World& world) {
   std::vector<WorkUnit> cascade_units;
   double cascade_actions = 0.0;
   for (std::size_t k = 0; k < world.cascades().size(); ++k) {
-    const auto posts = world.cascades()[k].posts;
-    cascade_actions += kCascadeActionsPerPost * static_cast<double>(posts);
+    const auto& cascade = world.cascades()[k];
+    const auto posts = cascade.posts;
+    cascade_actions +=
+        (cascade.viral ? kViralActionsPerPost : kBurstActionsPerPost) * static_cast<double>(posts);
     for (std::uint64_t first = 0, chunk = 0; first < posts; first += config.chunk_posts, ++chunk) {
       const auto n = std::min(config.chunk_posts, posts - first);
       cascade_units.push_back({UnitKind::cascade, k, chunk, n, static_cast<double>(n)});

@@ -245,8 +245,8 @@ ObjectInfo World::make_object(std::uint64_t index) const {
     const auto& cascade = cascades_[index - n_organic];
     o.t_ms = cascade.t_ms;
     o.author = draw_active_account(rng);
-    o.n_tags = 1;
-    o.has_url = true;
+    o.n_tags = cascade.viral ? 0 : 1;  // breaking news has a hashtag and a link
+    o.has_url = !cascade.viral;
   } else {
     const auto k = index - seed_tweet_begin_;
     const auto signals = static_cast<std::uint64_t>(config_.signals);

@@ -48,7 +48,7 @@ void add_generate_command(CLI::App& app, GenerateCommand& command) {
       ->group(size);
   g->add_option("--seed", c.seed, "Random seed")->capture_default_str()->group(size);
   scenario_option(command, "--actions", &gen::GeneratorConfig::actions,
-                  "Target number of actions (events rows; default 2M, viral 8M, times --scale)",
+                  "Target number of actions (events rows; default 2M, viral 16M, times --scale)",
                   size);
   g->add_option("--scale", command.scale,
                 "Multiplies the scenario's default --actions (sizes follow --actions)")
@@ -94,7 +94,7 @@ void add_generate_command(CLI::App& app, GenerateCommand& command) {
   scenario_option(command, "--viral-keys", &gen::GeneratorConfig::viral_keys,
                   "Objects with --viral-posts retweets each (viral: 2)", organic);
   scenario_option(command, "--viral-posts", &gen::GeneratorConfig::viral_posts,
-                  "Retweets of each viral key (viral: actions / 4)", organic);
+                  "Retweets of each viral key (viral: actions / 8)", organic);
   scenario_option(command, "--viral-median", &gen::GeneratorConfig::viral_median_s,
                   "Median retweet delay of a viral key, seconds", organic);
 
