@@ -3,7 +3,6 @@
 #include <mpi.h>
 
 #include <filesystem>
-#include <memory>
 #include <optional>
 #include <vector>
 

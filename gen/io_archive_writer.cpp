@@ -35,7 +35,6 @@ class ListCell {
     if (quote) out_.push_back(quote);
   }
   void close() { out_.push_back(']'); }
-  int size() const { return n_; }
 
  private:
   ListStyle style_;

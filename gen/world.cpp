@@ -1,11 +1,11 @@
 #include "gen/world.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <numeric>
 
 #include "core/errors.hpp"
+#include "gen/text_format.hpp"
 #include "gen/vocabulary.hpp"
 
 namespace coordnet::gen {
@@ -33,12 +33,6 @@ enum Tag : std::uint64_t {
   kSignal,
   kActivityPermutation,
 };
-
-void append_number(std::uint64_t value, std::string& out) {
-  char buffer[24];
-  const auto end = std::to_chars(buffer, buffer + sizeof(buffer), value).ptr;
-  out.append(buffer, end);
-}
 
 // Bijection on [0, 2^62): distinct accounts get distinct decimal ids.
 std::uint64_t permute62(std::uint64_t x) {
@@ -140,7 +134,7 @@ void World::append_account_id(std::uint64_t account, std::string& out) const {
     return;
   }
   const auto salt = key_hash(config_.seed, kAccountId, 0);
-  append_number(1'000'000'000ULL + permute62(account + salt), out);
+  append_uint(1'000'000'000ULL + permute62(account + salt), out);
 }
 
 const Cause& World::cause_at(const Campaign& campaign, TimeMs t_ms) const {
@@ -155,7 +149,7 @@ void World::append_handle(std::uint64_t account, TimeMs t_ms, std::string& out) 
     const auto& c = campaigns_[campaign];
     const auto& cause = cause_at(c, t_ms);
     out += vocab::kCauseHandles[cause.word];
-    append_number(key_hash(config_.seed, kHandle, account, cause.start_ms) % 100'000, out);
+    append_uint(key_hash(config_.seed, kHandle, account, cause.start_ms) % 100'000, out);
     return;
   }
   const auto h = key_hash(config_.seed, kHandle, account);
@@ -172,7 +166,7 @@ void World::append_handle(std::uint64_t account, TimeMs t_ms, std::string& out) 
       if (t_ms >= rename_ms) number += 1'000;
     }
   }
-  append_number(number, out);
+  append_uint(number, out);
 }
 
 void World::append_display_name(std::uint64_t account, std::string& out) const {
@@ -299,14 +293,14 @@ void World::make_hashtag(std::uint32_t hashtag, bool lower_case, std::string& ou
       h = mix64(h);
       out += vocab::kSyllables[h % vocab::kSyllables.size()];
     }
-    append_number(hashtag, out);  // distinct hashtags have distinct texts
+    append_uint(hashtag, out);  // distinct hashtags have distinct texts
   } else {
     const auto k = hashtag - config_.hashtags;
     const auto max_causes = static_cast<std::uint64_t>(config_.max_causes);
     const auto& cause = campaigns_[k / max_causes].causes[k % max_causes];
     out += vocab::kCauses[cause.word];
     out += "Now";
-    append_number(k, out);
+    append_uint(k, out);
   }
   if (lower_case) {
     for (auto i = first; i < out.size(); ++i) {
@@ -321,14 +315,14 @@ void World::make_url(std::uint64_t url, std::string& out) const {
     out += "https://";
     out += vocab::kWords[h % vocab::kWords.size()];
     out += "-site";
-    append_number((h >> 8) % 97, out);
+    append_uint((h >> 8) % 97, out);
     out += ".example/a/";
   } else {
     out += "https://cause";
-    append_number(url - config_.urls, out);
+    append_uint(url - config_.urls, out);
     out += ".example/p/";
   }
-  append_number(url, out);
+  append_uint(url, out);
 }
 
 void World::append_text(std::uint64_t which, std::string& out) const {
