@@ -106,8 +106,9 @@ RankSliceFile::~RankSliceFile() {
 void RankSliceFile::append(std::string_view bytes) {
   local_bytes_ += bytes.size();
   if (part_fd_ < 0) {  // ranks > 0 before the first spill: hold what fits
-    const auto take = std::min<std::uint64_t>(memory_bytes_ - held_.size(), bytes.size());
-    held_.append(bytes.substr(0, take));
+    const auto take = std::min<std::uint64_t>(memory_bytes_ - held_bytes_, bytes.size());
+    if (take > 0) held_.emplace_back(bytes.substr(0, take));
+    held_bytes_ += take;
     bytes.remove_prefix(take);
   }
   if (bytes.empty()) return;
@@ -140,10 +141,12 @@ std::uint64_t RankSliceFile::commit() {
     const int fd = open(tmp_path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) fail("cannot open", tmp_path);
     try {
-      pwrite_all(fd, held_, offset, tmp_path);
-      if (part_fd_ >= 0) {
-        copy_into(part_fd_, fd, offset + held_.size(), local_bytes_ - held_.size(), tmp_path);
+      auto at = offset;
+      for (const auto& block : held_) {
+        pwrite_all(fd, block, at, tmp_path);
+        at += block.size();
       }
+      if (part_fd_ >= 0) copy_into(part_fd_, fd, at, local_bytes_ - held_bytes_, tmp_path);
     } catch (...) {
       close(fd);
       throw;

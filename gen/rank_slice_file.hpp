@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/comm.hpp"
 
@@ -41,7 +42,8 @@ class RankSliceFile {
   std::string final_path_;
   std::string part_path_;
   std::uint64_t memory_bytes_;
-  std::string held_;  // ranks > 0: the start of the slice
+  std::vector<std::string> held_;  // ranks > 0: the start of the slice, in appended blocks
+  std::uint64_t held_bytes_ = 0;
   int part_fd_ = -1;  // rank 0: NAME.tmp; other ranks: the part file, once opened
   std::uint64_t local_bytes_ = 0;
   bool committed_ = false;
