@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "core/errors.hpp"
 #include "gen/text_format.hpp"
@@ -42,6 +43,18 @@ std::uint64_t permute62(std::uint64_t x) {
   x = (x * 0xBF58476D1CE4E5B9ULL) & kMask;
   x ^= x >> 32;
   return x;
+}
+
+// x with a x = 1 (mod n), for a coprime with n (extended Euclid).
+std::uint64_t inverse_mod(std::uint64_t a, std::uint64_t n) {
+  __extension__ using int128 = __int128;
+  int128 t = 0, next_t = 1, r = n, next_r = a;
+  while (next_r != 0) {
+    const int128 q = r / next_r;
+    t = std::exchange(next_t, t - q * next_t);
+    r = std::exchange(next_r, r - q * next_r);
+  }
+  return static_cast<std::uint64_t>(t < 0 ? t + static_cast<int128>(n) : t);
 }
 
 double log_uniform(double lo, double hi, double u) {
@@ -86,6 +99,7 @@ World::World(const GeneratorConfig& config)
   while (std::gcd(activity_multiplier_, n) != 1)
     activity_multiplier_ = (activity_multiplier_ + 1) % n;
   activity_offset_ = key_hash(config_.seed, kActivityPermutation, 1) % n;
+  activity_inverse_ = inverse_mod(activity_multiplier_, n);
   build_campaigns();
   build_cascades();
   // The most popular objects take most retweets: keep theirs at hand (a bounded memo).
@@ -114,6 +128,13 @@ std::uint64_t World::account_of_activity_rank(std::uint64_t rank) const {
       (static_cast<uint128>(rank) * activity_multiplier_ + activity_offset_) % n);
 }
 
+std::uint64_t World::activity_rank(std::uint64_t account) const {
+  __extension__ using uint128 = unsigned __int128;
+  const auto n = config_.accounts;
+  return static_cast<std::uint64_t>(static_cast<uint128>((account + n - activity_offset_) % n) *
+                                    activity_inverse_ % n);
+}
+
 int World::campaign_of(std::uint64_t account) const {
   if (account < member_begin_) return -1;
   const auto it = std::upper_bound(campaign_ends_.begin(), campaign_ends_.end(), account);
@@ -122,7 +143,8 @@ int World::campaign_of(std::uint64_t account) const {
 
 void World::append_account_id(std::uint64_t account, std::string& out) const {
   const auto h = key_hash(config_.seed, kAccountHexId, account);
-  if ((h & 3) == 0) {  // a quarter of the accounts have hashed ids (64 hex digits)
+  // Hashed ids (64 hex digits) for half of the less active half of the accounts.
+  if ((h & 1) == 0 && activity_rank(account) >= config_.accounts / 2) {
     static constexpr char kHex[] = "0123456789abcdef";
     char text[64];
     for (std::uint64_t word = 0; word < 4; ++word) {

@@ -106,13 +106,14 @@ class World {
   std::uint64_t n_accounts() const { return config_.accounts; }
   std::uint64_t member_begin() const { return member_begin_; }
   std::uint64_t account_of_activity_rank(std::uint64_t rank) const;
+  std::uint64_t activity_rank(std::uint64_t account) const;  // the inverse
   std::uint64_t draw_active_account(Rng& rng) const {
     return account_of_activity_rank(activity_(rng));
   }
   // Campaign index of an account, or -1 for an organic account.
   int campaign_of(std::uint64_t account) const;
   // The stable id: decimal (most accounts) or 64 hex digits (hashed, as for small accounts in
-  // the archive). Appends to out.
+  // the archive: a quarter of the accounts, all in the less active half). Appends to out.
   void append_account_id(std::uint64_t account, std::string& out) const;
   void append_handle(std::uint64_t account, TimeMs t_ms, std::string& out) const;
   void append_display_name(std::uint64_t account, std::string& out) const;
@@ -161,6 +162,7 @@ class World {
   std::uint64_t member_begin_ = 0;
   std::uint64_t activity_multiplier_ = 1;
   std::uint64_t activity_offset_ = 0;
+  std::uint64_t activity_inverse_ = 0;  // activity_multiplier_^-1 mod accounts
   ZipfSampler activity_;
   ZipfSampler popularity_;
   ZipfSampler hashtag_popularity_;
