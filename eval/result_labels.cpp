@@ -62,6 +62,7 @@ std::vector<T> read_numbers(hid_t file, const char* path, hid_t memory_type, hsi
 }  // namespace
 
 ResultLabels read_result_labels(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are thrown with HDF5's message instead
   const H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path.c_str());
   ResultLabels result;
   result.ids = read_strings(file.get(), "/accounts/id");
