@@ -100,6 +100,7 @@ World::World(const GeneratorConfig& config)
     activity_multiplier_ = (activity_multiplier_ + 1) % n;
   activity_offset_ = key_hash(config_.seed, kActivityPermutation, 1) % n;
   activity_inverse_ = inverse_mod(activity_multiplier_, n);
+  account_id_salt_ = key_hash(config_.seed, kAccountId, 0);
   build_campaigns();
   build_cascades();
   // The most popular objects take most retweets: keep theirs at hand (a bounded memo).
@@ -155,8 +156,7 @@ void World::append_account_id(std::uint64_t account, std::string& out) const {
     out.append(text, sizeof(text));
     return;
   }
-  const auto salt = key_hash(config_.seed, kAccountId, 0);
-  append_uint(1'000'000'000ULL + permute62(account + salt), out);
+  append_uint(1'000'000'000ULL + permute62(account + account_id_salt_), out);
 }
 
 const Cause& World::cause_at(const Campaign& campaign, TimeMs t_ms) const {

@@ -163,6 +163,7 @@ class World {
   std::uint64_t activity_multiplier_ = 1;
   std::uint64_t activity_offset_ = 0;
   std::uint64_t activity_inverse_ = 0;  // activity_multiplier_^-1 mod accounts
+  std::uint64_t account_id_salt_ = 0;
   ZipfSampler activity_;
   ZipfSampler popularity_;
   ZipfSampler hashtag_popularity_;
