@@ -255,7 +255,10 @@ ObjectInfo World::make_object(std::uint64_t index) const {
              organic_cycle_.draw_ms_of_day(rng);
     o.author = draw_active_account(rng);
     const double u = rng.uniform();
-    o.n_tags = u < 0.5 ? 0 : u < 0.8 ? 1 : 2;
+    o.n_tags = static_cast<std::uint8_t>(std::min<std::uint64_t>(u < 0.5   ? 0
+                                                                 : u < 0.8 ? 1
+                                                                           : 2,
+                                                                 config_.hashtags));
     o.has_url = rng.chance(0.2);
   } else if (index < seed_tweet_begin_) {
     const auto& cascade = cascades_[index - n_organic];

@@ -1,6 +1,8 @@
 #include "pipeline/generate_command.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/log.hpp"
 #include "gen/generate.hpp"
@@ -149,6 +151,11 @@ void run_generate(GenerateCommand& command, const Comm& comm) {
                              command.scale));
   const auto scenario = gen::scenario_config(config.scenario, actions);
   for (const auto& apply_default : command.defaults) apply_default(config, scenario);
+  // A short data set shortens the default campaign spans (an explicit value is kept and checked).
+  for (auto [flag, days] : {std::pair{"--campaign-min-days", &config.min_days},
+                            std::pair{"--campaign-max-days", &config.max_days}}) {
+    if (command.app->get_option(flag)->count() == 0) *days = std::min(*days, config.days);
+  }
   gen::validate(config);
 
   gen::GenerateOutputs outputs;

@@ -11,7 +11,8 @@ is generated at 1, 2 and 3 ranks in both formats; a small viral one at 1 and 2 r
 * both files load with ``coordnet run`` without a bad record and give the same datasets (other
   than /inputs), with as many actions as events.csv has rows;
 * with --min-weight 3, every campaign member is linked to a member of its own campaign;
-* the viral scenario's two viral keys have exactly --viral-posts retweets each.
+* the viral scenario's two viral keys have exactly --viral-posts retweets each;
+* one day, one hashtag, five objects and campaigns of two accounts work too.
 """
 
 from __future__ import annotations
@@ -136,6 +137,23 @@ class GenerateTest(unittest.TestCase):
             if campaign[ids[s]] != "-1" and campaign[ids[s]] == campaign[ids[d]]:
                 linked |= {ids[s], ids[d]}
         self.assertEqual(linked, {a for a, c in campaign.items() if c != "-1"})
+
+
+class ExtremesTest(unittest.TestCase):
+    """Tiny pools and one day: the generator ends and keeps its promises."""
+
+    def test_one_day_one_hashtag(self) -> None:
+        tmp = e2e.make_temp_dir(self)
+        generate(tmp, "--actions", "20000", "--accounts", "2000", "--days", "1", "--hashtags",
+                 "1", "--urls", "1", "--objects", "5", "--campaigns", "3",
+                 "--campaign-min-size", "2", "--campaign-max-size", "2", "--signals", "1",
+                 ranks=2)
+        sizes = collections.Counter(r["campaign"] for r in read_rows(tmp / "truth.csv")
+                                    if r["campaign"] != "-1")
+        self.assertEqual(sizes, {"0": 2, "1": 2, "2": 2})
+        hashtags = {r["object_id"] for r in read_rows(tmp / "events.csv")
+                    if r["layer"] == "hashtag"}
+        self.assertLessEqual(len(hashtags), 1 + 3 * 3)  # one organic, a cause per phase
 
 
 class ViralTest(unittest.TestCase):
