@@ -8,6 +8,8 @@
 #include "core/comm.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "pipeline/evaluate_command.hpp"
+#include "pipeline/generate_command.hpp"
 #include "pipeline/run_config.hpp"
 #include "pipeline/run_pipeline.hpp"
 #include "pipeline/version.hpp"
@@ -33,6 +35,10 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
       ->configurable(false)
       ->group("Output");
   coordnet::add_run_options(*run, config);
+  coordnet::GenerateCommand generate;
+  coordnet::add_generate_command(app, generate);
+  coordnet::EvaluateCommand evaluate;
+  coordnet::add_evaluate_command(app, evaluate);
 
   try {
     app.parse(argc, argv);
@@ -47,6 +53,14 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
     const bool config_problem = dynamic_cast<const CLI::ConfigError*>(&e) != nullptr ||
                                 dynamic_cast<const CLI::FileError*>(&e) != nullptr;
     return exit_code(config_problem ? ExitCode::config : ExitCode::usage);
+  }
+  if (generate.app->parsed()) {
+    coordnet::run_generate(generate, comm);
+    return 0;
+  }
+  if (evaluate.app->parsed()) {
+    coordnet::run_evaluate(evaluate, comm);
+    return 0;
   }
   coordnet::Log::init(comm.rank(), config.quiet     ? coordnet::Verbosity::quiet
                                    : config.verbose ? coordnet::Verbosity::debug

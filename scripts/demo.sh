@@ -1,25 +1,25 @@
 #!/usr/bin/env bash
 # End-to-end demo: installs what is missing, builds the release binary, generates a synthetic
-# events CSV with planted campaigns (scripts/make_sample.py), runs coordnet on it with MPI and
-# prints a summary of the result (scripts/summarize.py).
+# events CSV with planted campaigns (coordnet generate --scenario default), runs coordnet on it
+# with MPI and prints a summary of the result (scripts/summarize.py).
 #
 # Usage: scripts/demo.sh [WORK_DIR]        (from any directory)
 #   WORK_DIR       where the sample, truth and result go (default: build/demo in the repository)
 # Environment:
-#   DEMO_ROWS      rows of the sample (default 200000)
+#   DEMO_ACTIONS   target actions (events rows) of the sample (default 400000)
 #   DEMO_RANKS     MPI ranks (default 2)
 #   DEMO_WINDOW    co-action window in seconds (default 60)
 #   DEMO_MIN_WEIGHT  minimum co-actions per edge (default 3)
 #   DEMO_SEED      sample seed (default 1)
-#   PYTHON         interpreter with numpy and h5py (default /usr/bin/python3, Debian's, which
-#                  install-deps.sh provides them for)
+#   PYTHON         interpreter with numpy and h5py for the summary (default /usr/bin/python3,
+#                  Debian's, which install-deps.sh provides them for)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$root/build/demo}"
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"  # absolute, so a relative WORK_DIR means the caller's directory
-rows="${DEMO_ROWS:-200000}"
+actions="${DEMO_ACTIONS:-400000}"
 ranks="${DEMO_RANKS:-2}"
 window="${DEMO_WINDOW:-60}"
 min_weight="${DEMO_MIN_WEIGHT:-3}"
@@ -38,14 +38,15 @@ cmake -S "$root" --preset release -DCOORDNET_BUILD_TESTS=OFF >/dev/null
 cmake --build "$root/build/release" --target coordnet -j "$(nproc)"
 coordnet="$root/build/release/pipeline/coordnet"
 
-step "sample: $rows rows with planted campaigns -> $work"
-"$python" "$root/scripts/make_sample.py" --rows "$rows" --seed "$seed" \
-  --out "$work/events.csv" --truth "$work/truth.csv"
-
-step "coordnet run on $ranks rank(s): window $window s, min weight $min_weight"
 if [ "$(id -u)" -eq 0 ]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
+
+step "sample: about $actions actions with planted campaigns -> $work"
+mpiexec --oversubscribe -np "$ranks" "$coordnet" generate --scenario default \
+  --actions "$actions" --seed "$seed" --format events --out-dir "$work"
+
+step "coordnet run on $ranks rank(s): window $window s, min weight $min_weight"
 mpiexec --oversubscribe -np "$ranks" "$coordnet" run "$work/events.csv" -o "$work/result.h5" \
   --window "$window" --min-weight "$min_weight"
 

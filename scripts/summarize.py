@@ -7,8 +7,9 @@ minimum weight (the number of co-actions of the pair): plain union-find over the
 pipeline): one organic edge between two campaigns merges them into one component, and a
 component can hold a campaign plus hangers-on. The output says so.
 
-With ``--truth`` (``account_id,campaign`` as written by scripts/make_sample.py) every listed
-component is matched to the planted campaign holding most of its members:
+With ``--truth`` (``account_id,campaign`` as written by ``coordnet generate``; campaign -1 or
+empty marks an organic account) every listed component is matched to the planted campaign
+holding most of its members:
 
 * precision = members of that campaign in the component / component size;
 * recall    = members of that campaign in the component / campaign size.
@@ -135,9 +136,11 @@ def read_result(path: Path) -> Result:
 
 
 def read_truth(path: Path) -> dict[str, str]:
-    """account_id -> campaign label, from an account_id,campaign CSV."""
+    """account_id -> campaign label of the campaign members of an account_id,campaign CSV
+    (organic accounts, campaign -1 or empty, are left out)."""
     with open(path, newline="") as f:
-        return {row["account_id"]: row["campaign"] for row in csv.DictReader(f)}
+        return {row["account_id"]: row["campaign"] for row in csv.DictReader(f)
+                if row["campaign"] not in ("", "-1")}
 
 
 def components(r: Result, min_weight: float) -> list[Group]:

@@ -339,3 +339,25 @@ def reference_coactions(path: str | os.PathLike[str], window_s: float,
                     keys_seen.add(pair)
                     edge[1] += 1
     return {pair: (e[0], e[1], e[2], e[3]) for pair, e in edges.items()}
+
+
+def run_coordnet_command(args: Sequence[str | os.PathLike[str]], ranks: int = 1,
+                         timeout_s: float = DEFAULT_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
+    """Runs ``mpiexec -np RANKS coordnet ARGS...`` (any subcommand) and waits for it.
+
+    Like :func:`run_coordnet`: the exit status is not checked, a run past ``timeout_s`` is killed
+    and fails with AssertionError.
+    """
+    command = [mpiexec(), "--oversubscribe", "-np", str(ranks), str(coordnet_bin()),
+               *(str(a) for a in args)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=run_env(), start_new_session=True) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            stdout, stderr = proc.communicate()
+            raise AssertionError(
+                f"coordnet timed out after {timeout_s} s: {' '.join(command)}\n"
+                f"stdout:\n{stdout}\nstderr:\n{stderr}") from None
+    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr)

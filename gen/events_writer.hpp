@@ -1,0 +1,24 @@
+// Formats posts as rows of the long-format events CSV (docs/inputs.md), one row per action:
+//   object_id,account_id,content_id,timestamp_share,layer,handle
+// content_id is the post's tweet id, timestamp_share unix seconds with milliseconds, handle the
+// account's screen name at that time. Keys are what the IO-archive reader makes of the same
+// post (hashtags lower-cased, the retweeted tweet id, the URL, the mentioned author's id), so
+// both files give the same actions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "gen/post.hpp"
+#include "gen/world.hpp"
+
+namespace coordnet::gen {
+
+inline constexpr std::string_view kEventsHeader =
+    "object_id,account_id,content_id,timestamp_share,layer,handle\n";
+
+// Appends the rows of one post; `scratch` is reused between calls.
+void append_events_rows(const World& world, const Post& post, std::string& scratch,
+                        std::string& out);
+
+}  // namespace coordnet::gen
