@@ -118,9 +118,12 @@ class GenerateTest(unittest.TestCase):
         """coordnet run: no bad record, same datasets from both files, every row an action;
         with --min-weight 3 every campaign member is linked to its own campaign."""
         out = {}
+        # The archive also carries tweet texts (text layers); compare the layers both express.
+        layers = ",".join(sorted({r["layer"] for r in self.events}))
         for name in ("events.csv", "io_archive.csv"):
             out[name] = self.tmp / f"{name}.h5"
-            e2e.run_ok(self, [self.dirs[2] / name], out[name], "--min-weight", "3")
+            e2e.run_ok(self, [self.dirs[2] / name], out[name], "--min-weight", "3",
+                       "--layers", layers)
             rejects = e2e.read_group(out[name], "/rejects")
             self.assertEqual(int(rejects["count"].sum()) if rejects["count"].size else 0, 0)
         problems = [p for p in e2e.dataset_differences(out["events.csv"], out["io_archive.csv"])
