@@ -54,6 +54,8 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->configurable(false)
       ->check(CLI::Range(1, 64));
 
+  add_cluster_options(run, c.cluster);
+
   run.add_option("-o,--out", c.out, "Output HDF5 file (written as OUT.tmp, then renamed)")
       ->required()
       ->group("Output");
@@ -70,6 +72,7 @@ void RunConfig::resolve() {
   coaction.layer = *parsed_layer;
   coaction.window_ms = static_cast<DurationMs>(std::llround(window_s * 1000.0));
   if (coaction.block_pairs == 0) throw UsageError("--block-pairs must be positive", true);
+  cluster.resolve();
 }
 
 }  // namespace coordnet

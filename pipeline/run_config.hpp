@@ -9,12 +9,14 @@
 #include "core/log.hpp"
 #include "io/ingest.hpp"
 #include "kernels/coaction.hpp"
+#include "pipeline/cluster_options.hpp"
 
 namespace coordnet {
 
 struct RunConfig {
   IngestConfig ingest;
   CoactionConfig coaction;
+  ClusterOptions cluster;
   double window_s = 60.0;
   std::string layer = "retweet";
   std::uint64_t min_participation = 1;  // accounts with fewer actions in the layer are dropped

@@ -8,6 +8,7 @@
 #include "io/account_registry.hpp"
 #include "io/ingest.hpp"
 #include "kernels/coaction.hpp"
+#include "kernels/community/leiden.hpp"
 #include "pipeline/result_writer.hpp"
 
 namespace coordnet {
@@ -48,6 +49,21 @@ std::vector<Action> participating_actions(std::vector<Action> actions, Layer lay
   return result;
 }
 
+// Communities of the co-action graph: every account is a vertex (isolated ones end alone),
+// weights are co-action counts.
+ClusterResult cluster_accounts(const std::vector<CoactionEdge>& edges, const AccountTable& table,
+                               const ClusterConfig& config, const Comm& comm) {
+  std::vector<WeightedEdge> weighted;
+  weighted.reserve(edges.size());
+  for (const auto& e : edges) {
+    weighted.push_back({e.src.value, e.dst.value, to_fixed_weight(static_cast<double>(e.count))});
+  }
+  auto result = cluster_graph({table.first_index_by_rank, weighted}, config, comm);
+  Log::info("cluster: {} communities, modularity {:.6f} (recomputed {:.6f})", result.n_communities,
+            result.modularity, result.modularity_recomputed);
+  return result;
+}
+
 }  // namespace
 
 void run_pipeline(const RunConfig& config, const std::string& resolved_config_toml,
@@ -76,9 +92,15 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
       actions, config.coaction, [&](AccountIndex i) { return table.owner_of(i); }, comm, metrics);
   std::vector<Action>().swap(actions);
 
+  metrics.start("cluster");
+  const auto communities = cluster_accounts(edges, table, config.cluster.config, comm);
+  metrics.add_count("communities", comm.is_root() ? communities.n_communities : 0);
+  metrics.finish(comm);
+
   metrics.start("write");
   write_result(config.out,
-               RunResult{ingested, table, handles, edges, metrics.reports(), resolved_config_toml},
+               RunResult{ingested, table, handles, edges, communities, metrics.reports(),
+                         resolved_config_toml},
                comm);
   metrics.finish(comm);
   Log::info("wrote {}: {} accounts, {} edges", config.out, table.total(),
