@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/exchange.hpp"
+#include "kernels/community/id_map.hpp"
 #include "kernels/community/owner_queries.hpp"
 
 namespace coordnet {
@@ -20,9 +21,14 @@ CanonicalLabels canonical_labels(std::span<const VertexId> labels,
                                  std::span<const std::uint64_t> first_by_rank, const Comm& comm) {
   const auto first = first_by_rank[static_cast<std::size_t>(comm.rank())];
   const auto label_owner = [&](VertexId label) { return owner_of_vertex(label, comm.size()); };
+  // The smallest member per label, first among this rank's vertices, then at the label's owner.
+  IdMap label_index;
   std::vector<Membership> memberships;
-  memberships.reserve(labels.size());
-  for (std::size_t i = 0; i < labels.size(); ++i) memberships.push_back({labels[i], first + i});
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const auto next = static_cast<std::uint32_t>(memberships.size());
+    const auto at = label_index.insert(labels[i], next);
+    if (at == next) memberships.push_back({labels[i], first + i});
+  }
   auto received = exchange_by_owner(
       memberships, [&](const Membership& m) { return label_owner(m.label); }, comm);
   std::vector<Membership>().swap(memberships);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/exchange.hpp"
+#include "kernels/community/id_map.hpp"
 #include "kernels/community/owner_queries.hpp"
 
 namespace coordnet {
@@ -91,15 +92,23 @@ double recompute_modularity(std::span<const WeightedEdge> edges, std::span<const
     VertexId community;
     FixedWeight weight;
   };
+  // Degree sums per community: summed here first (one record per community leaves the rank),
+  // then at the community's owner.
+  IdMap community_index;
   std::vector<DegreeShare> shares;
-  shares.reserve(ends.size());
+  const auto share = [&](VertexId community, FixedWeight weight) {
+    const auto next = static_cast<std::uint32_t>(shares.size());
+    const auto at = community_index.insert(community, next);
+    if (at == next) shares.push_back({community, 0});
+    shares[at].weight += weight;
+  };
   FixedWeight internal = 0, m2 = 0;
   for (std::size_t i = 0; i < edges.size(); ++i) {
     const auto a = end_labels[2 * i], b = end_labels[2 * i + 1];
     m2 += 2 * edges[i].weight;
     if (a == b) internal += 2 * edges[i].weight;
-    shares.push_back({a, edges[i].weight});
-    shares.push_back({b, edges[i].weight});
+    share(a, edges[i].weight);
+    share(b, edges[i].weight);
   }
   auto received = exchange_by_owner(
       shares, [&](const DegreeShare& s) { return owner_of_vertex(s.community, comm.size()); },
