@@ -39,7 +39,7 @@ struct ClusterConfig {
   double min_tolerance = 1e-6;
   // A coarse graph with at most this many vertices + adjacency entries is gathered on rank 0
   // and finished there; the rest of the algorithm is the same code on a one-rank communicator.
-  std::uint64_t gather_below = std::uint64_t{1} << 21;
+  std::uint64_t gather_below = std::uint64_t{1} << 17;
 };
 
 std::string_view objective_name(Objective objective);

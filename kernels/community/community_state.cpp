@@ -12,9 +12,12 @@ struct TotalsDelta {
   CommunityTotals delta;
 };
 
-struct LabelUpdate {
-  VertexId vertex;
+// Either a change of community totals (label == kNoLabel) or the new label of a vertex.
+struct MoveRecord {
+  static constexpr VertexId kNoLabel = IdMap::kEmpty;
+  VertexId key;
   VertexId label;
+  CommunityTotals delta;
 };
 
 struct CommunityUpdate {
@@ -49,7 +52,7 @@ CommunityState::CommunityState(const LevelGraph& graph, const Comm& comm)
       [&](const TotalsDelta& d) { return owner_of_vertex(d.community, comm.size()); }, comm);
   for (const auto& d : received.data) add(owned_[graph.owned_index.find(d.community)], d.delta);
   for (std::size_t s = 0; s < graph.n_slots(); ++s) cache_slot_[s] = cache_slot_of(label_[s]);
-  subscribe_pending();
+  subscribe_and_push();
 }
 
 std::uint32_t CommunityState::cache_slot_of(VertexId community) {
@@ -63,68 +66,64 @@ std::uint32_t CommunityState::cache_slot_of(VertexId community) {
   return c;
 }
 
-void CommunityState::send_deltas(std::span<const Move> moves) {
-  std::vector<TotalsDelta> deltas;
-  deltas.reserve(2 * moves.size());
+std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> moves) {
+  std::vector<MoveRecord> records;
+  std::vector<int> dest;
+  const auto p = comm_.size();
   for (const auto& m : moves) {
     const CommunityTotals leaving{-graph_.degree[m.vertex], -graph_.node_weight[m.vertex], -1};
-    deltas.push_back({label_[m.vertex], leaving});
-    deltas.push_back({m.to, {-leaving.sigma, -leaving.nodes, 1}});
-  }
-  const auto received = exchange_by_owner(
-      deltas, [&](const TotalsDelta& d) { return owner_of_vertex(d.community, comm_.size()); },
-      comm_);
-  for (const auto& d : received.data) {
-    const auto v = graph_.owned_index.find(d.community);
-    add(owned_[v], d.delta);
-    if (!is_changed_[v]) {
-      is_changed_[v] = 1;
-      changed_.push_back(v);
-    }
-  }
-}
-
-// Sends the new labels to the ghost holders; returns the ghosts whose label changed here.
-std::vector<std::uint32_t> CommunityState::send_labels(std::span<const Move> moves) {
-  std::vector<LabelUpdate> updates;
-  std::vector<int> dest;
-  for (const auto& m : moves) {
+    const auto from = label_[m.vertex];
+    records.push_back({from, MoveRecord::kNoLabel, leaving});
+    dest.push_back(owner_of_vertex(from, p));
+    records.push_back({m.to, MoveRecord::kNoLabel, {-leaving.sigma, -leaving.nodes, 1}});
+    dest.push_back(owner_of_vertex(m.to, p));
     for (auto h = graph_.holder_offsets[m.vertex]; h < graph_.holder_offsets[m.vertex + 1]; ++h) {
-      updates.push_back({graph_.ids[m.vertex], m.to});
+      records.push_back({graph_.ids[m.vertex], m.to, {}});
       dest.push_back(graph_.holder_ranks[h]);
     }
   }
-  const auto received = send_to_ranks<LabelUpdate>(updates, dest, comm_);
+  const auto received = send_to_ranks<MoveRecord>(records, dest, comm_);
   std::vector<std::uint32_t> ghosts;
-  ghosts.reserve(received.data.size());
-  for (const auto& u : received.data) {
-    const auto ghost = graph_.ghost_index.find(u.vertex);
+  for (const auto& r : received.data) {
+    if (r.label == MoveRecord::kNoLabel) {
+      const auto v = graph_.owned_index.find(r.key);
+      add(owned_[v], r.delta);
+      if (!is_changed_[v]) {
+        is_changed_[v] = 1;
+        changed_.push_back(v);
+      }
+      continue;
+    }
+    const auto ghost = graph_.ghost_index.find(r.key);
     const auto slot = static_cast<std::uint32_t>(graph_.n_owned() + ghost);
-    label_[slot] = u.label;
-    cache_slot_[slot] = cache_slot_of(u.label);
+    label_[slot] = r.label;
+    cache_slot_[slot] = cache_slot_of(r.label);
     ghosts.push_back(ghost);
   }
   return ghosts;
 }
 
-void CommunityState::subscribe_pending() {
-  const auto totals = ask_owners<CommunityTotals>(
-      pending_, [&](VertexId c) { return owner_of_vertex(c, comm_.size()); },
-      [&](VertexId c, int source) {
-        const auto v = graph_.owned_index.find(c);
-        subscribers_[v * words_per_vertex_ + static_cast<std::size_t>(source) / 64] |=
-            std::uint64_t{1} << (source % 64);
-        return owned_[v];
-      },
-      comm_);
-  for (std::size_t i = 0; i < pending_.size(); ++i)
-    cache_[cache_index_.find(pending_[i])] = totals[i];
+void CommunityState::subscribe_and_push() {
+  std::vector<int> owners;
+  owners.reserve(pending_.size());
+  for (auto c : pending_) owners.push_back(owner_of_vertex(c, comm_.size()));
+  const auto requests = send_to_ranks<VertexId>(pending_, owners, comm_);
   pending_.clear();
-}
-
-void CommunityState::push_changed() {
   std::vector<CommunityUpdate> updates;
   std::vector<int> dest;
+  std::size_t next = 0;
+  for (std::size_t source = 0; source < requests.counts_by_source.size(); ++source) {
+    for (std::uint64_t j = 0; j < requests.counts_by_source[source]; ++j) {
+      const auto c = requests.data[next++];
+      const auto v = graph_.owned_index.find(c);
+      subscribers_[v * words_per_vertex_ + source / 64] |= std::uint64_t{1} << (source % 64);
+      // A changed community goes to all its subscribers below, the new one included.
+      if (!is_changed_[v]) {
+        updates.push_back({c, owned_[v]});
+        dest.push_back(static_cast<int>(source));
+      }
+    }
+  }
   for (auto v : changed_) {
     is_changed_[v] = 0;
     for (std::size_t w = 0; w < words_per_vertex_; ++w) {

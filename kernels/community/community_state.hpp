@@ -8,7 +8,7 @@
 // is a flat array, so the moving loop never looks an id up). A rank that first meets a
 // community subscribes to it at the owner; after each sub-round owners push the new totals of
 // changed communities to their subscribers only, and movers send new labels only to the ranks
-// that hold the moved vertex as a ghost.
+// that hold the moved vertex as a ghost: three all-to-alls per sub-round.
 //
 // Collective: the constructor and apply_moves are called by every rank in the same order.
 #pragma once
@@ -57,10 +57,12 @@ class CommunityState {
 
  private:
   std::uint32_t cache_slot_of(VertexId community);
-  void send_deltas(std::span<const Move> moves);
-  std::vector<std::uint32_t> send_labels(std::span<const Move> moves);
-  void subscribe_pending();
-  void push_changed();
+  // One all-to-all: total deltas to the owners of the old and new communities, new labels to
+  // the ghost holders. Returns the ghosts whose label changed here.
+  std::vector<std::uint32_t> send_moves(std::span<const Move> moves);
+  // Two all-to-alls: subscriptions for communities met for the first time, then the totals of
+  // those and of every changed community to its subscribers.
+  void subscribe_and_push();
 
   const LevelGraph& graph_;
   const Comm& comm_;
@@ -79,7 +81,7 @@ class CommunityState {
 
 template <class Activate>
 void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activate) {
-  send_deltas(moves);
+  const auto changed_ghosts = send_moves(moves);
   const auto n = graph_.n_owned();
   for (const auto& m : moves) {
     label_[m.vertex] = m.to;
@@ -88,13 +90,12 @@ void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activat
       if (graph_.targets[e] < n) activate(graph_.targets[e]);
     }
   }
-  for (auto ghost : send_labels(moves)) {
+  for (auto ghost : changed_ghosts) {
     for (auto e = graph_.ghost_offsets[ghost]; e < graph_.ghost_offsets[ghost + 1]; ++e) {
       activate(graph_.ghost_neighbours[e]);
     }
   }
-  subscribe_pending();
-  push_changed();
+  subscribe_and_push();
 }
 
 }  // namespace coordnet
