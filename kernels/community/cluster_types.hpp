@@ -11,9 +11,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <span>
-#include <string>
-#include <string_view>
-#include <vector>
 
 #include "core/hash.hpp"
 
@@ -41,8 +38,6 @@ struct ClusterConfig {
   // and finished there; the rest of the algorithm is the same code on a one-rank communicator.
   std::uint64_t gather_below = std::uint64_t{1} << 17;
 };
-
-std::string_view objective_name(Objective objective);
 
 // One undirected input edge; src == dst is a self-loop.
 struct WeightedEdge {

@@ -23,19 +23,18 @@ class IdMap {
 
   std::uint32_t find(VertexId id) const noexcept {
     for (std::size_t i = mix_vertex(id) & mask_;; i = (i + 1) & mask_) {
-      if (keys_[i] == id) return values_[i];
-      if (keys_[i] == kEmpty) return kMissing;
+      if (slots_[i].key == id) return slots_[i].value;
+      if (slots_[i].key == kEmpty) return kMissing;
     }
   }
 
   // The slot of id, inserting `value` when id is absent.
   std::uint32_t insert(VertexId id, std::uint32_t value) {
-    if (2 * (size_ + 1) > keys_.size()) rehash(2 * (size_ + 1));
+    if (2 * (size_ + 1) > slots_.size()) rehash(2 * (size_ + 1));
     for (std::size_t i = mix_vertex(id) & mask_;; i = (i + 1) & mask_) {
-      if (keys_[i] == id) return values_[i];
-      if (keys_[i] == kEmpty) {
-        keys_[i] = id;
-        values_[i] = value;
+      if (slots_[i].key == id) return slots_[i].value;
+      if (slots_[i].key == kEmpty) {
+        slots_[i] = {id, value};
         ++size_;
         return value;
       }
@@ -45,22 +44,25 @@ class IdMap {
   std::size_t size() const noexcept { return size_; }
 
  private:
+  // Key and value side by side: a look-up touches one cache line.
+  struct Slot {
+    VertexId key;
+    std::uint32_t value;
+  };
+
   void rehash(std::size_t expected) {
     std::size_t capacity = 16;
     while (capacity < 2 * expected) capacity *= 2;
-    std::vector<VertexId> old_keys(capacity, kEmpty);
-    std::vector<std::uint32_t> old_values(capacity);
-    old_keys.swap(keys_);
-    old_values.swap(values_);
+    std::vector<Slot> old(capacity, Slot{kEmpty, 0});
+    old.swap(slots_);
     mask_ = capacity - 1;
     size_ = 0;
-    for (std::size_t i = 0; i < old_keys.size(); ++i) {
-      if (old_keys[i] != kEmpty) insert(old_keys[i], old_values[i]);
+    for (const auto& slot : old) {
+      if (slot.key != kEmpty) insert(slot.key, slot.value);
     }
   }
 
-  std::vector<VertexId> keys_;
-  std::vector<std::uint32_t> values_;
+  std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };

@@ -11,10 +11,6 @@
 
 namespace coordnet {
 
-std::string_view objective_name(Objective objective) {
-  return objective == Objective::modularity ? "modularity" : "cpm";
-}
-
 FixedWeight to_fixed_weight(double weight) {
   if (!std::isfinite(weight) || weight < 0) {
     throw DataError("edge weight must be finite and non-negative, got " + std::to_string(weight));
