@@ -12,8 +12,11 @@
 namespace coordnet {
 
 FixedWeight to_fixed_weight(double weight) {
-  if (!std::isfinite(weight) || weight < 0) {
-    throw DataError("edge weight must be finite and non-negative, got " + std::to_string(weight));
+  // One weight stays far below 2^63 in fixed point; the total is checked in cluster_graph.
+  constexpr double kMaxWeight = 1099511627776.0;
+  if (!std::isfinite(weight) || weight < 0 || weight > kMaxWeight) {
+    throw DataError("edge weight must be finite, non-negative and at most 2^40, got " +
+                    std::to_string(weight));
   }
   return static_cast<FixedWeight>(std::llround(weight * kWeightScale));
 }
@@ -84,6 +87,13 @@ void count_sizes(ClusterResult& result, const Comm& comm) {
 
 ClusterResult cluster_graph(const ClusterInput& input, const ClusterConfig& config,
                             const Comm& comm) {
+  // 2m in fixed point (and every partial sum of degrees) must stay below 2^63.
+  double local_weight = 0;
+  for (const auto& e : input.edges) local_weight += static_cast<double>(e.weight);
+  if (2 * comm.allreduce(local_weight, ReduceOp::sum) >= 0x1p62) {
+    throw DataError("the edge weights add up to more than 2^45 (fixed-point sums would overflow)",
+                    true);
+  }
   auto graph = level_zero(input, comm);
   const auto ids = graph.ids;
   auto outcome = run_levels(std::move(graph), config, 0, comm);

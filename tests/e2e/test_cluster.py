@@ -165,15 +165,23 @@ class ClusterCommandTest(unittest.TestCase):
             w = f["/edges/weight"][()]
         self.check_result(outputs[1], ids, src, dst, w)
 
-    def test_bad_weight_is_a_data_error(self) -> None:
+    def assert_data_error(self, text: str) -> None:
         csv = self.tmp / "bad.csv"
-        csv.write_text("a,b,1\nb,c,heavy\n")
+        csv.write_text(text)
         command = [e2e.mpiexec(), "--oversubscribe", "-np", "2", str(e2e.coordnet_bin()),
                    "cluster", "--edges", str(csv), "-o", str(self.tmp / "bad.h5")]
         result = subprocess.run(command, capture_output=True, text=True, env=e2e.run_env(),
                                 timeout=e2e.DEFAULT_TIMEOUT_S, check=False)
         self.assertEqual(result.returncode, e2e.EXIT_DATA, e2e.describe(result))
         self.assertFalse((self.tmp / "bad.h5").exists())
+
+    def test_bad_weight_is_a_data_error(self) -> None:
+        self.assert_data_error("a,b,1\nb,c,heavy\n")
+        self.assert_data_error("a,b,1\nb,c,-2\n")
+
+    def test_weights_past_the_fixed_point_range_are_a_data_error(self) -> None:
+        # Each weight is allowed (<= 2^40) but their sum passes 2^45.
+        self.assert_data_error("".join(f"x{i},y{i},1e12\n" for i in range(64)))
 
 
 class RunWritesCommunitiesTest(unittest.TestCase):
