@@ -64,10 +64,11 @@ std::vector<T> reply_to_sources(const Received<R>& request, std::span<const T> r
 
 // One request/reply round with the owners of some questions: every rank sends each of its
 // questions to owner_of(question); each owner answers all the questions it received at once
-// (answer_all(received) -> one answer per question, in the order received), and the answers come
-// back to the askers in the order of their questions. Collective, with the same owner_of.
+// (answer_all(received) -> one answer per question, in the order received, where `received` is
+// the Received<Question> with the questions grouped by source rank), and the answers come back to
+// the askers in the order of their questions. Collective, with the same owner_of.
 template <class Answer, class Question, class OwnerOf, class AnswerAll>
-std::vector<Answer> ask_owners(const std::vector<Question>& questions, OwnerOf&& owner_of,
+std::vector<Answer> ask_owners(std::span<const Question> questions, OwnerOf&& owner_of,
                                AnswerAll&& answer_all, const Comm& comm) {
   // At least one rank, as always; saying so spares GCC 12 a false -Wfree-nonheap-object in
   // order_by_owner when it is inlined here.
@@ -78,20 +79,50 @@ std::vector<Answer> ask_owners(const std::vector<Question>& questions, OwnerOf&&
   send.reserve(questions.size());
   for (const auto i : grouped.order) send.push_back(questions[i]);
   const auto received = comm.alltoallv<Question>(send, grouped.counts);
-  const std::vector<Answer> answers = answer_all(received.data);
+  const std::vector<Answer> answers = answer_all(received);
   const auto replies = reply_to_sources<Answer>(received, answers, comm);
   std::vector<Answer> result(questions.size());
   for (std::size_t k = 0; k < grouped.order.size(); ++k) result[grouped.order[k]] = replies[k];
   return result;
 }
 
-// The batch form of a per-question answer function, for ask_owners.
+template <class Answer, class Question, class OwnerOf, class AnswerAll>
+std::vector<Answer> ask_owners(const std::vector<Question>& questions, OwnerOf&& owner_of,
+                               AnswerAll&& answer_all, const Comm& comm) {
+  return ask_owners<Answer>(std::span<const Question>(questions), owner_of, answer_all, comm);
+}
+
+// answer_all for ask_owners from a function of the received questions alone.
+template <class Answer, class Question, class AnswerData>
+auto all_answers(AnswerData&& answer_data) {
+  return [answer_data](const Received<Question>& received) -> std::vector<Answer> {
+    return answer_data(received.data);
+  };
+}
+
+// answer_all for ask_owners from a function of one question.
 template <class Answer, class Question, class AnswerOne>
 auto each_answer(AnswerOne&& answer_one) {
-  return [answer_one](const std::vector<Question>& received) {
+  return [answer_one](const Received<Question>& received) {
     std::vector<Answer> answers;
-    answers.reserve(received.size());
-    for (const auto& q : received) answers.push_back(answer_one(q));
+    answers.reserve(received.data.size());
+    for (const auto& q : received.data) answers.push_back(answer_one(q));
+    return answers;
+  };
+}
+
+// answer_all for ask_owners from a function of one question and the rank that asked it.
+template <class Answer, class Question, class AnswerOne>
+auto each_answer_with_source(AnswerOne&& answer_one) {
+  return [answer_one](const Received<Question>& received) {
+    std::vector<Answer> answers;
+    answers.reserve(received.data.size());
+    std::size_t next = 0;
+    for (std::size_t source = 0; source < received.counts_by_source.size(); ++source) {
+      for (std::uint64_t j = 0; j < received.counts_by_source[source]; ++j) {
+        answers.push_back(answer_one(received.data[next++], static_cast<int>(source)));
+      }
+    }
     return answers;
   };
 }

@@ -24,7 +24,7 @@ std::vector<std::uint64_t> active_bins_of_dst(const std::vector<SynchronyEdge>& 
 
   const auto count_of_wanted = ask_owners<std::uint64_t>(
       wanted, owner_of_account,
-      [&](const std::vector<AccountIndex>& asked) {
+      all_answers<std::uint64_t, AccountIndex>([&](const std::vector<AccountIndex>& asked) {
         std::vector<std::uint64_t> counts;
         counts.reserve(asked.size());
         for (const auto account : asked) {
@@ -34,7 +34,7 @@ std::vector<std::uint64_t> active_bins_of_dst(const std::vector<SynchronyEdge>& 
           counts.push_back(it != active_bins.end() && it->account == account ? it->active_bins : 0);
         }
         return counts;
-      },
+      }),
       comm);
   std::vector<std::uint64_t> result;
   result.reserve(edges.size());

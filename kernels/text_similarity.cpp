@@ -83,9 +83,9 @@ std::vector<ContentHash> representatives(const std::vector<TextItem>& items, con
   const auto answers = ask_owners<ContentHash>(
       questions,
       [&](const GroupQuestion& q) { return owner_of_hash(q.signature_hash, comm.size()); },
-      [&](const std::vector<GroupQuestion>& received) {
+      all_answers<ContentHash, GroupQuestion>([&](const std::vector<GroupQuestion>& received) {
         return smallest_content_of_group(received, groups);
-      },
+      }),
       comm);
   report.distinct_signatures = comm.allreduce(groups, ReduceOp::sum);
   std::vector<ContentHash> result(items.size());
@@ -246,7 +246,7 @@ NearDuplicateReport assign_near_duplicate_keys(std::vector<TextItem>& items,
 
   const auto labels = ask_owners<ContentHash>(
       representative, [&](ContentHash rep) { return owner_of_content(rep, comm); },
-      [&](const std::vector<ContentHash>& asked) {
+      all_answers<ContentHash, ContentHash>([&](const std::vector<ContentHash>& asked) {
         std::vector<ContentHash> answers;
         answers.reserve(asked.size());
         for (const auto rep : asked) {
@@ -258,7 +258,7 @@ NearDuplicateReport assign_near_duplicate_keys(std::vector<TextItem>& items,
                      : rep);
         }
         return answers;
-      },
+      }),
       comm);
   for (std::size_t i = 0; i < items.size(); ++i) items[i].cluster = KeyHash{labels[i].value};
 

@@ -8,6 +8,7 @@
 #include "core/comm.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "pipeline/cluster_command.hpp"
 #include "pipeline/evaluate_command.hpp"
 #include "pipeline/generate_command.hpp"
 #include "pipeline/run_config.hpp"
@@ -39,6 +40,10 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   coordnet::add_generate_command(app, generate);
   coordnet::EvaluateCommand evaluate;
   coordnet::add_evaluate_command(app, evaluate);
+  coordnet::ClusterCommandConfig cluster_config;
+  auto* cluster = app.add_subcommand(
+      "cluster", "Find communities in a weighted edge list (CSV or a coordnet HDF5 file)");
+  coordnet::add_cluster_command_options(*cluster, cluster_config);
 
   try {
     app.parse(argc, argv);
@@ -62,11 +67,19 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
     coordnet::run_evaluate(evaluate, comm);
     return 0;
   }
-  coordnet::Log::init(comm.rank(), config.quiet     ? coordnet::Verbosity::quiet
-                                   : config.verbose ? coordnet::Verbosity::debug
-                                                    : coordnet::Verbosity::info);
-  config.resolve();
+  const bool clustering = cluster->parsed();
+  const bool quiet = clustering ? cluster_config.quiet : config.quiet;
+  const bool verbose = clustering ? cluster_config.verbose : config.verbose;
+  coordnet::Log::init(comm.rank(), quiet     ? coordnet::Verbosity::quiet
+                                   : verbose ? coordnet::Verbosity::debug
+                                             : coordnet::Verbosity::info);
   const std::string toml = app.config_to_str(true, false);
+  if (clustering) {
+    cluster_config.cluster.resolve();
+    coordnet::run_cluster_command(cluster_config, toml, comm);
+    return 0;
+  }
+  config.resolve();
   if (dump_config) {
     if (comm.is_root()) std::fputs(toml.c_str(), stdout);
     return 0;

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "io/hdf5_file.hpp"
+#include "pipeline/community_writer.hpp"
 #include "pipeline/version.hpp"
 
 namespace coordnet {
@@ -29,19 +30,6 @@ std::string toml_string(const std::string& s) {
     out += c;
   }
   return out + "\"";
-}
-
-std::string stages_toml(const std::vector<StageReport>& stages) {
-  std::string out;
-  for (const auto& s : stages) {
-    out += fmt::format(
-        "[{}]\nseconds_min = {:.6f}\nseconds_max = {:.6f}\nseconds_mean = {:.6f}\n"
-        "peak_rss_mib_min = {:.1f}\npeak_rss_mib_max = {:.1f}\npeak_rss_mib_mean = {:.1f}\n",
-        s.name, s.seconds.min, s.seconds.max, s.seconds.mean, s.peak_rss_mib.min,
-        s.peak_rss_mib.max, s.peak_rss_mib.mean);
-    for (const auto& [key, value] : s.counts) out += fmt::format("{} = {}\n", key, value);
-  }
-  return out;
 }
 
 std::string inputs_toml(const std::vector<InputFile>& files) {
@@ -204,20 +192,38 @@ void write_rejects(Hdf5Writer& w, const IngestResult& in, const Comm& comm) {
 
 }  // namespace
 
-void write_result(const std::string& path, const RunResult& result, const Comm& comm) {
-  Hdf5Writer writer(path, comm);
+std::string stages_toml(const std::vector<StageReport>& stages) {
+  std::string out;
+  for (const auto& s : stages) {
+    out += fmt::format(
+        "[{}]\nseconds_min = {:.6f}\nseconds_max = {:.6f}\nseconds_mean = {:.6f}\n"
+        "peak_rss_mib_min = {:.1f}\npeak_rss_mib_max = {:.1f}\npeak_rss_mib_mean = {:.1f}\n",
+        s.name, s.seconds.min, s.seconds.max, s.seconds.mean, s.peak_rss_mib.min,
+        s.peak_rss_mib.max, s.peak_rss_mib.mean);
+    for (const auto& [key, value] : s.counts) out += fmt::format("{} = {}\n", key, value);
+  }
+  return out;
+}
+
+void write_run_attributes(Hdf5Writer& writer, const std::string& config_toml, const Comm& comm) {
   writer.set_attribute("schema", std::string(kSchema));
   writer.set_attribute("version", std::string(kVersion));
   writer.set_attribute("git_sha", std::string(kGitSha));
   writer.set_attribute("created", comm.broadcast(utc_now_iso8601(), 0));
   writer.set_attribute("ranks", static_cast<std::int64_t>(comm.size()));
-  writer.set_attribute("config", result.config_toml);
+  writer.set_attribute("config", config_toml);
+}
+
+void write_result(const std::string& path, const RunResult& result, const Comm& comm) {
+  Hdf5Writer writer(path, comm);
+  write_run_attributes(writer, result.config_toml, comm);
   writer.set_attribute("inputs", inputs_toml(result.ingested.files));
   writer.set_attribute("stages", stages_toml(result.stages));
   write_accounts(writer, result.accounts);
   write_handles(writer, result.handles);
   write_projection(writer, result.projection);
   write_rejects(writer, result.ingested, comm);
+  write_communities(writer, result.communities, comm);
   writer.commit();
 }
 

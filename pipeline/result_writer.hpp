@@ -7,7 +7,9 @@
 
 #include "core/stage_metrics.hpp"
 #include "io/account_registry.hpp"
+#include "io/hdf5_file.hpp"
 #include "io/ingest.hpp"
+#include "kernels/community/leiden.hpp"
 #include "pipeline/project_stage.hpp"
 
 namespace coordnet {
@@ -17,10 +19,16 @@ struct RunResult {
   const AccountTable& accounts;
   const std::vector<HandleRow>& handles;
   const Projection& projection;
+  const ClusterResult& communities;
   const std::vector<StageReport>& stages;
   std::string config_toml;
 };
 
 void write_result(const std::string& path, const RunResult& result, const Comm& comm);
+
+// Root attributes every output file carries: schema, version, git_sha, created, ranks, config.
+void write_run_attributes(Hdf5Writer& writer, const std::string& config_toml, const Comm& comm);
+// Per-stage timings and counts as TOML (the `stages` attribute).
+std::string stages_toml(const std::vector<StageReport>& stages);
 
 }  // namespace coordnet

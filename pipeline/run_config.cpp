@@ -157,6 +157,8 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->configurable(false)
       ->check(CLI::Range(1, 64));
 
+  add_cluster_options(run, c.cluster);
+
   run.add_option("-o,--out", c.out, "Output HDF5 file (written as OUT.tmp, then renamed)")
       ->required()
       ->group("Output");
@@ -223,6 +225,7 @@ void RunConfig::resolve() {
         std::max<std::size_t>(1024, memory_budget_bytes / 4 / (3 * sizeof(CoactionEdge)));
   }
   if (coaction.block_pairs == 0) throw UsageError("--block-pairs must be positive", true);
+  cluster.resolve();
 }
 
 }  // namespace coordnet

@@ -15,6 +15,7 @@
 #include "kernels/compat_qut.hpp"
 #include "kernels/synchrony.hpp"
 #include "kernels/text_sketch.hpp"
+#include "pipeline/cluster_options.hpp"
 
 namespace coordnet {
 
@@ -24,6 +25,7 @@ enum class Compat { none, coortweet, qut };
 struct RunConfig {
   IngestConfig ingest;
   CoactionConfig coaction;  // the settings shared by every layer
+  ClusterOptions cluster;
   std::string layers = "auto";
   double window_s = 60.0;
   std::vector<std::string> layer_windows;  // "layer=seconds"

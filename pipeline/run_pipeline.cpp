@@ -4,11 +4,35 @@
 #include "core/stage_metrics.hpp"
 #include "io/account_registry.hpp"
 #include "io/ingest.hpp"
+#include "kernels/community/leiden.hpp"
 #include "pipeline/near_text_stage.hpp"
 #include "pipeline/project_stage.hpp"
 #include "pipeline/result_writer.hpp"
 
 namespace coordnet {
+
+namespace {
+
+// Communities of the fused coordination graph: every account is a vertex (isolated ones end
+// alone), the weights are the fused edge weights (--compat qut: the two directions of a pair
+// add up; self-loops are left out).
+ClusterResult cluster_accounts(const Projection& projection, const AccountTable& table,
+                               const ClusterConfig& config, const Comm& comm) {
+  std::vector<WeightedEdge> weighted;
+  for (const auto& e : projection.fused.edges) {
+    weighted.push_back({e.src.value, e.dst.value, to_fixed_weight(e.weight)});
+  }
+  for (const auto& e : projection.fused_directed.edges) {
+    if (e.src == e.dst) continue;
+    weighted.push_back({e.src.value, e.dst.value, to_fixed_weight(static_cast<double>(e.weight))});
+  }
+  auto result = cluster_graph({table.first_index_by_rank, weighted}, config, comm);
+  Log::info("cluster: {} communities, modularity {:.6f} (recomputed {:.6f})", result.n_communities,
+            result.modularity, result.modularity_recomputed);
+  return result;
+}
+
+}  // namespace
 
 void run_pipeline(const RunConfig& config, const std::string& resolved_config_toml,
                   const Comm& comm) {
@@ -44,11 +68,16 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
   const auto projection = project_layers(config, actions, table, comm, metrics);
   std::vector<Action>().swap(actions);
 
+  metrics.start("cluster");
+  const auto communities = cluster_accounts(projection, table, config.cluster.config, comm);
+  metrics.add_count("communities", comm.is_root() ? communities.n_communities : 0);
+  metrics.finish(comm);
+
   metrics.start("write");
-  write_result(
-      config.out,
-      RunResult{ingested, table, handles, projection, metrics.reports(), resolved_config_toml},
-      comm);
+  write_result(config.out,
+               RunResult{ingested, table, handles, projection, communities, metrics.reports(),
+                         resolved_config_toml},
+               comm);
   metrics.finish(comm);
   const auto n_edges = projection.compat == Compat::qut ? projection.fused_directed.edges.size()
                                                         : projection.fused.edges.size();

@@ -8,7 +8,7 @@ packages=(
   openmpi-bin libopenmpi-dev libhdf5-openmpi-dev
   libboost-graph-dev libcli11-dev libgtest-dev
   libfmt-dev libsimdjson-dev libxxhash-dev libabsl-dev zlib1g-dev
-  python3 python3-h5py python3-numpy
+  python3 python3-h5py python3-numpy python3-igraph
 )
 
 missing=()

@@ -1,0 +1,58 @@
+#include "kernels/community/aggregate.hpp"
+
+namespace coordnet {
+
+LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bool start_alone,
+                           const Comm& comm) {
+  const auto n = g.n_owned();
+  const auto ghost_parts = ghost_values(g, refinement.part, comm);
+  // Dense numbering of the parts met on this rank, and the part of every slot.
+  IdMap part_index(n);
+  std::vector<VertexId> part_ids;
+  std::vector<std::uint32_t> part_of_slot(g.n_slots());
+  for (std::size_t s = 0; s < g.n_slots(); ++s) {
+    const auto id = s < n ? refinement.part[s] : ghost_parts[s - n];
+    const auto next = static_cast<std::uint32_t>(part_ids.size());
+    part_of_slot[s] = part_index.insert(id, next);
+    if (part_of_slot[s] == next) part_ids.push_back(id);
+  }
+  std::vector<VertexRecord> vertices;
+  vertices.reserve(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    vertices.push_back({refinement.part[v], g.node_weight[v],
+                        start_alone ? refinement.part[v] : refinement.next_label[v]});
+  }
+  // Owned vertices grouped by part (counting sort), then one arc per pair of parts.
+  std::vector<std::uint64_t> first(part_ids.size() + 1, 0);
+  for (std::size_t v = 0; v < n; ++v) ++first[part_of_slot[v] + 1];
+  for (std::size_t p = 0; p < part_ids.size(); ++p) first[p + 1] += first[p];
+  std::vector<std::uint32_t> grouped(n);
+  {
+    std::vector<std::uint64_t> next(first.begin(), first.end() - 1);
+    for (std::uint32_t v = 0; v < n; ++v) grouped[next[part_of_slot[v]]++] = v;
+  }
+  std::vector<Arc> arcs;
+  std::vector<FixedWeight> weight_to(part_ids.size(), 0);
+  std::vector<std::uint32_t> touched;
+  for (std::size_t p = 0; p < part_ids.size(); ++p) {
+    if (first[p] == first[p + 1]) continue;
+    touched.clear();
+    const auto add = [&](std::uint32_t q, FixedWeight w) {
+      if (weight_to[q] == 0) touched.push_back(q);
+      weight_to[q] += w;
+    };
+    for (auto i = first[p]; i < first[p + 1]; ++i) {
+      const auto v = grouped[i];
+      if (g.loop[v] != 0) add(static_cast<std::uint32_t>(p), g.loop[v]);
+      for (auto e = g.offsets[v]; e < g.offsets[v + 1]; ++e)
+        add(part_of_slot[g.targets[e]], g.weights[e]);
+    }
+    for (auto q : touched) {
+      arcs.push_back({part_ids[p], part_ids[q], weight_to[q]});
+      weight_to[q] = 0;
+    }
+  }
+  return build_level_graph(std::move(vertices), std::move(arcs), comm);
+}
+
+}  // namespace coordnet

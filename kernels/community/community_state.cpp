@@ -1,0 +1,141 @@
+#include "kernels/community/community_state.hpp"
+
+#include "core/exchange.hpp"
+#include "kernels/community/owner_queries.hpp"
+
+namespace coordnet {
+
+namespace {
+
+struct TotalsDelta {
+  VertexId community;
+  CommunityTotals delta;
+};
+
+// Either a change of community totals (label == kNoLabel) or the new label of a vertex.
+struct MoveRecord {
+  static constexpr VertexId kNoLabel = IdMap::kEmpty;
+  VertexId key;
+  VertexId label;
+  CommunityTotals delta;
+};
+
+struct CommunityUpdate {
+  VertexId community;
+  CommunityTotals totals;
+};
+
+void add(CommunityTotals& to, const CommunityTotals& d) {
+  to.sigma += d.sigma;
+  to.nodes += d.nodes;
+  to.members += d.members;
+}
+
+}  // namespace
+
+CommunityState::CommunityState(const LevelGraph& graph, const Comm& comm)
+    : graph_(graph),
+      comm_(comm),
+      label_(graph.initial_label),
+      cache_slot_(graph.n_slots()),
+      owned_(graph.n_owned()),
+      words_per_vertex_((static_cast<std::size_t>(comm.size()) + 63) / 64),
+      subscribers_(graph.n_owned() * words_per_vertex_, 0),
+      is_changed_(graph.n_owned(), 0) {
+  std::vector<TotalsDelta> contributions;
+  contributions.reserve(graph.n_owned());
+  for (std::size_t v = 0; v < graph.n_owned(); ++v) {
+    contributions.push_back({label_[v], {graph.degree[v], graph.node_weight[v], 1}});
+  }
+  const auto received = exchange_by_owner(
+      contributions,
+      [&](const TotalsDelta& d) { return owner_of_vertex(d.community, comm.size()); }, comm);
+  for (const auto& d : received.data) add(owned_[graph.owned_index.find(d.community)], d.delta);
+  for (std::size_t s = 0; s < graph.n_slots(); ++s) cache_slot_[s] = cache_slot_of(label_[s]);
+  subscribe_and_push();
+}
+
+std::uint32_t CommunityState::cache_slot_of(VertexId community) {
+  const auto next = static_cast<std::uint32_t>(cache_id_.size());
+  const auto c = cache_index_.insert(community, next);
+  if (c == next) {
+    cache_id_.push_back(community);
+    cache_.push_back({});
+    pending_.push_back(community);
+  }
+  return c;
+}
+
+std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> moves) {
+  std::vector<MoveRecord> records;
+  std::vector<int> dest;
+  const auto p = comm_.size();
+  for (const auto& m : moves) {
+    const CommunityTotals leaving{-graph_.degree[m.vertex], -graph_.node_weight[m.vertex], -1};
+    const auto from = label_[m.vertex];
+    records.push_back({from, MoveRecord::kNoLabel, leaving});
+    dest.push_back(owner_of_vertex(from, p));
+    records.push_back({m.to, MoveRecord::kNoLabel, {-leaving.sigma, -leaving.nodes, 1}});
+    dest.push_back(owner_of_vertex(m.to, p));
+    for (auto h = graph_.holder_offsets[m.vertex]; h < graph_.holder_offsets[m.vertex + 1]; ++h) {
+      records.push_back({graph_.ids[m.vertex], m.to, {}});
+      dest.push_back(graph_.holder_ranks[h]);
+    }
+  }
+  const auto received = send_to_ranks<MoveRecord>(records, dest, comm_);
+  std::vector<std::uint32_t> ghosts;
+  for (const auto& r : received.data) {
+    if (r.label == MoveRecord::kNoLabel) {
+      const auto v = graph_.owned_index.find(r.key);
+      add(owned_[v], r.delta);
+      if (!is_changed_[v]) {
+        is_changed_[v] = 1;
+        changed_.push_back(v);
+      }
+      continue;
+    }
+    const auto ghost = graph_.ghost_index.find(r.key);
+    const auto slot = static_cast<std::uint32_t>(graph_.n_owned() + ghost);
+    label_[slot] = r.label;
+    cache_slot_[slot] = cache_slot_of(r.label);
+    ghosts.push_back(ghost);
+  }
+  return ghosts;
+}
+
+void CommunityState::subscribe_and_push() {
+  std::vector<int> owners;
+  owners.reserve(pending_.size());
+  for (auto c : pending_) owners.push_back(owner_of_vertex(c, comm_.size()));
+  const auto requests = send_to_ranks<VertexId>(pending_, owners, comm_);
+  pending_.clear();
+  std::vector<CommunityUpdate> updates;
+  std::vector<int> dest;
+  std::size_t next = 0;
+  for (std::size_t source = 0; source < requests.counts_by_source.size(); ++source) {
+    for (std::uint64_t j = 0; j < requests.counts_by_source[source]; ++j) {
+      const auto c = requests.data[next++];
+      const auto v = graph_.owned_index.find(c);
+      subscribers_[v * words_per_vertex_ + source / 64] |= std::uint64_t{1} << (source % 64);
+      // A changed community goes to all its subscribers below, the new one included.
+      if (!is_changed_[v]) {
+        updates.push_back({c, owned_[v]});
+        dest.push_back(static_cast<int>(source));
+      }
+    }
+  }
+  for (auto v : changed_) {
+    is_changed_[v] = 0;
+    for (std::size_t w = 0; w < words_per_vertex_; ++w) {
+      for (auto bits = subscribers_[v * words_per_vertex_ + w]; bits != 0; bits &= bits - 1) {
+        updates.push_back({graph_.ids[v], owned_[v]});
+        dest.push_back(static_cast<int>(w * 64) + __builtin_ctzll(bits));
+      }
+    }
+  }
+  changed_.clear();
+  const auto received = send_to_ranks<CommunityUpdate>(updates, dest, comm_);
+  for (const auto& u : received.data) cache_[cache_index_.find(u.community)] = u.totals;
+}
+
+}  // namespace coordnet

@@ -1,0 +1,101 @@
+// CommunityState: the community of every owned and ghost vertex of one level, and the totals
+// of every community this rank needs, kept consistent across ranks between sub-rounds.
+//
+// A community is named by a vertex id of the level, and its totals (sum of degrees sigma, node
+// weight, member count) live with the owner of that vertex, in flat arrays indexed by the
+// owner's local slot: owners reduce the changes. Every rank keeps a cache of the totals of the
+// communities its vertices and ghosts belong to (a cache slot per community; cache_slot(slot)
+// is a flat array, so the moving loop never looks an id up). A rank that first meets a
+// community subscribes to it at the owner; after each sub-round owners push the new totals of
+// changed communities to their subscribers only, and movers send new labels only to the ranks
+// that hold the moved vertex as a ghost: three all-to-alls per sub-round.
+//
+// Collective: the constructor and apply_moves are called by every rank in the same order.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/comm.hpp"
+#include "kernels/community/id_map.hpp"
+#include "kernels/community/level_graph.hpp"
+
+namespace coordnet {
+
+struct CommunityTotals {
+  FixedWeight sigma = 0;     // sum of member degrees
+  std::int64_t nodes = 0;    // sum of member node weights
+  std::int64_t members = 0;  // member vertices of this level
+};
+
+struct Move {
+  std::uint32_t vertex;  // owned slot
+  VertexId to;           // new community
+};
+
+class CommunityState {
+ public:
+  // Starts from graph.initial_label: totals reduced at the owners, caches subscribed.
+  CommunityState(const LevelGraph& graph, const Comm& comm);
+
+  VertexId label(std::uint32_t slot) const noexcept { return label_[slot]; }
+  std::uint32_t cache_slot(std::uint32_t slot) const noexcept { return cache_slot_[slot]; }
+  VertexId cached_id(std::uint32_t c) const noexcept { return cache_id_[c]; }
+  const CommunityTotals& cached(std::uint32_t c) const noexcept { return cache_[c]; }
+  std::size_t cache_size() const noexcept { return cache_id_.size(); }
+  // Totals of the community named by owned vertex v (members == 0: no such community).
+  const CommunityTotals& owned_totals(std::size_t v) const noexcept { return owned_[v]; }
+  std::span<const VertexId> owned_labels() const noexcept {
+    return {label_.data(), graph_.n_owned()};
+  }
+
+  // Applies every rank's moves; activate(owned slot) is called for each owned vertex next to
+  // a moved vertex (on any rank).
+  template <class Activate>
+  void apply_moves(std::span<const Move> moves, Activate&& activate);
+
+ private:
+  std::uint32_t cache_slot_of(VertexId community);
+  // One all-to-all: total deltas to the owners of the old and new communities, new labels to
+  // the ghost holders. Returns the ghosts whose label changed here.
+  std::vector<std::uint32_t> send_moves(std::span<const Move> moves);
+  // Two all-to-alls: subscriptions for communities met for the first time, then the totals of
+  // those and of every changed community to its subscribers.
+  void subscribe_and_push();
+
+  const LevelGraph& graph_;
+  const Comm& comm_;
+  std::vector<VertexId> label_;
+  std::vector<std::uint32_t> cache_slot_;
+  IdMap cache_index_;
+  std::vector<VertexId> cache_id_;
+  std::vector<CommunityTotals> cache_;
+  std::vector<VertexId> pending_;  // communities met since the last subscription round
+  std::vector<CommunityTotals> owned_;
+  std::size_t words_per_vertex_;
+  std::vector<std::uint64_t> subscribers_;  // bit r of owned vertex v: rank r caches v
+  std::vector<std::uint32_t> changed_;
+  std::vector<std::uint8_t> is_changed_;
+};
+
+template <class Activate>
+void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activate) {
+  const auto changed_ghosts = send_moves(moves);
+  const auto n = graph_.n_owned();
+  for (const auto& m : moves) {
+    label_[m.vertex] = m.to;
+    cache_slot_[m.vertex] = cache_slot_of(m.to);
+    for (auto e = graph_.offsets[m.vertex]; e < graph_.offsets[m.vertex + 1]; ++e) {
+      if (graph_.targets[e] < n) activate(graph_.targets[e]);
+    }
+  }
+  for (auto ghost : changed_ghosts) {
+    for (auto e = graph_.ghost_offsets[ghost]; e < graph_.ghost_offsets[ghost + 1]; ++e) {
+      activate(graph_.ghost_neighbours[e]);
+    }
+  }
+  subscribe_and_push();
+}
+
+}  // namespace coordnet

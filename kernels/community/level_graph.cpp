@@ -1,0 +1,197 @@
+#include "kernels/community/level_graph.hpp"
+
+#include <algorithm>
+
+#include "core/exchange.hpp"
+#include "kernels/community/owner_queries.hpp"
+
+namespace coordnet {
+
+namespace {
+
+// Sorts the received vertex records by id and merges duplicates (node weights add up).
+void take_vertices(std::vector<VertexRecord> received, LevelGraph& g) {
+  std::sort(received.begin(), received.end(),
+            [](const VertexRecord& a, const VertexRecord& b) { return a.id < b.id; });
+  for (const auto& r : received) {
+    if (!g.ids.empty() && g.ids.back() == r.id) {
+      g.node_weight.back() += r.node_weight;
+      continue;
+    }
+    g.ids.push_back(r.id);
+    g.node_weight.push_back(r.node_weight);
+    g.initial_label.push_back(r.label);
+  }
+  g.owned_index = IdMap(g.ids.size());
+  for (std::size_t i = 0; i < g.ids.size(); ++i) {
+    g.owned_index.insert(g.ids[i], static_cast<std::uint32_t>(i));
+  }
+}
+
+// Counting sort of the arcs into CSR rows, then parallel entries of a row merged.
+void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g) {
+  const std::size_t n = g.n_owned();
+  g.loop.assign(n, 0);
+  std::vector<std::uint32_t> src(arcs.size()), dst(arcs.size());
+  std::vector<std::uint64_t> counts(n + 1, 0);
+  for (std::size_t i = 0; i < arcs.size(); ++i) {
+    // Arcs of one source usually arrive together (a vertex's row, a part's arcs).
+    src[i] = i > 0 && arcs[i].src == arcs[i - 1].src ? src[i - 1] : g.owned_index.find(arcs[i].src);
+    if (arcs[i].src == arcs[i].dst) {
+      g.loop[src[i]] += arcs[i].weight;
+      continue;
+    }
+    auto slot = g.owned_index.find(arcs[i].dst);
+    if (slot == IdMap::kMissing) {
+      const auto ghost =
+          g.ghost_index.insert(arcs[i].dst, static_cast<std::uint32_t>(g.ghost_ids.size()));
+      if (ghost == g.ghost_ids.size()) g.ghost_ids.push_back(arcs[i].dst);
+      slot = static_cast<std::uint32_t>(n + ghost);
+    }
+    dst[i] = slot;
+    ++counts[src[i] + 1];
+  }
+  for (std::size_t v = 0; v < n; ++v) counts[v + 1] += counts[v];
+  g.targets.resize(counts[n]);
+  g.weights.resize(counts[n]);
+  std::vector<std::uint64_t> next(counts.begin(), counts.end() - 1);
+  for (std::size_t i = 0; i < arcs.size(); ++i) {
+    if (arcs[i].src == arcs[i].dst) continue;
+    const auto at = next[src[i]]++;
+    g.targets[at] = dst[i];
+    g.weights[at] = arcs[i].weight;
+  }
+  std::vector<std::uint32_t> position(g.n_slots(), IdMap::kMissing);
+  g.offsets.assign(n + 1, 0);
+  std::uint64_t write = 0;
+  g.degree.assign(n, 0);
+  for (std::size_t v = 0; v < n; ++v) {
+    const auto row_start = write;
+    for (auto e = counts[v]; e < counts[v + 1]; ++e) {
+      const auto t = g.targets[e];
+      if (position[t] == IdMap::kMissing) {
+        position[t] = static_cast<std::uint32_t>(write - row_start);
+        g.targets[write] = t;
+        g.weights[write] = g.weights[e];
+        ++write;
+      } else {
+        g.weights[row_start + position[t]] += g.weights[e];
+      }
+    }
+    FixedWeight degree = g.loop[v];
+    for (auto e = row_start; e < write; ++e) {
+      position[g.targets[e]] = IdMap::kMissing;
+      degree += g.weights[e];
+    }
+    g.degree[v] = degree;
+    g.offsets[v + 1] = write;
+  }
+  g.targets.resize(write);
+  g.weights.resize(write);
+  g.targets.shrink_to_fit();
+  g.weights.shrink_to_fit();
+}
+
+// Owned neighbours of every ghost, as a CSR over ghosts.
+void index_ghost_neighbours(LevelGraph& g) {
+  const std::size_t n = g.n_owned();
+  g.ghost_offsets.assign(g.ghost_ids.size() + 1, 0);
+  for (auto t : g.targets) {
+    if (t >= n) ++g.ghost_offsets[t - n + 1];
+  }
+  for (std::size_t i = 0; i < g.ghost_ids.size(); ++i) g.ghost_offsets[i + 1] += g.ghost_offsets[i];
+  g.ghost_neighbours.resize(g.ghost_offsets.back());
+  std::vector<std::uint64_t> next(g.ghost_offsets.begin(), g.ghost_offsets.end() - 1);
+  for (std::size_t v = 0; v < n; ++v) {
+    for (auto e = g.offsets[v]; e < g.offsets[v + 1]; ++e) {
+      if (g.targets[e] >= n)
+        g.ghost_neighbours[next[g.targets[e] - n]++] = static_cast<std::uint32_t>(v);
+    }
+  }
+}
+
+// Registers every ghost with its owner (who records the holder rank) and fetches its label.
+void register_ghosts(LevelGraph& g, const Comm& comm) {
+  std::vector<std::vector<int>> holders(g.n_owned());
+  const auto labels = ask_owners<VertexId>(
+      g.ghost_ids, [&](VertexId id) { return owner_of_vertex(id, comm.size()); },
+      each_answer_with_source<VertexId, VertexId>([&](VertexId id, int source) {
+        const auto v = g.owned_index.find(id);
+        holders[v].push_back(source);
+        return g.initial_label[v];
+      }),
+      comm);
+  g.initial_label.insert(g.initial_label.end(), labels.begin(), labels.end());
+  g.holder_offsets.assign(g.n_owned() + 1, 0);
+  for (std::size_t v = 0; v < g.n_owned(); ++v) {
+    g.holder_offsets[v + 1] = g.holder_offsets[v] + holders[v].size();
+    g.holder_ranks.insert(g.holder_ranks.end(), holders[v].begin(), holders[v].end());
+  }
+}
+
+}  // namespace
+
+LevelGraph build_level_graph(std::vector<VertexRecord> vertices, std::vector<Arc> arcs,
+                             const Comm& comm) {
+  LevelGraph g;
+  auto received_vertices = exchange_by_owner(
+      vertices, [&](const VertexRecord& r) { return owner_of_vertex(r.id, comm.size()); }, comm);
+  std::vector<VertexRecord>().swap(vertices);
+  take_vertices(std::move(received_vertices.data), g);
+  auto received_arcs = exchange_by_owner(
+      arcs, [&](const Arc& a) { return owner_of_vertex(a.src, comm.size()); }, comm);
+  std::vector<Arc>().swap(arcs);
+  take_arcs(received_arcs.data, g);
+  std::vector<Arc>().swap(received_arcs.data);
+  index_ghost_neighbours(g);
+  register_ghosts(g, comm);
+  FixedWeight local_degree = 0;
+  for (auto d : g.degree) local_degree += d;
+  g.total_degree = comm.allreduce(local_degree, ReduceOp::sum);
+  g.n_global = comm.allreduce<std::uint64_t>(g.n_owned(), ReduceOp::sum);
+  g.entries_global = comm.allreduce<std::uint64_t>(g.n_owned() + g.targets.size(), ReduceOp::sum);
+  return g;
+}
+
+std::vector<VertexId> ghost_values(const LevelGraph& g, std::span<const VertexId> owned_values,
+                                   const Comm& comm) {
+  struct IdValue {
+    VertexId id;
+    VertexId value;
+  };
+  std::vector<IdValue> records;
+  std::vector<int> dest;
+  for (std::size_t v = 0; v < g.n_owned(); ++v) {
+    for (auto h = g.holder_offsets[v]; h < g.holder_offsets[v + 1]; ++h) {
+      records.push_back({g.ids[v], owned_values[v]});
+      dest.push_back(g.holder_ranks[h]);
+    }
+  }
+  const auto received = send_to_ranks<IdValue>(records, dest, comm);
+  std::vector<VertexId> values(g.ghost_ids.size());
+  for (const auto& r : received.data) values[g.ghost_index.find(r.id)] = r.value;
+  return values;
+}
+
+std::vector<VertexRecord> vertex_records(const LevelGraph& g, std::span<const VertexId> labels) {
+  std::vector<VertexRecord> records;
+  records.reserve(g.n_owned());
+  for (std::size_t v = 0; v < g.n_owned(); ++v) {
+    records.push_back({g.ids[v], g.node_weight[v], labels[v]});
+  }
+  return records;
+}
+
+std::vector<Arc> arc_records(const LevelGraph& g) {
+  std::vector<Arc> arcs;
+  arcs.reserve(g.targets.size() + g.n_owned());
+  for (std::size_t v = 0; v < g.n_owned(); ++v) {
+    if (g.loop[v] != 0) arcs.push_back({g.ids[v], g.ids[v], g.loop[v]});
+    for (auto e = g.offsets[v]; e < g.offsets[v + 1]; ++e) {
+      arcs.push_back({g.ids[v], g.id_of_slot(g.targets[e]), g.weights[e]});
+    }
+  }
+  return arcs;
+}
+
+}  // namespace coordnet

@@ -1,0 +1,112 @@
+#include "kernels/community/local_moving.hpp"
+
+#include <vector>
+
+namespace coordnet {
+
+namespace {
+
+// Finds the best community of one vertex; scratch arrays are indexed by cache slot and left
+// zeroed.
+class MoveChooser {
+ public:
+  MoveChooser(const LevelGraph& graph, const CommunityState& state, const ClusterConfig& config)
+      : graph_(graph),
+        state_(state),
+        config_(config),
+        m2_(static_cast<double>(graph.total_degree)) {
+    cpm_resolution_ = config.resolution * kWeightScale;
+    min_gain_ = config.objective == Objective::modularity ? 1e-12 * m2_ * m2_ : 1e-12 * m2_;
+  }
+
+  // The community v should move to, or its own.
+  VertexId choose(std::uint32_t v) {
+    if (weight_.size() < state_.cache_size()) weight_.resize(state_.cache_size(), 0);
+    touched_.clear();
+    for (auto e = graph_.offsets[v]; e < graph_.offsets[v + 1]; ++e) {
+      const auto c = state_.cache_slot(graph_.targets[e]);
+      if (weight_[c] == 0) touched_.push_back(c);
+      weight_[c] += graph_.weights[e];
+    }
+    const auto own = state_.cache_slot(v);
+    const auto& from = state_.cached(own);
+    const FixedWeight k_own = weight_[own];
+    const FixedWeight k_v = graph_.degree[v];
+    const std::int64_t n_v = graph_.node_weight[v];
+    std::uint32_t best = own;
+    double best_gain = 0;
+    for (auto c : touched_) {
+      const auto& to = state_.cached(c);
+      const auto dk = static_cast<double>(weight_[c] - k_own);
+      double gain = 0;
+      if (config_.objective == Objective::modularity) {
+        const auto ds = static_cast<double>(to.sigma - (from.sigma - k_v));
+        gain = dk * m2_ - config_.resolution * static_cast<double>(k_v) * ds;
+      } else {
+        const auto dn = static_cast<double>(to.nodes - (from.nodes - n_v));
+        gain = dk - cpm_resolution_ * static_cast<double>(n_v) * dn;
+      }
+      weight_[c] = 0;
+      if (c == own) continue;
+      if (from.members == 1 && to.members == 1 && state_.cached_id(c) > state_.cached_id(own))
+        continue;
+      if (gain > best_gain ||
+          (gain == best_gain && best != own && state_.cached_id(c) < state_.cached_id(best))) {
+        best = c;
+        best_gain = gain;
+      }
+    }
+    weight_[own] = 0;
+    return best != own && best_gain > min_gain_ ? state_.cached_id(best) : state_.cached_id(own);
+  }
+
+ private:
+  const LevelGraph& graph_;
+  const CommunityState& state_;
+  const ClusterConfig& config_;
+  double m2_;
+  double cpm_resolution_;
+  double min_gain_;
+  std::vector<FixedWeight> weight_;
+  std::vector<std::uint32_t> touched_;
+};
+
+}  // namespace
+
+MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
+                          const ClusterConfig& config, double tolerance, const Comm& comm) {
+  const auto n = graph.n_owned();
+  const auto sub_rounds = static_cast<std::uint64_t>(config.sub_rounds);
+  std::vector<std::uint8_t> sub_round(n), active(n, 1);
+  MoveChooser chooser(graph, state, config);
+  MovingStats stats;
+  std::vector<Move> moves;
+  const auto activate = [&](std::uint32_t v) { active[v] = 1; };
+  while (stats.iterations < static_cast<std::uint64_t>(config.max_iterations)) {
+    std::uint64_t moved = 0;
+    // A new draw every round: two neighbours that keep swapping in one sub-round are separated.
+    const auto round_seed = hash_combine(config.seed, stats.iterations);
+    for (std::size_t v = 0; v < n; ++v) {
+      sub_round[v] = static_cast<std::uint8_t>(hash_combine(graph.ids[v], round_seed) % sub_rounds);
+    }
+    for (std::uint64_t s = 0; s < sub_rounds; ++s) {
+      moves.clear();
+      for (std::uint32_t v = 0; v < n; ++v) {
+        if (!active[v] || sub_round[v] != s) continue;
+        active[v] = 0;
+        const auto to = chooser.choose(v);
+        if (to != state.label(v)) moves.push_back({v, to});
+      }
+      state.apply_moves(moves, activate);
+      moved += moves.size();
+    }
+    moved = comm.allreduce(moved, ReduceOp::sum);
+    ++stats.iterations;
+    stats.moves += moved;
+    if (moved == 0 || static_cast<double>(moved) < tolerance * static_cast<double>(graph.n_global))
+      break;
+  }
+  return stats;
+}
+
+}  // namespace coordnet

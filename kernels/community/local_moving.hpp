@@ -1,0 +1,36 @@
+// Local moving: the first phase of every level (Louvain's, run in synchronous sub-rounds).
+//
+// What it computes: starting from the state's partition, vertices repeatedly move to the
+// neighbouring community with the largest gain of the objective (modularity at resolution
+// gamma: m2 * (k_vB - k_vA) - gamma * k_v * (sigma_B - sigma_A\v); CPM: (k_vB - k_vA) -
+// gamma * n_v * (n_B - n_A\v)). Ties go to the smaller community id; a move must gain more than
+// 1e-12 of the total (scaled), and a singleton joins another singleton only if the target's id
+// is smaller (damping: two singletons cannot swap into each other).
+//
+// Synchronous sub-rounds: a round is `sub_rounds` sub-rounds; vertex v decides in sub-round
+// hash(v, seed, round) mod sub_rounds (a new draw each round, so two neighbours that swap
+// blindly in one round are apart in the next), on the partition and totals as they were at the
+// start of the sub-round, so the decisions do not depend on the order of vertices or on the rank
+// count. Pruning: only vertices next to a vertex that moved (on any rank) are examined again. A
+// level stops when a round moves fewer than tolerance * n_global vertices, when nothing moves, or
+// after max_iterations rounds, never on the gain of one round.
+//
+// Collective: every rank calls move_vertices with its part of the same level.
+#pragma once
+
+#include "core/comm.hpp"
+#include "kernels/community/cluster_types.hpp"
+#include "kernels/community/community_state.hpp"
+#include "kernels/community/level_graph.hpp"
+
+namespace coordnet {
+
+struct MovingStats {
+  std::uint64_t iterations = 0;
+  std::uint64_t moves = 0;
+};
+
+MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
+                          const ClusterConfig& config, double tolerance, const Comm& comm);
+
+}  // namespace coordnet

@@ -1,0 +1,106 @@
+#include "kernels/community/multilevel.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/exchange.hpp"
+#include "core/log.hpp"
+#include "kernels/community/aggregate.hpp"
+#include "kernels/community/community_state.hpp"
+#include "kernels/community/local_moving.hpp"
+#include "kernels/community/owner_queries.hpp"
+#include "kernels/community/quality.hpp"
+#include "kernels/community/refine.hpp"
+
+namespace coordnet {
+
+namespace {
+
+// Per vertex of the starting graph, the value that the owner of its current coarse vertex
+// holds for that coarse vertex.
+std::vector<VertexId> values_of_current(const std::vector<VertexId>& current,
+                                        const LevelGraph& graph,
+                                        std::span<const VertexId> owned_values, const Comm& comm) {
+  return ask_owners<VertexId>(
+      current, [&](VertexId v) { return owner_of_vertex(v, comm.size()); },
+      each_answer_with_source<VertexId, VertexId>(
+          [&](VertexId v, int) { return owned_values[graph.owned_index.find(v)]; }),
+      comm);
+}
+
+// Sends the level's graph to rank 0, which runs the remaining levels alone; every rank then
+// maps its vertices through the broadcast labels of the gathered vertices.
+void finish_on_root(const LevelGraph& graph, const std::vector<VertexId>& current,
+                    const ClusterConfig& config, int level, const Comm& comm, LevelsOutcome& out) {
+  const auto to_root = [](const auto&) { return 0; };
+  auto vertices = exchange_by_owner(
+      vertex_records(graph, {graph.initial_label.data(), graph.n_owned()}), to_root, comm);
+  auto arcs = exchange_by_owner(arc_records(graph), to_root, comm);
+  std::vector<VertexId> ids;
+  std::vector<LevelQuality> quality;
+  std::vector<VertexId> flat_labels;
+  if (comm.is_root()) {
+    const Comm self(MPI_COMM_SELF, false);
+    auto gathered = build_level_graph(std::move(vertices.data), std::move(arcs.data), self);
+    ids = gathered.ids;
+    Log::debug("cluster: level {} gathered on rank 0 ({} vertices)", level, ids.size());
+    auto rest = run_levels(std::move(gathered), config, level, self);
+    quality = std::move(rest.quality);
+    for (const auto& labels : rest.labels)
+      flat_labels.insert(flat_labels.end(), labels.begin(), labels.end());
+  }
+  comm.broadcast(ids, 0);
+  comm.broadcast(quality, 0);
+  comm.broadcast(flat_labels, 0);
+  std::vector<std::size_t> position(current.size());
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    position[i] = static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), current[i]) -
+                                           ids.begin());
+  }
+  for (std::size_t l = 0; l < quality.size(); ++l) {
+    std::vector<VertexId> labels(current.size());
+    for (std::size_t i = 0; i < current.size(); ++i)
+      labels[i] = flat_labels[l * ids.size() + position[i]];
+    out.labels.push_back(std::move(labels));
+    out.quality.push_back(quality[l]);
+  }
+}
+
+double tolerance_at(const ClusterConfig& config, int level) {
+  return std::max(config.tolerance * std::pow(0.1, level), config.min_tolerance);
+}
+
+}  // namespace
+
+LevelsOutcome run_levels(LevelGraph graph, const ClusterConfig& config, int first_level,
+                         const Comm& comm) {
+  LevelsOutcome out;
+  std::vector<VertexId> current = graph.ids;
+  for (int level = first_level;; ++level) {
+    if (comm.size() > 1 && graph.entries_global <= config.gather_below) {
+      finish_on_root(graph, current, config, level, comm, out);
+      return out;
+    }
+    const bool frozen = level >= config.max_levels;
+    CommunityState state(graph, comm);
+    const auto moving =
+        frozen ? MovingStats{}
+               : move_vertices(graph, state, config, tolerance_at(config, level), comm);
+    auto quality = level_quality(graph, state, config, comm);
+    quality.iterations = moving.iterations;
+    quality.moves = moving.moves;
+    out.quality.push_back(quality);
+    out.labels.push_back(values_of_current(current, graph, state.owned_labels(), comm));
+    Log::debug("cluster: level {}: {} vertices, {} communities, {} rounds, {} moves, Q {:.6f}",
+               level, quality.n_vertices, quality.n_communities, quality.iterations, quality.moves,
+               quality.modularity);
+    if (quality.n_communities == graph.n_global) return out;
+    const auto refinement = refine_communities(graph, state, config, comm);
+    auto coarse = aggregate_level(graph, refinement, level + 1 >= config.max_levels, comm);
+    if (coarse.n_global == graph.n_global) return out;
+    current = values_of_current(current, graph, refinement.part, comm);
+    graph = std::move(coarse);
+  }
+}
+
+}  // namespace coordnet

@@ -1,0 +1,134 @@
+#include "kernels/community/quality.hpp"
+
+#include <algorithm>
+
+#include "core/exchange.hpp"
+#include "kernels/community/id_map.hpp"
+#include "kernels/community/owner_queries.hpp"
+
+namespace coordnet {
+
+namespace {
+
+__extension__ using Int128 = __int128;
+
+struct Int128Parts {
+  std::uint64_t low;
+  std::int64_t high;
+};
+
+// Exact sum over ranks of one 128-bit value per rank.
+Int128 sum_over_ranks(Int128 local, const Comm& comm) {
+  const Int128Parts mine{static_cast<std::uint64_t>(local), static_cast<std::int64_t>(local >> 64)};
+  Int128 total = 0;
+  for (const auto& p : comm.allgather(mine)) {
+    total += (static_cast<Int128>(p.high) << 64) + static_cast<Int128>(p.low);
+  }
+  return total;
+}
+
+double modularity_of(FixedWeight internal, Int128 sum_sigma_squared, FixedWeight m2,
+                     double resolution) {
+  if (m2 == 0) return 0.0;
+  const auto m2_ld = static_cast<long double>(m2);
+  return static_cast<double>(static_cast<long double>(internal) / m2_ld -
+                             static_cast<long double>(resolution) *
+                                 static_cast<long double>(sum_sigma_squared) / (m2_ld * m2_ld));
+}
+
+}  // namespace
+
+LevelQuality level_quality(const LevelGraph& g, const CommunityState& state,
+                           const ClusterConfig& config, const Comm& comm) {
+  FixedWeight internal = 0;
+  for (std::uint32_t v = 0; v < g.n_owned(); ++v) {
+    internal += g.loop[v];
+    for (auto e = g.offsets[v]; e < g.offsets[v + 1]; ++e) {
+      if (state.cache_slot(g.targets[e]) == state.cache_slot(v)) internal += g.weights[e];
+    }
+  }
+  Int128 sigma_squared = 0, nodes_squared = 0;
+  std::int64_t nodes = 0;
+  std::uint64_t communities = 0;
+  for (std::size_t v = 0; v < g.n_owned(); ++v) {
+    const auto& t = state.owned_totals(v);
+    if (t.members == 0) continue;
+    ++communities;
+    sigma_squared += static_cast<Int128>(t.sigma) * t.sigma;
+    nodes_squared += static_cast<Int128>(t.nodes) * t.nodes;
+    nodes += t.nodes;
+  }
+  internal = comm.allreduce(internal, ReduceOp::sum);
+  sigma_squared = sum_over_ranks(sigma_squared, comm);
+  nodes_squared = sum_over_ranks(nodes_squared, comm);
+  nodes = comm.allreduce(nodes, ReduceOp::sum);
+  LevelQuality q;
+  q.n_vertices = g.n_global;
+  q.n_communities = comm.allreduce(communities, ReduceOp::sum);
+  q.modularity = modularity_of(internal, sigma_squared, g.total_degree, 1.0);
+  if (config.objective == Objective::modularity) {
+    q.objective = modularity_of(internal, sigma_squared, g.total_degree, config.resolution);
+  } else {
+    const long double pairs = static_cast<long double>(nodes_squared - nodes) / 2;
+    q.objective = static_cast<double>(static_cast<long double>(internal) / 2 / kWeightScale -
+                                      static_cast<long double>(config.resolution) * pairs);
+  }
+  return q;
+}
+
+double recompute_modularity(std::span<const WeightedEdge> edges, std::span<const VertexId> labels,
+                            std::span<const std::uint64_t> first_vertex_by_rank, const Comm& comm) {
+  std::vector<VertexId> ends;
+  ends.reserve(2 * edges.size());
+  for (const auto& e : edges) {
+    ends.push_back(e.src);
+    ends.push_back(e.dst);
+  }
+  const auto first = first_vertex_by_rank[static_cast<std::size_t>(comm.rank())];
+  const auto end_labels = ask_owners<VertexId>(
+      ends, [&](VertexId v) { return owner_in_blocks(v, first_vertex_by_rank); },
+      each_answer_with_source<VertexId, VertexId>(
+          [&](VertexId v, int) { return labels[v - first]; }),
+      comm);
+  struct DegreeShare {
+    VertexId community;
+    FixedWeight weight;
+  };
+  // Degree sums per community: summed here first (one record per community leaves the rank),
+  // then at the community's owner.
+  IdMap community_index;
+  std::vector<DegreeShare> shares;
+  const auto share = [&](VertexId community, FixedWeight weight) {
+    const auto next = static_cast<std::uint32_t>(shares.size());
+    const auto at = community_index.insert(community, next);
+    if (at == next) shares.push_back({community, 0});
+    shares[at].weight += weight;
+  };
+  FixedWeight internal = 0, m2 = 0;
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    const auto a = end_labels[2 * i], b = end_labels[2 * i + 1];
+    m2 += 2 * edges[i].weight;
+    if (a == b) internal += 2 * edges[i].weight;
+    share(a, edges[i].weight);
+    share(b, edges[i].weight);
+  }
+  auto received = exchange_by_owner(
+      shares, [&](const DegreeShare& s) { return owner_of_vertex(s.community, comm.size()); },
+      comm);
+  std::sort(received.data.begin(), received.data.end(),
+            [](const DegreeShare& x, const DegreeShare& y) { return x.community < y.community; });
+  Int128 sigma_squared = 0;
+  for (std::size_t i = 0; i < received.data.size();) {
+    FixedWeight sigma = 0;
+    auto j = i;
+    for (; j < received.data.size() && received.data[j].community == received.data[i].community;
+         ++j)
+      sigma += received.data[j].weight;
+    sigma_squared += static_cast<Int128>(sigma) * sigma;
+    i = j;
+  }
+  return modularity_of(comm.allreduce(internal, ReduceOp::sum), sum_over_ranks(sigma_squared, comm),
+                       comm.allreduce(m2, ReduceOp::sum), 1.0);
+}
+
+}  // namespace coordnet

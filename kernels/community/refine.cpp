@@ -1,0 +1,244 @@
+#include "kernels/community/refine.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/exchange.hpp"
+
+namespace coordnet {
+
+namespace {
+
+struct Member {
+  VertexId community;
+  VertexId vertex;
+  FixedWeight degree;
+  std::int64_t node_weight;
+};
+
+struct InnerArc {
+  VertexId community;
+  VertexId src;
+  VertexId dst;
+  FixedWeight weight;
+};
+
+struct PartReply {
+  VertexId part;
+  VertexId next_label;
+};
+
+// The members of all communities owned here, sorted by (community, vertex), with their arcs
+// inside the community as a CSR over member positions.
+struct CommunityBlock {
+  std::vector<Member> members;
+  std::vector<std::uint64_t> offsets;
+  std::vector<std::uint32_t> neighbours;
+  std::vector<FixedWeight> weights;
+};
+
+CommunityBlock assemble(std::vector<Member> members, const std::vector<InnerArc>& arcs) {
+  CommunityBlock b;
+  b.members = std::move(members);
+  IdMap position(b.members.size());
+  for (std::size_t i = 0; i < b.members.size(); ++i) {
+    position.insert(b.members[i].vertex, static_cast<std::uint32_t>(i));
+  }
+  b.offsets.assign(b.members.size() + 1, 0);
+  std::vector<std::uint32_t> src(arcs.size());
+  for (std::size_t i = 0; i < arcs.size(); ++i) {
+    // A vertex's arcs arrive together.
+    src[i] = i > 0 && arcs[i].src == arcs[i - 1].src ? src[i - 1] : position.find(arcs[i].src);
+    ++b.offsets[src[i] + 1];
+  }
+  for (std::size_t i = 0; i < b.members.size(); ++i) b.offsets[i + 1] += b.offsets[i];
+  b.neighbours.resize(arcs.size());
+  b.weights.resize(arcs.size());
+  std::vector<std::uint64_t> next(b.offsets.begin(), b.offsets.end() - 1);
+  for (std::size_t i = 0; i < arcs.size(); ++i) {
+    const auto at = next[src[i]]++;
+    b.neighbours[at] = position.find(arcs[i].dst);
+    b.weights[at] = arcs[i].weight;
+  }
+  return b;
+}
+
+// Greedy MergeNodesSubset on the members [begin, end) of one community; part[i] is the
+// position of the first member of i's part.
+class CommunityRefiner {
+ public:
+  CommunityRefiner(const CommunityBlock& block, const ClusterConfig& config, double m2)
+      : b_(block), config_(config), m2_(m2), cpm_resolution_(config.resolution * kWeightScale) {
+    const auto n = block.members.size();
+    part_.resize(n);
+    sigma_.resize(n);
+    nodes_.resize(n);
+    size_.resize(n);
+    external_.resize(n);
+    weight_to_.assign(n, 0);
+  }
+
+  void refine(std::size_t begin, std::size_t end) {
+    FixedWeight sigma_s = 0;
+    std::int64_t nodes_s = 0;
+    for (auto i = begin; i < end; ++i) {
+      const auto& m = b_.members[i];
+      part_[i] = static_cast<std::uint32_t>(i);
+      sigma_[i] = m.degree;
+      nodes_[i] = m.node_weight;
+      size_[i] = 1;
+      FixedWeight inside = 0;
+      for (auto e = b_.offsets[i]; e < b_.offsets[i + 1]; ++e) inside += b_.weights[e];
+      external_[i] = inside;
+      sigma_s += m.degree;
+      nodes_s += m.node_weight;
+    }
+    std::vector<std::uint32_t> order(end - begin);
+    std::iota(order.begin(), order.end(), static_cast<std::uint32_t>(begin));
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const auto ha = hash_combine(b_.members[a].vertex, config_.seed);
+      const auto hb = hash_combine(b_.members[b].vertex, config_.seed);
+      return ha != hb ? ha < hb : a < b;
+    });
+    for (auto i : order) {
+      if (size_[part_[i]] == 1 &&
+          well_connected(external_[i], sigma_[i], nodes_[i], sigma_s, nodes_s))
+        merge_greedily(i, sigma_s, nodes_s);
+    }
+  }
+
+  std::uint32_t part(std::size_t i) const { return part_[i]; }
+
+ private:
+  bool well_connected(FixedWeight external, FixedWeight sigma, std::int64_t nodes,
+                      FixedWeight sigma_s, std::int64_t nodes_s) const {
+    if (config_.objective == Objective::modularity) {
+      return static_cast<double>(external) * m2_ >=
+             config_.resolution * static_cast<double>(sigma) * static_cast<double>(sigma_s - sigma);
+    }
+    return static_cast<double>(external) >=
+           cpm_resolution_ * static_cast<double>(nodes) * static_cast<double>(nodes_s - nodes);
+  }
+
+  void merge_greedily(std::uint32_t i, FixedWeight sigma_s, std::int64_t nodes_s) {
+    touched_.clear();
+    for (auto e = b_.offsets[i]; e < b_.offsets[i + 1]; ++e) {
+      const auto t = part_[b_.neighbours[e]];
+      if (weight_to_[t] == 0) touched_.push_back(t);
+      weight_to_[t] += b_.weights[e];
+    }
+    std::uint32_t best = i;
+    double best_gain = 0;
+    for (auto t : touched_) {
+      const auto k_it = weight_to_[t];
+      weight_to_[t] = 0;
+      if (t == i || !well_connected(external_[t], sigma_[t], nodes_[t], sigma_s, nodes_s)) continue;
+      const double gain =
+          config_.objective == Objective::modularity
+              ? static_cast<double>(k_it) * m2_ - config_.resolution *
+                                                      static_cast<double>(sigma_[i]) *
+                                                      static_cast<double>(sigma_[t])
+              : static_cast<double>(k_it) - cpm_resolution_ * static_cast<double>(nodes_[i]) *
+                                                static_cast<double>(nodes_[t]);
+      if (gain > best_gain || (gain == best_gain && best != i && t < best)) {
+        best = t;
+        best_gain = gain;
+        best_weight_ = k_it;
+      }
+    }
+    if (best == i) return;
+    part_[i] = best;
+    external_[best] += external_[i] - 2 * best_weight_;
+    sigma_[best] += sigma_[i];
+    nodes_[best] += nodes_[i];
+    size_[best] += 1;
+    size_[i] = 0;
+  }
+
+  const CommunityBlock& b_;
+  const ClusterConfig& config_;
+  double m2_;
+  double cpm_resolution_;
+  std::vector<std::uint32_t> part_;
+  std::vector<FixedWeight> sigma_;
+  std::vector<std::int64_t> nodes_;
+  std::vector<std::uint32_t> size_;
+  std::vector<FixedWeight> external_;
+  std::vector<FixedWeight> weight_to_;
+  std::vector<std::uint32_t> touched_;
+  FixedWeight best_weight_ = 0;
+};
+
+}  // namespace
+
+Refinement refine_communities(const LevelGraph& graph, const CommunityState& state,
+                              const ClusterConfig& config, const Comm& comm) {
+  const auto n = graph.n_owned();
+  std::vector<Member> members;
+  std::vector<InnerArc> arcs;
+  members.reserve(n);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    const auto c = state.label(v);
+    members.push_back({c, graph.ids[v], graph.degree[v], graph.node_weight[v]});
+    for (auto e = graph.offsets[v]; e < graph.offsets[v + 1]; ++e) {
+      const auto t = graph.targets[e];
+      if (state.label(t) == c)
+        arcs.push_back({c, graph.ids[v], graph.id_of_slot(t), graph.weights[e]});
+    }
+  }
+  const auto owner = [&](VertexId c) { return owner_of_vertex(c, comm.size()); };
+  auto received = exchange_by_owner(
+      members, [&](const Member& m) { return owner(m.community); }, comm);
+  std::vector<Member>().swap(members);
+  const auto received_arcs = exchange_by_owner(
+      arcs, [&](const InnerArc& a) { return owner(a.community); }, comm);
+  std::vector<InnerArc>().swap(arcs);
+
+  // Positions of the received members once sorted by (community, vertex).
+  std::vector<std::uint32_t> sorted(received.data.size());
+  std::iota(sorted.begin(), sorted.end(), 0U);
+  std::sort(sorted.begin(), sorted.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto& x = received.data[a];
+    const auto& y = received.data[b];
+    return x.community != y.community ? x.community < y.community : x.vertex < y.vertex;
+  });
+  std::vector<Member> ordered;
+  ordered.reserve(sorted.size());
+  for (auto i : sorted) ordered.push_back(received.data[i]);
+  const auto block = assemble(std::move(ordered), received_arcs.data);
+
+  CommunityRefiner refiner(block, config, static_cast<double>(graph.total_degree));
+  std::vector<PartReply> by_position(block.members.size());
+  std::vector<std::uint32_t> first_of_part(block.members.size(), IdMap::kMissing);
+  for (std::size_t begin = 0; begin < block.members.size();) {
+    auto end = begin + 1;
+    while (end < block.members.size() &&
+           block.members[end].community == block.members[begin].community)
+      ++end;
+    refiner.refine(begin, end);
+    // Members are in id order, so a part's first member has its smallest id, which names it;
+    // the community's first member names the community.
+    for (auto i = begin; i < end; ++i) {
+      auto& first = first_of_part[refiner.part(i)];
+      if (first == IdMap::kMissing) first = static_cast<std::uint32_t>(i);
+      by_position[i] = {block.members[first].vertex, block.members[begin].vertex};
+    }
+    begin = end;
+  }
+  std::vector<PartReply> replies(received.data.size());
+  for (std::size_t k = 0; k < sorted.size(); ++k) replies[sorted[k]] = by_position[k];
+  const auto answers = reply_to_sources<PartReply>(received, replies, comm);
+
+  // exchange_by_owner sent the members grouped by owner, stably: walk them in the same order.
+  const auto order = order_by_owner(
+      n, [&](std::size_t v) { return owner(state.label(static_cast<std::uint32_t>(v))); },
+      comm.size());
+  Refinement result{std::vector<VertexId>(n), std::vector<VertexId>(n)};
+  for (std::size_t k = 0; k < order.order.size(); ++k) {
+    result.part[order.order[k]] = answers[k].part;
+    result.next_label[order.order[k]] = answers[k].next_label;
+  }
+  return result;
+}
+
+}  // namespace coordnet

@@ -1,0 +1,247 @@
+// Distributed community detection on drawn graphs with known optima, against the serial
+// references (Boost.Graph), and at this run's rank count against the same call on one rank.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "kernels/community/leiden.hpp"
+#include "kernels/reference/community_reference.hpp"
+
+namespace coordnet {
+namespace {
+
+struct TestGraph {
+  std::uint64_t n_vertices;
+  std::vector<reference::Edge> edges;
+};
+
+// Every rank passes a strided share of the edges.
+std::vector<WeightedEdge> my_share(const TestGraph& g, const Comm& comm) {
+  std::vector<WeightedEdge> mine;
+  for (std::size_t i = 0; i < g.edges.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(comm.size())) != comm.rank()) continue;
+    mine.push_back({g.edges[i].src, g.edges[i].dst, to_fixed_weight(g.edges[i].weight)});
+  }
+  return mine;
+}
+
+struct Gathered {
+  std::vector<std::uint64_t> labels;
+  ClusterResult result;
+};
+
+Gathered cluster(const TestGraph& g, const ClusterConfig& config, const Comm& comm) {
+  const auto edges = my_share(g, comm);
+  ClusterInput input{even_blocks(g.n_vertices, comm.size()), edges};
+  Gathered out;
+  out.result = cluster_graph(input, config, comm);
+  out.labels = comm.allgatherv<std::uint64_t>(out.result.community);
+  return out;
+}
+
+// Cliques of `size` vertices, clique i joined to clique i+1 by one edge (a ring when `ring`).
+TestGraph cliques(int count, int size, bool ring) {
+  TestGraph g{static_cast<std::uint64_t>(count * size), {}};
+  for (int c = 0; c < count; ++c) {
+    const auto base = static_cast<std::uint64_t>(c * size);
+    for (int i = 0; i < size; ++i)
+      for (int j = i + 1; j < size; ++j) g.edges.push_back({base + i, base + j, 1.0});
+    if (c + 1 < count || ring) {
+      g.edges.push_back({base, static_cast<std::uint64_t>(((c + 1) % count) * size + 1), 1.0});
+    }
+  }
+  return g;
+}
+
+// Planted partition: `groups` groups of `size`; edges inside with probability p_in, between
+// with p_out; vertex ids shuffled so that groups are not id ranges.
+TestGraph planted(int groups, int size, double p_in, double p_out, std::uint64_t seed,
+                  std::vector<std::uint64_t>* truth = nullptr) {
+  const auto n = static_cast<std::uint64_t>(groups * size);
+  std::vector<std::uint64_t> id(n);
+  for (std::uint64_t i = 0; i < n; ++i) id[i] = i;
+  std::mt19937_64 rng(seed);
+  std::shuffle(id.begin(), id.end(), rng);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  TestGraph g{n, {}};
+  for (std::uint64_t a = 0; a < n; ++a) {
+    for (std::uint64_t b = a + 1; b < n; ++b) {
+      const bool same =
+          a / static_cast<std::uint64_t>(size) == b / static_cast<std::uint64_t>(size);
+      if (uniform(rng) < (same ? p_in : p_out)) {
+        g.edges.push_back({id[a], id[b], static_cast<double>(1 + rng() % 3)});
+      }
+    }
+  }
+  if (truth) {
+    truth->assign(n, 0);
+    for (std::uint64_t a = 0; a < n; ++a) (*truth)[id[a]] = a / static_cast<std::uint64_t>(size);
+  }
+  return g;
+}
+
+void expect_sound(const TestGraph& g, const Gathered& out, const Comm& comm) {
+  const auto n = g.n_vertices;
+  ASSERT_EQ(out.labels.size(), n);
+  EXPECT_EQ(reference::count_disconnected_communities(n, g.edges, out.labels), 0U);
+  const double q = reference::modularity(n, g.edges, out.labels);
+  EXPECT_NEAR(out.result.modularity, q, 1e-6);
+  EXPECT_NEAR(out.result.modularity_recomputed, q, 1e-9);
+  EXPECT_NEAR(out.result.modularity, out.result.modularity_recomputed, 1e-9);
+  // Canonical ids: community k's smallest member comes before community k+1's.
+  std::uint64_t next = 0;
+  for (auto label : out.labels) {
+    EXPECT_LE(label, next);
+    if (label == next) ++next;
+  }
+  EXPECT_EQ(next, out.result.n_communities);
+  const auto sizes = comm.allgatherv<std::uint64_t>(out.result.community_size);
+  ASSERT_EQ(sizes.size(), out.result.n_communities);
+  std::vector<std::uint64_t> counted(sizes.size(), 0);
+  for (auto label : out.labels) ++counted[label];
+  EXPECT_EQ(sizes, counted);
+}
+
+// The same call at this rank count and on one rank (every rank alone) gives identical output.
+void expect_rank_invariant(const TestGraph& g, const ClusterConfig& config, const Gathered& out) {
+  const Comm self(MPI_COMM_SELF, false);
+  const auto alone = cluster(g, config, self);
+  EXPECT_EQ(out.labels, alone.labels);
+  ASSERT_EQ(out.result.levels.size(), alone.result.levels.size());
+  for (std::size_t l = 0; l < alone.result.levels.size(); ++l) {
+    EXPECT_EQ(out.result.levels[l].modularity, alone.result.levels[l].modularity);
+    EXPECT_EQ(out.result.levels[l].iterations, alone.result.levels[l].iterations);
+    EXPECT_EQ(out.result.levels[l].moves, alone.result.levels[l].moves);
+  }
+}
+
+std::vector<std::uint64_t> by_block(std::uint64_t n, std::uint64_t size) {
+  std::vector<std::uint64_t> labels(n);
+  for (std::uint64_t v = 0; v < n; ++v) labels[v] = v / size;
+  return labels;
+}
+
+ClusterConfig distributed_to_the_end() {
+  ClusterConfig config;
+  config.gather_below = 0;
+  return config;
+}
+
+TEST(Leiden, TwoCliquesJoinedByAnEdgeAreTwoCommunities) {
+  const Comm comm;
+  const auto g = cliques(2, 5, false);
+  const auto out = cluster(g, distributed_to_the_end(), comm);
+  EXPECT_EQ(out.labels, by_block(10, 5));
+  expect_sound(g, out, comm);
+  EXPECT_NEAR(out.result.modularity, reference::best_modularity_exhaustive(10, g.edges), 1e-12);
+}
+
+TEST(Leiden, RingOfCliquesIsOneCommunityPerClique) {
+  const Comm comm;
+  const auto g = cliques(8, 5, true);
+  const auto out = cluster(g, distributed_to_the_end(), comm);
+  EXPECT_EQ(out.labels, by_block(40, 5));
+  expect_sound(g, out, comm);
+}
+
+TEST(Leiden, StarIsOneCommunity) {
+  const Comm comm;
+  TestGraph g{7, {}};
+  for (std::uint64_t leaf = 1; leaf < 7; ++leaf) g.edges.push_back({0, leaf, 1.0});
+  const auto out = cluster(g, distributed_to_the_end(), comm);
+  EXPECT_EQ(out.labels, std::vector<std::uint64_t>(7, 0));
+  expect_sound(g, out, comm);
+  EXPECT_NEAR(out.result.modularity, reference::best_modularity_exhaustive(7, g.edges), 1e-12);
+}
+
+TEST(Leiden, IsolatedVerticesAndSelfLoopsAreSingletons) {
+  const Comm comm;
+  // 0-1-2 triangle, 3 isolated, 4 with a self-loop only, 5-6 an edge.
+  const TestGraph g{7, {{0, 1, 1}, {1, 2, 1}, {0, 2, 1}, {4, 4, 2}, {5, 6, 1}}};
+  const auto out = cluster(g, distributed_to_the_end(), comm);
+  EXPECT_EQ(out.labels, (std::vector<std::uint64_t>{0, 0, 0, 1, 2, 3, 3}));
+  expect_sound(g, out, comm);
+}
+
+TEST(Leiden, CpmSeparatesCliquesThatModularityMerges) {
+  const Comm comm;
+  // 30 five-cliques in a ring: past the resolution limit (30 > 5 * 4 + 2), modularity merges
+  // neighbouring cliques; CPM with gamma 0.5 keeps every clique.
+  const auto g = cliques(30, 5, true);
+  const auto modularity = cluster(g, distributed_to_the_end(), comm);
+  EXPECT_LT(modularity.result.n_communities, 30U);
+  expect_sound(g, modularity, comm);
+  ClusterConfig config = distributed_to_the_end();
+  config.objective = Objective::cpm;
+  config.resolution = 0.5;
+  const auto cpm = cluster(g, config, comm);
+  EXPECT_EQ(cpm.labels, by_block(150, 5));
+  EXPECT_EQ(reference::count_disconnected_communities(150, g.edges, cpm.labels), 0U);
+  // 10 edges inside each clique, penalty 0.5 * C(5,2) = 5 each.
+  EXPECT_DOUBLE_EQ(cpm.result.levels.back().objective, 30 * (10 - 5));
+  expect_rank_invariant(g, config, cpm);
+}
+
+struct Scenario {
+  std::uint64_t gather_below;
+  int sub_rounds;
+  std::uint64_t max_message_elements;
+};
+
+class LeidenPlanted : public ::testing::TestWithParam<Scenario> {
+ protected:
+  void TearDown() override { Comm::set_max_message_elements(INT32_MAX); }
+};
+
+TEST_P(LeidenPlanted, RecoversPlantedGroupsIdenticallyAtAnyRankCount) {
+  const Comm comm;
+  const auto scenario = GetParam();
+  std::vector<std::uint64_t> truth;
+  const auto g = planted(12, 25, 0.4, 0.01, 7, &truth);
+  ClusterConfig config;
+  config.gather_below = scenario.gather_below;
+  config.sub_rounds = scenario.sub_rounds;
+  Comm::set_max_message_elements(scenario.max_message_elements);
+  const auto out = cluster(g, config, comm);
+  expect_sound(g, out, comm);
+  EXPECT_NEAR(reference::modularity(g.n_vertices, g.edges, truth), out.result.modularity, 0.01);
+  EXPECT_EQ(out.result.n_communities, 12U);
+  expect_rank_invariant(g, config, out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, LeidenPlanted,
+                         ::testing::Values(Scenario{0, 4, INT32_MAX}, Scenario{0, 2, 7},
+                                           Scenario{1000, 3, INT32_MAX},
+                                           Scenario{UINT64_MAX, 4, INT32_MAX}));
+
+TEST(Leiden, NoisyGraphHasConnectedCommunitiesAndEveryLevelIsRankInvariant) {
+  const Comm comm;
+  const auto g = planted(20, 30, 0.15, 0.02, 11);
+  ClusterConfig config = distributed_to_the_end();
+  config.seed = 5;
+  const auto out = cluster(g, config, comm);
+  expect_sound(g, out, comm);
+  expect_rank_invariant(g, config, out);
+  EXPECT_GE(out.result.levels.size(), 2U);
+  const Comm self(MPI_COMM_SELF, false);
+  const auto alone = cluster(g, config, self);
+  for (std::size_t l = 0; l < out.result.level_community.size(); ++l) {
+    EXPECT_EQ(comm.allgatherv<std::uint64_t>(out.result.level_community[l]),
+              alone.result.level_community[l]);
+  }
+}
+
+TEST(Leiden, MaxLevelsOneReportsTheRefinedPartition) {
+  const Comm comm;
+  const auto g = planted(10, 20, 0.3, 0.03, 3);
+  ClusterConfig config = distributed_to_the_end();
+  config.max_levels = 1;
+  const auto out = cluster(g, config, comm);
+  expect_sound(g, out, comm);
+  ASSERT_EQ(out.result.levels.size(), 2U);
+  EXPECT_EQ(out.result.levels[1].iterations, 0U);
+  expect_rank_invariant(g, config, out);
+}
+
+}  // namespace
+}  // namespace coordnet
