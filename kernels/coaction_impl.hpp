@@ -98,6 +98,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   std::size_t pair_keys_deduped = 0;
   std::size_t group = 0, right = groups.empty() ? 0 : groups[0].first;
   std::size_t reduce_at = config.block_pairs, edges_reduced = 0;
+  bool owner_reducing_pays = true;
   bool reducing_pays = true;
   KeyTerms terms;
   auto owner_of_partial = [&](const CoactionEdge& e) { return owner_of_account(e.src); };
@@ -144,8 +145,13 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
       dedupe_pair_keys(edge_pair_keys);
       pair_keys_deduped = edge_pair_keys.size();
     }
-    if (edges.size() >= 2 * std::max(edges_reduced, config.block_pairs)) {
+    // The owner reduces what it holds when that doubles, as long as reductions pay (remove a
+    // tenth or more): pairs that repeat across rounds (a viral key's pair space) stay bounded;
+    // pairs that do not (organic traffic) are sorted once, at the end.
+    if (owner_reducing_pays && edges.size() >= 2 * std::max(edges_reduced, config.block_pairs)) {
+      const auto before = edges.size();
       sort_and_reduce(edges);
+      owner_reducing_pays = edges.size() * 10 < before * 9;
       edges_reduced = edges.size();
     }
     if (comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) == 0) break;
