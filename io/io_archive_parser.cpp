@@ -313,8 +313,7 @@ class IoArchiveParser final : public RecordParser {
 
   std::optional<Rejection> read_record(std::span<const std::string_view> fields) {
     if (fields.size() != field_count_) {
-      return Rejection{"wrong_field_count", "expected " + std::to_string(field_count_) +
-                                                " fields, got " + std::to_string(fields.size())};
+      return wrong_field_count(field_count_, fields.size());
     }
     if (auto rejection = read_identity_and_time(fields)) return rejection;
     if (auto rejection = read_references(fields)) return rejection;

@@ -30,8 +30,7 @@ class QutCsvParser final : public RecordParser {
   std::optional<Rejection> parse(const RecordView& record, ActionSink& sink) override {
     const auto& f = record.fields;
     if (f.size() != n_columns_) {
-      return Rejection{"wrong_field_count", "expected " + std::to_string(n_columns_) +
-                                                " fields, found " + std::to_string(f.size())};
+      return wrong_field_count(n_columns_, f.size());
     }
     ParsedAction action;
     action.account = f[user_];

@@ -27,6 +27,12 @@ struct RecordView {
   std::string_view raw;
 };
 
+// The rejection of a CSV record with the wrong number of fields.
+inline Rejection wrong_field_count(std::size_t expected, std::size_t found) {
+  return {"wrong_field_count",
+          "expected " + std::to_string(expected) + " fields, found " + std::to_string(found)};
+}
+
 class RecordParser {
  public:
   virtual ~RecordParser() = default;

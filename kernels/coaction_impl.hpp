@@ -68,10 +68,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                             StageMetrics& metrics) {
   using namespace coaction_detail;
   metrics.start(std::string("project_") + std::string(layer_name(config.layer)));
-  std::vector<Action> layer_actions;
-  for (const auto& a : actions) {
-    if (a.layer == config.layer) layer_actions.push_back(a);
-  }
+  auto layer_actions = actions_of_layer(actions, config.layer);
   KeySlicing slicing{config.window_ms, config.hot_key_actions, config.slice_actions};
   if (config.weighting == Weighting::tfidf) slicing.hot_key_actions = UINT64_MAX;
   auto shuffled = shuffle_to_key_slices(std::move(layer_actions), slicing, comm);

@@ -5,6 +5,7 @@
 
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
+#include "kernels/key_slicing.hpp"
 #include "kernels/weight_quantile.hpp"
 
 namespace coordnet {
@@ -15,14 +16,8 @@ CoortweetResult project_coortweet(const std::vector<Action>& actions, const Coor
                                   StageMetrics& metrics) {
   using namespace coortweet_detail;
   metrics.start(std::string("project_") + std::string(layer_name(config.layer)));
-  std::vector<Action> layer_actions;
-  for (const auto& a : actions) {
-    if (a.layer == config.layer) layer_actions.push_back(a);
-  }
-  auto by_key = exchange_by_owner(
-                    layer_actions,
-                    [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)
-                    .data;
+  const auto layer_actions = actions_of_layer(actions, config.layer);
+  auto by_key = to_key_owners(layer_actions, comm);
   std::sort(by_key.begin(), by_key.end(), [](const Action& a, const Action& b) {
     return std::tie(a.key, a.t_ms, a.account, a.content) <
            std::tie(b.key, b.t_ms, b.account, b.content);

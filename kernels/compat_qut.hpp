@@ -22,6 +22,7 @@
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
 #include "core/stage_metrics.hpp"
+#include "kernels/key_slicing.hpp"
 
 namespace coordnet {
 
@@ -57,15 +58,7 @@ std::vector<DirectedEdge> project_qut(const std::vector<Action>& actions, const 
                                       OwnerOf&& owner_of_account, const Comm& comm,
                                       StageMetrics& metrics) {
   metrics.start(std::string("project_") + std::string(layer_name(config.layer)));
-  std::vector<Action> layer_actions;
-  for (const auto& a : actions) {
-    if (a.layer == config.layer) layer_actions.push_back(a);
-  }
-  auto by_key = exchange_by_owner(
-                    layer_actions,
-                    [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)
-                    .data;
-  std::vector<Action>().swap(layer_actions);
+  auto by_key = to_key_owners(actions_of_layer(actions, config.layer), comm);
   std::sort(by_key.begin(), by_key.end(), [](const Action& a, const Action& b) {
     return std::tie(a.key, a.t_ms) < std::tie(b.key, b.t_ms);
   });

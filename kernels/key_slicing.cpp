@@ -64,6 +64,21 @@ std::vector<HotKey> find_hot_keys(const std::vector<Action>& actions, const KeyS
 
 }  // namespace
 
+std::vector<Action> actions_of_layer(const std::vector<Action>& actions, Layer layer) {
+  std::vector<Action> out;
+  for (const auto& a : actions) {
+    if (a.layer == layer) out.push_back(a);
+  }
+  return out;
+}
+
+std::vector<Action> to_key_owners(const std::vector<Action>& actions, const Comm& comm) {
+  return exchange_by_owner(
+             actions, [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); },
+             comm)
+      .data;
+}
+
 bool is_hot(const std::vector<HotKey>& hot_keys, KeyHash key) {
   const auto it = std::lower_bound(hot_keys.begin(), hot_keys.end(), key,
                                    [](const HotKey& h, KeyHash k) { return h.key < k; });

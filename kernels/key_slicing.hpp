@@ -43,6 +43,12 @@ struct KeyShuffle {
 KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& slicing,
                                  const Comm& comm);
 
+// The actions of one layer (local).
+std::vector<Action> actions_of_layer(const std::vector<Action>& actions, Layer layer);
+
+// Every action sent to the owner of its key, no slicing (the peer-compatible kernels). Collective.
+std::vector<Action> to_key_owners(const std::vector<Action>& actions, const Comm& comm);
+
 // Whether `key` is among the hot keys (sorted by key).
 bool is_hot(const std::vector<HotKey>& hot_keys, KeyHash key);
 

@@ -136,14 +136,24 @@ def run_coordnet(inputs: Sequence[str | os.PathLike[str]], out: str | os.PathLik
                  *args: str, ranks: int = 2, env: Mapping[str, str] | None = None,
                  timeout_s: float = DEFAULT_TIMEOUT_S,
                  cwd: str | os.PathLike[str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Runs ``mpiexec -np RANKS coordnet run INPUTS... -o OUT ARGS...`` and waits for it.
+    """Runs ``mpiexec -np RANKS coordnet run INPUTS -o OUT ARGS...`` (see run_coordnet_command)."""
+    return run_coordnet_command(["run", *inputs, "-o", out, *args], ranks=ranks,
+                                timeout_s=timeout_s, env=env, cwd=cwd)
+
+
+def run_coordnet_command(args: Sequence[str | os.PathLike[str]], ranks: int = 1,
+                         timeout_s: float = DEFAULT_TIMEOUT_S,
+                         env: Mapping[str, str] | None = None,
+                         cwd: str | os.PathLike[str] | None = None
+                         ) -> subprocess.CompletedProcess[str]:
+    """Runs ``mpiexec -np RANKS coordnet ARGS...`` (any subcommand) and waits for it.
 
     Returns the CompletedProcess (text stdout/stderr); the exit status is not checked, so tests
     can assert on failures. When the run exceeds ``timeout_s`` the whole process group (mpiexec
     and its ranks) is killed and AssertionError is raised.
     """
-    command = [mpiexec(), "--oversubscribe", "-np", str(ranks), str(coordnet_bin()), "run",
-               *(str(p) for p in inputs), "-o", str(out), *args]
+    command = [mpiexec(), "--oversubscribe", "-np", str(ranks), str(coordnet_bin()),
+               *(str(a) for a in args)]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=run_env(env), cwd=cwd, start_new_session=True) as proc:
         try:
@@ -341,23 +351,4 @@ def reference_coactions(path: str | os.PathLike[str], window_s: float,
     return {pair: (e[0], e[1], e[2], e[3]) for pair, e in edges.items()}
 
 
-def run_coordnet_command(args: Sequence[str | os.PathLike[str]], ranks: int = 1,
-                         timeout_s: float = DEFAULT_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
-    """Runs ``mpiexec -np RANKS coordnet ARGS...`` (any subcommand) and waits for it.
 
-    Like :func:`run_coordnet`: the exit status is not checked, a run past ``timeout_s`` is killed
-    and fails with AssertionError.
-    """
-    command = [mpiexec(), "--oversubscribe", "-np", str(ranks), str(coordnet_bin()),
-               *(str(a) for a in args)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          env=run_env(), start_new_session=True) as proc:
-        try:
-            stdout, stderr = proc.communicate(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            stdout, stderr = proc.communicate()
-            raise AssertionError(
-                f"coordnet timed out after {timeout_s} s: {' '.join(command)}\n"
-                f"stdout:\n{stdout}\nstderr:\n{stderr}") from None
-    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr)

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "core/comm.hpp"
 
@@ -21,6 +22,18 @@ inline std::string write_shared_file(const Comm& comm, const std::string& name,
   }
   comm.barrier();
   return path;
+}
+
+// Every rank's share of a list all ranks drew alike: elements i with i mod p == rank.
+template <class T>
+std::vector<T> strided_share(const std::vector<T>& all, const Comm& comm) {
+  std::vector<T> mine;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(comm.size())) == comm.rank()) {
+      mine.push_back(all[i]);
+    }
+  }
+  return mine;
 }
 
 }  // namespace coordnet::testing

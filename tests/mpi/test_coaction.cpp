@@ -8,6 +8,7 @@
 #include "core/hash.hpp"
 #include "kernels/coaction.hpp"
 #include "kernels/reference/coaction_reference.hpp"
+#include "tests/mpi/mpi_test_util.hpp"
 #include "tests/support/expect_edges.hpp"
 
 namespace coordnet {
@@ -45,16 +46,6 @@ std::vector<Action> all_actions() {
   return actions;
 }
 
-std::vector<Action> strided_share(const std::vector<Action>& actions, const Comm& comm) {
-  std::vector<Action> mine;
-  for (std::size_t i = 0; i < actions.size(); ++i) {
-    if (static_cast<int>(i % static_cast<std::size_t>(comm.size())) == comm.rank()) {
-      mine.push_back(actions[i]);
-    }
-  }
-  return mine;
-}
-
 TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   const Comm comm;
   const auto s = GetParam();
@@ -73,7 +64,8 @@ TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   // Accounts split into contiguous ranges, as /accounts is.
   const auto p = static_cast<std::uint64_t>(comm.size());
   auto owner = [&](AccountIndex a) { return static_cast<int>(a.value * p / kAccounts); };
-  const auto edges = project_coactions(strided_share(actions, comm), config, owner, comm, metrics);
+  const auto edges =
+      project_coactions(testing::strided_share(actions, comm), config, owner, comm, metrics);
   for (const auto& e : edges) EXPECT_EQ(owner(e.src), comm.rank());
   const auto gathered = comm.allgatherv<CoactionEdge>(edges);
   const auto expected = reference::coactions_all_pairs(actions, config);

@@ -6,6 +6,7 @@
 
 #include "kernels/reference/synchrony_reference.hpp"
 #include "kernels/synchrony.hpp"
+#include "tests/mpi/mpi_test_util.hpp"
 
 namespace coordnet {
 namespace {
@@ -44,16 +45,6 @@ std::vector<Action> all_actions() {
   return actions;
 }
 
-std::vector<Action> strided_share(const std::vector<Action>& actions, const Comm& comm) {
-  std::vector<Action> mine;
-  for (std::size_t i = 0; i < actions.size(); ++i) {
-    if (static_cast<int>(i % static_cast<std::size_t>(comm.size())) == comm.rank()) {
-      mine.push_back(actions[i]);
-    }
-  }
-  return mine;
-}
-
 TEST_P(SynchronyTest, MatchesSerialReferenceAtAnyRankCount) {
   const Comm comm;
   const auto scenario = GetParam();
@@ -66,7 +57,8 @@ TEST_P(SynchronyTest, MatchesSerialReferenceAtAnyRankCount) {
   StageMetrics metrics;
   const auto p = static_cast<std::uint64_t>(comm.size());
   auto owner = [&](AccountIndex a) { return static_cast<int>(a.value * p / kAccounts); };
-  const auto result = project_synchrony(strided_share(actions, comm), config, owner, comm, metrics);
+  const auto result =
+      project_synchrony(testing::strided_share(actions, comm), config, owner, comm, metrics);
   for (const auto& e : result.edges) EXPECT_EQ(owner(e.src), comm.rank());
   for (const auto& c : result.active_bins) EXPECT_EQ(owner(c.account), comm.rank());
 

@@ -5,10 +5,11 @@
 #include <set>
 
 #include "core/hash.hpp"
-#include "kernels/reference/text_similarity_reference.hpp"
 #include "io/text_normalise.hpp"
+#include "kernels/reference/text_similarity_reference.hpp"
 #include "kernels/text_similarity.hpp"
 #include "tests/common/near_duplicate_texts.hpp"
+#include "tests/mpi/mpi_test_util.hpp"
 
 namespace coordnet {
 namespace {
@@ -17,16 +18,6 @@ class NearDuplicateTest : public ::testing::Test {
  protected:
   void TearDown() override { Comm::set_max_message_elements(INT32_MAX); }
 };
-
-std::vector<TextItem> strided_share(const std::vector<TextItem>& items, const Comm& comm) {
-  std::vector<TextItem> mine;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (static_cast<int>(i % static_cast<std::size_t>(comm.size())) == comm.rank()) {
-      mine.push_back(items[i]);
-    }
-  }
-  return mine;
-}
 
 TextItem item(std::uint64_t content, const std::string& text) {
   return {ContentHash{content}, minhash_signature(normalise_text(text), 3), {}};
@@ -44,7 +35,7 @@ TEST_F(NearDuplicateTest, DrawnMessagesGetTheSmallestContentOfTheirCluster) {
       item(1, "The weather in the mountains was lovely this weekend with clear skies"),
       item(2, "@someone https://t.co/y"),
       item(5, message)};
-  auto mine = strided_share(all, comm);
+  auto mine = testing::strided_share(all, comm);
   const auto report = assign_near_duplicate_keys(mine, NearDuplicateConfig{}, comm);
   const std::vector<std::uint64_t> expected = {3, 3, 3, 1, 2, 3};
   std::size_t k = 0;
@@ -85,7 +76,7 @@ TEST_P(NearDuplicateScenario, MatchesSerialReferenceAtAnyRankCount) {
     if (i % 17 == 0) all.push_back(all.back());  // the same post held by two ranks
   }
   all.push_back(item(hash_string("empty"), "@a https://t.co/z"));
-  auto mine = strided_share(all, comm);
+  auto mine = testing::strided_share(all, comm);
   const auto report = assign_near_duplicate_keys(mine, config, comm);
   std::vector<std::uint64_t> keys;
   for (const auto& it : mine) keys.push_back(it.cluster.value);
@@ -130,13 +121,13 @@ std::vector<TextItem> chain_items() {
 
 TEST_F(NearDuplicateTest, LabelPropagationConvergesOnAChainOrReportsTheRoundLimit) {
   const Comm comm;
-  auto mine = strided_share(chain_items(), comm);
+  auto mine = testing::strided_share(chain_items(), comm);
   const auto report = assign_near_duplicate_keys(mine, NearDuplicateConfig{}, comm);
   EXPECT_TRUE(report.converged);
   EXPECT_GT(report.rounds, 3u);
   for (const auto& it : mine) EXPECT_EQ(it.cluster.value, 100u);
 
-  auto limited = strided_share(chain_items(), comm);
+  auto limited = testing::strided_share(chain_items(), comm);
   NearDuplicateConfig config;
   config.max_rounds = 2;
   const auto cut = assign_near_duplicate_keys(limited, config, comm);
@@ -157,7 +148,7 @@ TEST_F(NearDuplicateTest, LargeBucketsAreTruncatedAndReported) {
   std::vector<TextItem> all;
   const std::string base = "one two three four five six seven eight nine ten eleven twelve";
   for (int i = 0; i < 12; ++i) all.push_back(item(100 + i, base + " extra" + std::to_string(i)));
-  auto mine = strided_share(all, comm);
+  auto mine = testing::strided_share(all, comm);
   NearDuplicateConfig config;
   config.max_bucket_size = 4;
   const auto report = assign_near_duplicate_keys(mine, config, comm);
