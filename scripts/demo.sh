@@ -52,3 +52,6 @@ mpiexec --oversubscribe -np "$ranks" "$coordnet" run "$work/events.csv" -o "$wor
 
 step "summary"
 "$python" "$root/scripts/summarize.py" "$work/result.h5" --truth "$work/truth.csv"
+
+step "evaluation against the planted campaigns (accounts in communities of >= 3 count as flagged)"
+mpiexec --oversubscribe -np 1 "$coordnet" evaluate "$work/result.h5" --truth "$work/truth.csv"

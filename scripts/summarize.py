@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Summarise a coordnet result file: accounts, edges and the largest connected groups.
+"""Summarise a coordnet result file: accounts, edges and the largest groups of accounts.
 
-A *group* here is a connected component of the co-action graph after dropping edges below a
-minimum weight (the number of co-actions of the pair): plain union-find over the edges of
-``/edges``. This is not community detection (Louvain/Leiden come in a later stage of the
-pipeline): one organic edge between two campaigns merges them into one component, and a
-component can hold a campaign plus hangers-on. The output says so.
+A *group* is a community of ``/accounts/community`` (the run's distributed Leiden) restricted to
+the accounts with an edge of weight >= the minimum, when the file has communities; otherwise a
+connected component of the co-action graph after dropping edges below that weight (plain
+union-find over ``/edges``), where one organic edge between two campaigns merges them. The
+output says which.
 
 With ``--truth`` (``account_id,campaign`` as written by ``coordnet generate``; campaign -1 or
 empty marks an organic account) every listed component is matched to the planted campaign
@@ -78,6 +78,7 @@ class Result:
     run_min_weight: float | None
     window_s: float | None
     layer: str | None
+    community: npt.NDArray[np.int64] | None  # /accounts/community, when the run clustered
 
 
 @dataclass
@@ -131,7 +132,9 @@ def read_result(path: Path) -> Result:
             weight=f["edges/weight"][:].astype(np.float64),
             run_min_weight=float(min_weight) if min_weight else None,
             window_s=float(window) if window else None,
-            layer=_config_value(config, "layer"),
+            layer=_config_value(config, "layers"),
+            community=(f["accounts/community"][:].astype(np.int64)
+                       if "accounts/community" in f else None),
         )
 
 
@@ -144,15 +147,22 @@ def read_truth(path: Path) -> dict[str, str]:
 
 
 def components(r: Result, min_weight: float) -> list[Group]:
-    """Connected components (>= 2 accounts) of the edges with weight >= min_weight, largest
-    first (ties: larger total weight, then smaller first account index)."""
+    """Groups (>= 2 accounts) among the accounts with an edge of weight >= min_weight: their
+    communities when the file has them, else the connected components of those edges; largest
+    first (ties: larger total weight, then smaller first account index). Edges count for a group
+    when both ends are in it."""
     keep = r.weight >= min_weight
     src, dst, weight = r.src[keep], r.dst[keep], r.weight[keep]
     n = len(r.ids)
-    uf = UnionFind(n)
-    for a, b in zip(src.tolist(), dst.tolist()):
-        uf.union(a, b)
-    label = uf.labels()
+    if r.community is not None:
+        label = r.community
+        internal = label[src] == label[dst]
+        src, dst, weight = src[internal], dst[internal], weight[internal]
+    else:
+        uf = UnionFind(n)
+        for a, b in zip(src.tolist(), dst.tolist()):
+            uf.union(a, b)
+        label = uf.labels()
     degree = np.bincount(src, weights=weight, minlength=n) + np.bincount(dst, weights=weight,
                                                                           minlength=n)
     in_graph = np.zeros(n, dtype=bool)
@@ -204,12 +214,16 @@ def format_summary(path: Path, r: Result, groups: list[Group], min_weight: float
     out.append(f"edges: {len(r.weight)} in the file; {int(keep.sum())} with weight >= "
                f"{min_weight:g} (weight = co-actions of the pair{window})")
     in_groups = sum(len(g.members) for g in groups)
-    out.append(f"connected groups: {len(groups)} with >= 2 accounts, holding {in_groups} accounts")
+    kind = "communities" if r.community is not None else "connected groups"
+    out.append(f"{kind}: {len(groups)} with >= 2 accounts, holding {in_groups} accounts")
     out.append("")
-    out.append(f"NOTE: groups are connected components of the thresholded {layer}co-action graph")
-    out.append("      (union-find over the edges with weight >= the minimum), not communities:")
-    out.append("      a single edge joins two groups. Community detection (distributed")
-    out.append("      Louvain/Leiden) is a later pipeline stage.")
+    if r.community is not None:
+        out.append("NOTE: groups are the run's communities (/accounts/community, distributed Leiden),")
+        out.append("      restricted to accounts with an edge of weight >= the minimum.")
+    else:
+        out.append(f"NOTE: groups are connected components of the thresholded {layer}co-action graph")
+        out.append("      (union-find over the edges with weight >= the minimum), not communities:")
+        out.append("      a single edge joins two groups (the file has no /accounts/community).")
     out.append("")
     shown = groups[:top]
     out.append(f"top {len(shown)} groups, largest first:")
