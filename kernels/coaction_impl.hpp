@@ -16,25 +16,26 @@ namespace coaction_detail {
 // The key groups of a rank's shuffled actions (sorted by key, slice, time): [begin, end) each.
 std::vector<std::pair<std::size_t, std::size_t>> key_groups(const std::vector<Action>& actions);
 
-// Squared norms of the accounts' TF-IDF vectors (fixed point), at the accounts' owners: for
-// each local account in `ask`, its norm. Collective.
-template <class OwnerOf>
-std::vector<std::uint64_t> tfidf_norms(
-    const std::vector<Action>& by_key,
-    const std::vector<std::pair<std::size_t, std::size_t>>& groups, std::uint64_t n_accounts,
-    const std::vector<AccountIndex>& ask, OwnerOf&& owner_of_account, const Comm& comm) {
-  struct Term {
-    AccountIndex account;
-    std::uint64_t square;
-  };
-  std::vector<Term> terms;
-  for (const auto& [b, e] : groups) {
-    const auto kt = key_terms(by_key.data() + b, by_key.data() + e, n_accounts);
-    for (const auto& [account, tf] : kt.tf) {
-      const double w = static_cast<double>(tf) * kt.idf;
-      terms.push_back({account, static_cast<std::uint64_t>(std::llround(w * w * kTfidfScale))});
-    }
+// One key's contribution to an account's squared TF-IDF norm (fixed point).
+struct NormTerm {
+  AccountIndex account;
+  std::uint64_t square;
+};
+
+inline void append_norm_terms(const KeyTerms& kt, std::vector<NormTerm>& out) {
+  for (const auto& [account, tf] : kt.tf) {
+    const double w = static_cast<double>(tf) * kt.idf;
+    out.push_back({account, static_cast<std::uint64_t>(std::llround(w * w * kTfidfScale))});
   }
+}
+
+// Squared norms of the accounts' TF-IDF vectors, summed at the accounts' owners from every
+// rank's per-key terms: for each local account in `ask`, its norm. Collective.
+template <class OwnerOf>
+std::vector<std::uint64_t> tfidf_norms(const std::vector<NormTerm>& terms,
+                                       const std::vector<AccountIndex>& ask,
+                                       OwnerOf&& owner_of_account, const Comm& comm) {
+  using Term = NormTerm;
   auto received = exchange_by_owner(
                       terms, [&](const Term& t) { return owner_of_account(t.account); }, comm)
                       .data;
@@ -98,6 +99,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   bool owner_reducing_pays = true;
   bool reducing_pays = true;
   KeyTerms terms;
+  std::vector<NormTerm> norm_terms;  // tfidf: each key's terms, gathered as the sweep meets it
   auto owner_of_partial = [&](const CoactionEdge& e) { return owner_of_account(e.src); };
   auto owner_of_pair_key = [&](const PairKey& k) { return owner_of_account(k.src); };
   while (true) {
@@ -116,7 +118,10 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
         ++stop;
       }
       const bool whole = right == b && stop == e && !is_hot(shuffled.hot_keys, by_key[b].key);
-      if (tfidf && right == b) terms = key_terms(base + b, base + e, config.n_accounts);
+      if (tfidf && right == b) {
+        terms = key_terms(base + b, base + e, config.n_accounts);
+        append_norm_terms(terms, norm_terms);
+      }
       sweep_key(base + b, base + e, base + right, base + stop, config, whole,
                 tfidf ? &terms : nullptr, partials, pair_keys);
       right = stop;
@@ -165,7 +170,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     }
     std::sort(ask.begin(), ask.end());
     ask.erase(std::unique(ask.begin(), ask.end()), ask.end());
-    const auto norms = tfidf_norms(by_key, groups, config.n_accounts, ask, owner_of_account, comm);
+    const auto norms = tfidf_norms(norm_terms, ask, owner_of_account, comm);
     auto norm_of = [&](AccountIndex a) {
       return static_cast<double>(norms[static_cast<std::size_t>(
           std::lower_bound(ask.begin(), ask.end(), a) - ask.begin())]);

@@ -12,7 +12,7 @@ namespace coordnet {
 
 namespace {
 
-// The actions of one layer whose accounts have at least min_participation actions in it
+// The actions of one layer whose accounts have at least min_participation (> 1) actions in it
 // (CooRTweet's min_participation, applied before pairing).
 std::vector<Action> participating_actions(const std::vector<Action>& actions, Layer layer,
                                           std::uint64_t min_participation,
@@ -21,7 +21,6 @@ std::vector<Action> participating_actions(const std::vector<Action>& actions, La
   for (const auto& a : actions) {
     if (a.layer == layer) in_layer.push_back(a);
   }
-  if (min_participation <= 1) return in_layer;
   // Per-account counts in the layer, reduced at the account's owner.
   std::vector<AccountIndex> accounts;
   for (const auto& a : in_layer) accounts.push_back(a.account);
@@ -105,8 +104,12 @@ Projection project_layers(const RunConfig& config, const std::vector<Action>& ac
     LayerEdges out;
     out.layer = layer;
     out.window_ms = config.window_ms[static_cast<std::size_t>(layer)];
-    const auto layer_actions =
-        participating_actions(actions, layer, config.min_participation, table, comm);
+    // The kernels take the layer's actions from any list; filtering copies only when needed.
+    std::vector<Action> participating;
+    if (config.min_participation > 1) {
+      participating = participating_actions(actions, layer, config.min_participation, table, comm);
+    }
+    const auto& layer_actions = config.min_participation > 1 ? participating : actions;
     switch (config.compat_mode) {
       case Compat::none: {
         auto c = config.coaction;

@@ -188,11 +188,13 @@ void RunConfig::resolve() {
     ingest.keep_layer[static_cast<std::size_t>(Layer::near_text)] = false;
   }
   synchrony.bin_ms = std::max<DurationMs>(1, seconds_to_ms(sync_bin_s));
+  auto is_selected = [&](Layer layer) {
+    return std::find(selected_layers.begin(), selected_layers.end(), layer) !=
+           selected_layers.end();
+  };
   bool domain_mapped = false;
   for (const auto& [role, column] : ingest.column_map) domain_mapped |= role == "domain";
-  ingest.derive_domains = !domain_mapped &&
-                          ingest.keep_layer[static_cast<std::size_t>(Layer::domain)] &&
-                          layers != "auto";
+  ingest.derive_domains = !domain_mapped && is_selected(Layer::domain);
 
   window_ms.fill(seconds_to_ms(window_s));
   for (const auto& item : layer_windows) {
