@@ -2,28 +2,15 @@
 
 #include <cstdio>
 #include <exception>
-#include <filesystem>
-#include <fstream>
 
 #include "core/errors.hpp"
 #include "eval/evaluate.hpp"
 #include "eval/report.hpp"
+#include "io/atomic_file.hpp"
 
 namespace coordnet {
 
 namespace {
-
-void write_text_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw IoError("cannot write " + tmp);
-  }
-  std::error_code error;
-  std::filesystem::rename(tmp, path, error);
-  if (error) throw IoError("cannot rename " + tmp + ": " + error.message());
-}
 
 eval::LabelSource label_source(const std::string& name) {
   if (name == "flagged") return eval::LabelSource::flagged;
@@ -63,7 +50,7 @@ void run_evaluate(const EvaluateCommand& command, const Comm& comm) {
                                              command.min_size);
       std::fputs(eval::format_table(run).c_str(), stdout);
       std::fflush(stdout);
-      if (!command.json.empty()) write_text_file(command.json, eval::format_json(run));
+      if (!command.json.empty()) write_file_atomically(command.json, eval::format_json(run));
     } catch (...) {
       failure = std::current_exception();
     }
