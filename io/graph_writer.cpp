@@ -139,8 +139,9 @@ class GraphmlWriter final : public GraphWriter {
   static void append_data(std::string& out, const std::vector<std::string>& keys,
                           const std::vector<ColumnValues>& columns, std::size_t i) {
     for (std::size_t k = 0; k < columns.size(); ++k) {
-      out += fmt::format("<data key=\"{}\">{}</data>", xml_text(keys[k]),
-                         xml_text(value_text(columns[k], i)));
+      const auto value = value_text(columns[k], i);
+      if (value.empty()) continue;  // an absent value: readers treat <data></data> unevenly
+      out += fmt::format("<data key=\"{}\">{}</data>", xml_text(keys[k]), xml_text(value));
     }
   }
 

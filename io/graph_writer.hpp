@@ -6,7 +6,8 @@
 // Columns keep their names with two exceptions that the tools look for: the node column
 // `handle` becomes Gephi's `Label` (GraphML key `label`), the edge column `weight` Gephi's
 // `Weight` (GraphML key `weight`). Node ids are written as given (strings; in Gephi `Id` is
-// always a string column, so 64-bit ids are never rounded).
+// always a string column, so 64-bit ids are never rounded). GraphML leaves out empty strings
+// (no <data> element), the CSV tables write them as empty fields.
 #pragma once
 
 #include <memory>

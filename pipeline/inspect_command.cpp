@@ -53,6 +53,29 @@ std::string wrapped(const std::vector<std::string>& parts, const std::string& in
   return line.size() > indent.size() ? out + line + "\n" : out;
 }
 
+// `layer key: N accounts, M actions, first .. last`, then any other evidence columns.
+std::string evidence_line(const std::vector<Field>& row) {
+  const auto text = [&](const char* name) {
+    const auto* f = field_named(row, name);
+    return f != nullptr ? shown(*f) : std::string();
+  };
+  std::string what = text("layer");
+  if (const auto key = text("key"); !key.empty()) what += (what.empty() ? "" : " ") + key;
+  std::vector<std::string> parts;
+  for (const char* counted : {"n_accounts", "n_actions"}) {
+    if (field_named(row, counted)) parts.push_back(text(counted) + " " + (counted + 2));
+  }
+  if (field_named(row, "first_ms") && field_named(row, "last_ms")) {
+    parts.push_back(text("first_ms") + " .. " + text("last_ms"));
+  }
+  for (const auto& f : row) {
+    const bool known = f.name == "layer" || f.name == "key" || f.name == "n_accounts" ||
+                       f.name == "n_actions" || f.name == "first_ms" || f.name == "last_ms";
+    if (!known) parts.push_back(f.name + " " + shown(f));
+  }
+  return wrapped({what + ": " + fmt::format("{}", fmt::join(parts, ", "))}, "    ");
+}
+
 std::string format_members(const CommunityDetail& c) {
   if (c.members.empty()) return "";
   std::vector<std::string> names;
@@ -112,13 +135,13 @@ std::string format_run_summary(const RunSummary& run) {
                        line.substr(eq + 1));
   }
   out += "\ncounts\n";
-  for (const auto& c : run.counts) out += fmt::format("  {:<18} {}\n", c.name, c.count);
+  for (const auto& c : run.counts) out += fmt::format("  {:<20} {}\n", c.name, c.count);
   if (!run.layers.empty())
-    out += fmt::format("  {:<18} {}\n", "layers", fmt::join(run.layers, ","));
+    out += fmt::format("  {:<20} {}\n", "layers", fmt::join(run.layers, ","));
   out += "\nrejects\n";
-  for (const auto& r : run.rejects) out += fmt::format("  {:<18} {}\n", r.name, r.count);
+  for (const auto& r : run.rejects) out += fmt::format("  {:<20} {}\n", r.name, r.count);
   if (run.rejects.empty()) out += "  (none)\n";
-  out += fmt::format("\n{:<20} {:>9} {:>9}  counts\n", "stages", "seconds", "peak MiB");
+  out += fmt::format("\n{:<22} {:>9} {:>9}  counts\n", "stages", "seconds", "peak MiB");
   for (const auto& s : run.stages) {
     std::string seconds = "-", memory = "-";
     std::vector<std::string> counts;
@@ -132,13 +155,13 @@ std::string format_run_summary(const RunSummary& run) {
       }
     }
     out +=
-        fmt::format("  {:<18} {:>9} {:>9}  {}\n", s.name, seconds, memory, fmt::join(counts, ", "));
+        fmt::format("  {:<20} {:>9} {:>9}  {}\n", s.name, seconds, memory, fmt::join(counts, ", "));
   }
   return out;
 }
 
 std::string format_community(const CommunityDetail& c) {
-  std::string out = fmt::format("community {}", c.id);
+  std::string out = fmt::format("\ncommunity {}", c.id);
   if (const auto* size = field_named(c.features, "size")) out += ": " + size->text + " accounts";
   std::vector<std::string> heading, features;
   for (const auto& f : c.features) {
@@ -155,11 +178,7 @@ std::string format_community(const CommunityDetail& c) {
   out += "\n" + wrapped(features, "    ");
   if (!c.evidence.empty()) {
     out += fmt::format("  evidence ({} of {}):\n", c.evidence.size(), c.evidence_rows);
-    for (const auto& row : c.evidence) {
-      std::vector<std::string> parts;
-      for (const auto& f : row) parts.push_back(f.name + " " + shown(f));
-      out += wrapped(parts, "    ");
-    }
+    for (const auto& row : c.evidence) out += evidence_line(row);
   }
   return out + format_members(c);
 }
