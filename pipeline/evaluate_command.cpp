@@ -1,12 +1,12 @@
 #include "pipeline/evaluate_command.hpp"
 
 #include <cstdio>
-#include <exception>
 
 #include "core/errors.hpp"
 #include "eval/evaluate.hpp"
 #include "eval/report.hpp"
 #include "io/atomic_file.hpp"
+#include "pipeline/root_only.hpp"
 
 namespace coordnet {
 
@@ -41,21 +41,15 @@ void add_evaluate_command(CLI::App& app, EvaluateCommand& command) {
 }
 
 void run_evaluate(const EvaluateCommand& command, const Comm& comm) {
-  std::exception_ptr failure;
-  if (comm.is_root()) {
-    try {
-      const auto truth = eval::read_truth(command.truth);
-      const auto result = eval::read_result_labels(command.result);
-      const auto run = eval::evaluate_result(truth, result, label_source(command.flagged_from),
-                                             command.min_size);
-      std::fputs(eval::format_table(run).c_str(), stdout);
-      std::fflush(stdout);
-      if (!command.json.empty()) write_file_atomically(command.json, eval::format_json(run));
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  }
-  comm.throw_if_any_failed(failure);
+  run_on_root(comm, [&] {
+    const auto truth = eval::read_truth(command.truth);
+    const auto result = eval::read_result_labels(command.result);
+    const auto run =
+        eval::evaluate_result(truth, result, label_source(command.flagged_from), command.min_size);
+    std::fputs(eval::format_table(run).c_str(), stdout);
+    std::fflush(stdout);
+    if (!command.json.empty()) write_file_atomically(command.json, eval::format_json(run));
+  });
 }
 
 }  // namespace coordnet

@@ -1,13 +1,13 @@
 #include "pipeline/export_command.hpp"
 
 #include <algorithm>
-#include <exception>
 #include <filesystem>
 
 #include "core/errors.hpp"
 #include "io/atomic_file.hpp"
 #include "io/graph_writer.hpp"
 #include "pipeline/result_summary.hpp"
+#include "pipeline/root_only.hpp"
 #include "pipeline/summary_json.hpp"
 
 namespace coordnet {
@@ -205,23 +205,17 @@ void add_export_command(CLI::App& app, ExportCommand& command) {
 }
 
 void run_export(const ExportCommand& command, const Comm& comm) {
-  std::exception_ptr failure;
-  if (comm.is_root()) {
-    try {
-      const Hdf5Reader file(command.result);
-      const auto tables = read_result_tables(file);
-      const auto selection = select_communities(file, tables, command.filter);
-      const auto out = command.out.empty() ? default_out(command) : command.out;
-      if (command.format == "json") {
-        export_summary(command, out, file, tables, selection);
-      } else {
-        export_graph(command, out, file, tables, selection);
-      }
-    } catch (...) {
-      failure = std::current_exception();
+  run_on_root(comm, [&] {
+    const Hdf5Reader file(command.result);
+    const auto tables = read_result_tables(file);
+    const auto selection = select_communities(file, tables, command.filter);
+    const auto out = command.out.empty() ? default_out(command) : command.out;
+    if (command.format == "json") {
+      export_summary(command, out, file, tables, selection);
+    } else {
+      export_graph(command, out, file, tables, selection);
     }
-  }
-  comm.throw_if_any_failed(failure);
+  });
 }
 
 }  // namespace coordnet

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <exception>
 #include <sstream>
 
 #include "pipeline/community_selection.hpp"
+#include "pipeline/root_only.hpp"
 
 namespace coordnet {
 
@@ -202,38 +202,32 @@ void add_inspect_command(CLI::App& app, InspectCommand& command) {
 }
 
 void run_inspect(const InspectCommand& command, const Comm& comm) {
-  std::exception_ptr failure;
-  if (comm.is_root()) {
-    try {
-      const Hdf5Reader file(command.result);
-      const auto tables = read_result_tables(file);
-      std::string out;
-      if (command.community) {
-        CommunityFilter filter;
-        filter.ids = {*command.community};
-        const auto selected = select_communities(file, tables, filter);
-        for (const auto& c : read_community_details(file, tables, selected.ids,
-                                                    command.max_evidence, command.max_members)) {
-          out += format_community(c);
-        }
-      } else {
-        out = format_run_summary(read_run_summary(file, tables));
-        CommunityFilter filter;
-        filter.top = command.top;
-        const auto selected = select_communities(file, tables, filter);
-        out += fmt::format("\ntop {} communities by {}\n", selected.ids.size(), selected.order);
-        for (const auto& c :
-             read_community_details(file, tables, selected.ids, command.max_evidence, 0)) {
-          out += format_community(c);
-        }
+  run_on_root(comm, [&] {
+    const Hdf5Reader file(command.result);
+    const auto tables = read_result_tables(file);
+    std::string out;
+    if (command.community) {
+      CommunityFilter filter;
+      filter.ids = {*command.community};
+      const auto selected = select_communities(file, tables, filter);
+      for (const auto& c : read_community_details(file, tables, selected.ids, command.max_evidence,
+                                                  command.max_members)) {
+        out += format_community(c);
       }
-      std::fputs(out.c_str(), stdout);
-      std::fflush(stdout);
-    } catch (...) {
-      failure = std::current_exception();
+    } else {
+      out = format_run_summary(read_run_summary(file, tables));
+      CommunityFilter filter;
+      filter.top = command.top;
+      const auto selected = select_communities(file, tables, filter);
+      out += fmt::format("\ntop {} communities by {}\n", selected.ids.size(), selected.order);
+      for (const auto& c :
+           read_community_details(file, tables, selected.ids, command.max_evidence, 0)) {
+        out += format_community(c);
+      }
     }
-  }
-  comm.throw_if_any_failed(failure);
+    std::fputs(out.c_str(), stdout);
+    std::fflush(stdout);
+  });
 }
 
 }  // namespace coordnet
