@@ -27,6 +27,15 @@ const char* graphml_type(ValueKind kind) {
 
 std::string node_key_name(const ColumnInfo& c) { return c.name == "handle" ? "label" : c.name; }
 
+// Text of a slice is handed to the file in pieces of about this size.
+constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
+
+void flush_if_large(std::string& text, AtomicFile& file) {
+  if (text.size() < kFlushBytes) return;
+  file.write(text);
+  text.clear();
+}
+
 class GephiCsvWriter final : public GraphWriter {
  public:
   GephiCsvWriter(const std::string& dir, const std::vector<ColumnInfo>& node_columns,
@@ -49,6 +58,7 @@ class GephiCsvWriter final : public GraphWriter {
       out += csv_field(rows.ids[i]);
       for (const auto& column : rows.columns) out += "," + csv_field(value_text(column, i));
       out += '\n';
+      flush_if_large(out, nodes_);
     }
     nodes_.write(out);
   }
@@ -60,6 +70,7 @@ class GephiCsvWriter final : public GraphWriter {
       out += csv_field(rows.sources[i]) + "," + csv_field(rows.targets[i]) + type;
       for (const auto& column : rows.columns) out += "," + csv_field(value_text(column, i));
       out += '\n';
+      flush_if_large(out, edges_);
     }
     edges_.write(out);
   }
@@ -115,6 +126,7 @@ class GraphmlWriter final : public GraphWriter {
       out += fmt::format("    <node id=\"{}\">", xml_text(rows.ids[i]));
       append_data(out, node_keys_, rows.columns, i);
       out += "</node>\n";
+      flush_if_large(out, out_);
     }
     out_.write(out);
   }
@@ -126,6 +138,7 @@ class GraphmlWriter final : public GraphWriter {
                          xml_text(rows.targets[i]));
       append_data(out, edge_keys_, rows.columns, i);
       out += "</edge>\n";
+      flush_if_large(out, out_);
     }
     out_.write(out);
   }

@@ -32,7 +32,8 @@ ResultTables read_result_tables(const Hdf5Reader& file);
 // The column called `name` in `columns`, or nullptr.
 const ColumnInfo* find_named(const std::vector<ColumnInfo>& columns, const std::string& name);
 
-// Rows of a table are read in slices of this many.
-inline constexpr std::uint64_t kRowsPerSlice = std::uint64_t{1} << 20;
+// Rows of a table are read in slices of this many: one HDF5 chunk of coordnet's writer
+// (io/hdf5_file.cpp), so a slice of every column of /edges stays in the tens of MiB.
+inline constexpr std::uint64_t kRowsPerSlice = std::uint64_t{1} << 16;
 
 }  // namespace coordnet
