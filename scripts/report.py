@@ -45,6 +45,7 @@ try:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
 except ImportError:  # pragma: no cover - depends on the machine
     sys.exit("report.py: matplotlib is missing: run scripts/install-deps.sh --report "
              "(Debian package python3-matplotlib)")
@@ -174,14 +175,19 @@ def plot_timeline(c: Community, f: h5py.File, folder: Path) -> str | None:
         return None
     row_of = {account: k for k, account in enumerate(c.members)}
     handles = f["accounts/handle"] if "handle" in f["accounts"] else f["accounts/id"]
-    fig, ax = plt.subplots(figsize=(10, max(2.0, 0.22 * len(c.members) + 1.2)))
+    fig, ax = plt.subplots(figsize=(10, min(12.0, max(2.0, 0.22 * len(c.members) + 1.2))))
     t0 = min(first)
-    for s, d, a, b in zip(c.edges["src"], c.edges["dst"], first, last):
-        for account in (s, d):
-            y = row_of[int(account)]
-            ax.plot([(a - t0) / 3.6e6, (b - t0) / 3.6e6], [y, y], color="tab:blue", alpha=0.35,
-                    linewidth=3, solid_capstyle="butt")
-            ax.plot([(a - t0) / 3.6e6], [y], "|", color="tab:red", markersize=8)
+    start = (np.array(first, dtype=float) - t0) / 3.6e6
+    end = (np.array(last, dtype=float) - t0) / 3.6e6
+    rows = np.array([[row_of[int(s)], row_of[int(d)]] for s, d in zip(c.edges["src"],
+                                                                       c.edges["dst"])], dtype=float)
+    # One segment per edge end: both accounts of an edge get its span.
+    x0, x1, y = np.repeat(start, 2), np.repeat(end, 2), rows.reshape(-1)
+    segments = np.stack([np.stack([x0, y], axis=1), np.stack([x1, y], axis=1)], axis=1)
+    ax.add_collection(LineCollection(segments, colors="tab:blue", alpha=0.35, linewidths=3))
+    ax.plot(x0, y, "|", color="tab:red", markersize=8, label="first co-action")
+    ax.set_xlim(min(0.0, float(x0.min())) - 0.01, float(x1.max()) * 1.02 + 0.01)
+    ax.set_ylim(-1, len(c.members))
     for k, row in enumerate(c.evidence):
         if "first_ms" in row and "last_ms" in row:
             ax.axvspan((int(row["first_ms"]) - t0) / 3.6e6, (int(row["last_ms"]) - t0) / 3.6e6,
