@@ -132,6 +132,26 @@ class RoundTrip(unittest.TestCase):
                 self.assertTrue(header.startswith("Source,Target,Type,Weight,"), header)
                 self.assertTrue((out / "nodes.csv").read_text().startswith("Id,Label,"))
 
+    def test_directed_qut_result(self):
+        work = e2e.make_temp_dir(self)
+        result = work / "qut.h5"
+        e2e.run_ok(self, [e2e.test_data_dir() / "events_small.csv"], result, "-q", "--compat",
+                   "qut")
+        export(self, result, "--format", "graphml", "--out", work / "qut.graphml")
+        graph = nx.read_graphml(work / "qut.graphml")
+        self.assertTrue(graph.is_directed())
+        ids = e2e.decode(e2e.read_accounts(result)["id"])
+        edges = e2e.read_edges(result)
+        expected = {(ids[s], ids[d]): w for s, d, w in zip(edges["src"].tolist(),
+                                                          edges["dst"].tolist(),
+                                                          edges["weight"].tolist())}
+        self.assertEqual({(s, t): a["weight"] for s, t, a in graph.edges(data=True)}, expected)
+        export(self, result, "--format", "gephi", "--out", work / "g")
+        with open(work / "g" / "edges.csv", newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual({r["Type"] for r in rows}, {"Directed"})
+        self.assertEqual({(r["Source"], r["Target"]): int(r["Weight"]) for r in rows}, expected)
+
     def test_long_numeric_id_stays_a_string(self):
         result = self.results()[0]
         out = result.parent / "g"
