@@ -202,6 +202,8 @@ void add_export_command(CLI::App& app, ExportCommand& command) {
   e->add_option("--community", command.filter.ids, "Only these communities (repeatable)");
   e->add_option("--max-evidence", command.max_evidence, "json: evidence rows per community")
       ->capture_default_str();
+  // Not run parameters: kept out of the configuration a run writes into its result.
+  for (auto* option : e->get_options()) option->configurable(false);
 }
 
 void run_export(const ExportCommand& command, const Comm& comm) {

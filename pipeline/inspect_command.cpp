@@ -199,6 +199,8 @@ void add_inspect_command(CLI::App& app, InspectCommand& command) {
       ->capture_default_str();
   i->add_option("--max-members", command.max_members, "Members shown with --community")
       ->capture_default_str();
+  // Not run parameters: kept out of the configuration a run writes into its result.
+  for (auto* option : i->get_options()) option->configurable(false);
 }
 
 void run_inspect(const InspectCommand& command, const Comm& comm) {

@@ -101,13 +101,22 @@ def assert_graph_matches(test: unittest.TestCase, graph: nx.Graph, path: Path, g
 class RoundTrip(unittest.TestCase):
     """GraphML and Gephi CSV hold the same nodes, edges and attributes as the HDF5 file."""
 
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = e2e.temp_dir()
+        cls.work = cls.folder.__enter__()
+        cls.fixture = cls.work / "fixture.h5"
+        fx.write_fixture(cls.fixture)
+        cls.real = cls.work / "real.h5"
+        run = e2e.run_coordnet([e2e.test_data_dir() / "events_small.csv"], cls.real, "-q")
+        assert run.returncode == e2e.EXIT_OK, e2e.describe(run)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.folder.__exit__(None, None, None)
+
     def results(self) -> list[Path]:
-        work = e2e.make_temp_dir(self)
-        fixture = work / "fixture.h5"
-        fx.write_fixture(fixture)
-        real = work / "real.h5"
-        e2e.run_ok(self, [e2e.test_data_dir() / "events_small.csv"], real, "-q")
-        return [fixture, real]
+        return [self.fixture, self.real]
 
     def test_graphml_round_trip(self):
         for result in self.results():
@@ -153,7 +162,7 @@ class RoundTrip(unittest.TestCase):
         self.assertEqual({(r["Source"], r["Target"]): int(r["Weight"]) for r in rows}, expected)
 
     def test_long_numeric_id_stays_a_string(self):
-        result = self.results()[0]
+        result = self.fixture
         out = result.parent / "g"
         export(self, result, "--format", "gephi", "--out", out)
         nodes = (out / "nodes.csv").read_text(encoding="utf-8")
@@ -161,7 +170,7 @@ class RoundTrip(unittest.TestCase):
         self.assertIn('\n"odd,""id""",charlie,', nodes)
 
     def test_same_output_at_two_ranks(self):
-        result = self.results()[0]
+        result = self.fixture
         one, two = result.parent / "one.graphml", result.parent / "two.graphml"
         export(self, result, "--format", "graphml", "--out", one)
         export(self, result, "--format", "graphml", "--out", two, ranks=2)
