@@ -32,6 +32,7 @@ import html
 import os
 import sys
 import tempfile
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,7 +300,6 @@ def run_section(f: h5py.File, path: Path) -> str:
         out.append("<h2>Rejected records</h2>" + (table(["reason", "records"], rows)
                                                   if rows else "<p>none</p>"))
     if "stages" in f.attrs:
-        import tomllib
         stages = tomllib.loads(text(f.attrs["stages"]))
         rows = [[name, text(s.get("seconds_max", "")), text(s.get("peak_rss_mib_max", "")),
                  ", ".join(f"{k} {v}" for k, v in s.items()

@@ -83,11 +83,17 @@ class Report(unittest.TestCase):
         self.assertIn("timeline_0.png", self.check_images(html, out))
         self.assertIn("Top 2 communities (by size)", html)
 
-    def test_missing_file(self):
+    def test_missing_or_bad_file(self):
         run = subprocess.run([sys.executable, REPORT, self.work / "absent.h5", "-o",
                               self.work / "r"], capture_output=True, text=True, timeout=60)
         self.assertEqual(run.returncode, 74)
         self.assertIn("cannot open", run.stderr)
+        text = self.work / "text.h5"
+        text.write_text("object_id,account_id\n")
+        run = subprocess.run([sys.executable, REPORT, text, "-o", self.work / "r"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 65, run.stderr)
+        self.assertIn("text.h5", run.stderr)
 
 
 if __name__ == "__main__":
