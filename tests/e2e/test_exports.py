@@ -15,7 +15,6 @@ from pathlib import Path
 
 import h5py
 import networkx as nx
-import numpy as np
 
 import coordnet_e2e as e2e
 import result_fixture as fx
