@@ -137,6 +137,7 @@ std::vector<std::string> Hdf5Reader::read_strings(const std::string& path, std::
   if (H5Tis_variable_str(stored.get()) > 0) {
     const H5Id memory(H5Tcopy(H5T_C_S1), H5Tclose, path.c_str());
     h5_check(H5Tset_size(memory.get(), H5T_VARIABLE), path.c_str());
+    h5_check(H5Tset_cset(memory.get(), H5Tget_cset(stored.get())), path.c_str());
     std::vector<char*> pointers(count, nullptr);
     read_raw(path, memory.get(), offset, count, pointers.data());
     for (std::uint64_t i = 0; i < count; ++i) {
@@ -149,6 +150,7 @@ std::vector<std::string> Hdf5Reader::read_strings(const std::string& path, std::
   const H5Id memory(H5Tcopy(H5T_C_S1), H5Tclose, path.c_str());
   h5_check(H5Tset_size(memory.get(), width), path.c_str());
   h5_check(H5Tset_strpad(memory.get(), H5T_STR_NULLPAD), path.c_str());
+  h5_check(H5Tset_cset(memory.get(), H5Tget_cset(stored.get())), path.c_str());
   std::vector<char> bytes(count * width);
   read_raw(path, memory.get(), offset, count, bytes.data());
   for (std::uint64_t i = 0; i < count; ++i) values[i] = trimmed(bytes.data() + i * width, width);
@@ -198,6 +200,7 @@ std::optional<std::string> Hdf5Reader::attribute_text(const std::string& object,
   }
   if (kind != ValueKind::text) throw DataError(what + " is neither a string nor a number");
   const H5Id memory(H5Tcopy(H5T_C_S1), H5Tclose, what.c_str());
+  h5_check(H5Tset_cset(memory.get(), H5Tget_cset(type.get())), what.c_str());
   if (H5Tis_variable_str(type.get()) > 0) {
     h5_check(H5Tset_size(memory.get(), H5T_VARIABLE), what.c_str());
     char* text = nullptr;

@@ -44,9 +44,9 @@ def write_fixture(path: str | os.PathLike[str], analysis: bool = True) -> None:
     """Writes the fixture; ``analysis=False`` leaves out what later stages add."""
     with h5py.File(path, "w") as f:
         for name, value in [("schema", "coordnet/1"), ("version", "0.1.0"), ("git_sha", "abc"),
-                            ("created", "2026-11-29T00:00:00Z"), ("config", CONFIG),
-                            ("stages", STAGES)]:
+                            ("config", CONFIG), ("stages", STAGES)]:
             f.attrs[name] = np.bytes_(value.encode())
+        f.attrs["created"] = "2026-11-29T00:00:00Z"  # variable-length UTF-8, as h5py writes str
         f.attrs["ranks"] = np.int64(2)
         a = f.create_group("accounts")
         a["id"] = fixed(IDS)
@@ -84,8 +84,10 @@ def write_fixture(path: str | os.PathLike[str], analysis: bool = True) -> None:
         i["size_bytes"] = np.array([4096], dtype="u8")
         if not analysis:
             return
-        a["role"] = fixed(["organiser", "amplifier", "amplifier", "periphery", "organiser",
-                           "amplifier", "periphery", "amplifier", "amplifier"])
+        # Variable-length strings (h5py's default for str), which coordnet itself never writes.
+        a.create_dataset("role", dtype=h5py.string_dtype(), data=[
+            "organiser", "amplifier", "amplifier", "periphery", "organiser", "amplifier",
+            "periphery", "amplifier", "amplifier"])
         a["coreness"] = np.array([2, 2, 2, 1, 1, 1, 1, 1, 1], dtype="u8")
         a["leader_share"] = np.array([0.75, 0.1, 0.05, 0.0, 0.6, 0.2, 0.1, 0.5, 0.5])
         a["flagged"] = np.array([1, 1, 1, 1, 1, 1, 1, 0, 0], dtype="u1")

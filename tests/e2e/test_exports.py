@@ -33,7 +33,7 @@ def hdf5_graph(path: Path) -> tuple[dict[str, dict], dict[frozenset, dict]]:
     ids = e2e.decode(accounts.pop("id"))
     nodes: dict[str, dict] = {i: {} for i in ids}
     for name, values in accounts.items():
-        text = e2e.decode(values) if values.dtype.kind == "S" else values.tolist()
+        text = e2e.decode(values) if values.dtype.kind in "SO" else values.tolist()
         for i, v in zip(ids, text):
             nodes[i]["label" if name == "handle" else name] = v
     edges_h5 = e2e.read_edges(path)
@@ -239,6 +239,7 @@ class JsonSummary(unittest.TestCase):
         summary = json.loads((work / "fixture.summary.json").read_text(encoding="utf-8"))
         self.assertEqual(summary["schema"], "coordnet/1")
         self.assertEqual(summary["ranks"], 2)
+        self.assertEqual(summary["created"], "2026-11-29T00:00:00Z")  # a variable-length string
         self.assertEqual(summary["counts"], {
             "accounts": 9, "handles": 11, "edges": 9, "communities": 3, "communities_2plus": 3,
             "flagged_communities": 2, "flagged_accounts": 7})
