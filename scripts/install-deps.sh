@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages coordnet needs to build, test and run; installs only what is
 # missing, so running it again is cheap. Needs root or sudo.
+#
+# Usage: scripts/install-deps.sh [test]
+#   test   also what only the test suite needs (scripts/test.sh passes it; the demo does not)
 set -euo pipefail
 
 packages=(
@@ -10,6 +13,12 @@ packages=(
   libfmt-dev libsimdjson-dev libxxhash-dev libabsl-dev zlib1g-dev
   python3 python3-h5py python3-numpy python3-igraph
 )
+
+# For the tests of slurm/: a private single-node Slurm (tests/slurm/local_slurm.sh).
+test_packages=(munge slurmctld slurmd slurm-client)
+if [ "${1:-}" = test ]; then
+  packages+=("${test_packages[@]}")
+fi
 
 missing=()
 for p in "${packages[@]}"; do

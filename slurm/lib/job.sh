@@ -1,6 +1,7 @@
-# Shared by the coordnet batch scripts of slurm/ (sourced, not run): finds slurm/, loads the
-# cluster's env file, runs a coordnet job step under srun with SIGUSR1 forwarded to it, writes
-# small files atomically, and requeues the job when the step exits 75 (checkpointed, retry).
+# shellcheck shell=bash
+# Shared by the coordnet batch scripts of slurm/ (sourced, not run): loads the cluster's env
+# file, runs a coordnet job step under srun with SIGUSR1 forwarded to it, writes small files
+# atomically, and requeues the job when the step exits 75 (checkpointed, retry).
 #
 # The batch scripts call, in this order:
 #   coordnet_job_setup SLURM_DIR     sets COORDNET_SLURM_DIR and COORDNET_REPO, sources the env
@@ -8,6 +9,8 @@
 #   coordnet_step ARGS...            srun --mpi=pmix ... $COORDNET_BIN ARGS; sets STEP_STATUS
 #   coordnet_finish                  exits with STEP_STATUS, requeueing the job first on 75
 
+# The exit codes of coordnet (README.md), used by the scripts that source this file.
+# shellcheck disable=SC2034
 readonly EXIT_USAGE=64 EXIT_IO=74 EXIT_RETRY=75 EXIT_CONFIG=78
 
 coordnet_job_die() {

@@ -140,12 +140,12 @@ start() {
 # Sends SIGTERM to the daemon whose pid file is given, then SIGKILL if it is still alive after
 # 10 s; only that pid is signalled.
 stop_daemon() {
-  local pid_file="$1" pid i
+  local pid_file="$1" pid
   [ -f "$pid_file" ] || return 0
   pid="$(cat "$pid_file")"
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || return 0
     sleep 0.2
   done
