@@ -36,13 +36,15 @@ coordnet_job_setup() {
     *) env_file="$COORDNET_SLURM_DIR/env/$env_name.env" ;;
   esac
   [ -f "$env_file" ] || coordnet_job_die "$EXIT_CONFIG" \
-    "no env file $env_file for cluster '$env_name' (copy slurm/env/example-cluster.env, or set COORDNET_ENV)"
+    "no env file $env_file for cluster '$env_name'" \
+    "(copy slurm/env/example-cluster.env, or set COORDNET_ENV)"
   # shellcheck source=/dev/null
   source "$env_file"
   COORDNET_ENV_FILE="$env_file"
   COORDNET_BIN="${COORDNET_BIN:-coordnet}"
   command -v "$COORDNET_BIN" >/dev/null ||
-    coordnet_job_die "$EXIT_CONFIG" "coordnet binary '$COORDNET_BIN' not found (set COORDNET_BIN in $env_file)"
+    coordnet_job_die "$EXIT_CONFIG" \
+      "coordnet binary '$COORDNET_BIN' not found (set COORDNET_BIN in $env_file)"
 }
 
 # Writes stdin to FILE through a temporary name in the same folder, so FILE is never half-written.
@@ -80,7 +82,8 @@ coordnet_step() {
   srun --mpi=pmix ${COORDNET_SRUN_ARGS:-} "$COORDNET_BIN" "$@" &
   step_pid=$!
   # shellcheck disable=SC2064
-  trap "echo 'coordnet job: SIGUSR1: asking the step to checkpoint and stop' >&2; kill -USR1 $step_pid 2>/dev/null" USR1
+  trap "echo 'coordnet job: SIGUSR1: asking the step to checkpoint and stop' >&2
+        kill -USR1 $step_pid 2>/dev/null" USR1
   # wait returns early (status > 128) when a trapped signal arrives: wait again until srun ends.
   while :; do
     wait "$step_pid"
@@ -97,11 +100,13 @@ coordnet_finish() {
   local restarts="${SLURM_RESTART_COUNT:-0}" max="${COORDNET_MAX_REQUEUES:-5}"
   if [ "$STEP_STATUS" -eq "$EXIT_RETRY" ] && [ -n "${SLURM_JOB_ID:-}" ]; then
     if [ "$restarts" -lt "$max" ]; then
-      echo "coordnet job: exit 75 (checkpointed): requeueing job $SLURM_JOB_ID (restart $((restarts + 1)) of at most $max)" >&2
+      echo "coordnet job: exit 75 (checkpointed): requeueing job $SLURM_JOB_ID" \
+        "(restart $((restarts + 1)) of at most $max)" >&2
       scontrol requeue "$SLURM_JOB_ID" ||
         echo "coordnet job: requeue failed; resubmit the same command to resume" >&2
     else
-      echo "coordnet job: exit 75 after $restarts restarts (COORDNET_MAX_REQUEUES=$max): not requeued; resubmit the same command to resume" >&2
+      echo "coordnet job: exit 75 after $restarts restarts (COORDNET_MAX_REQUEUES=$max):" \
+        "not requeued; resubmit the same command to resume" >&2
     fi
   fi
   exit "$STEP_STATUS"

@@ -27,7 +27,10 @@ die_cannot_start() {
 }
 
 free_port() {
-  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  /usr/bin/python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
 }
 
 show_logs() {
@@ -105,7 +108,8 @@ start() {
   local tool
   for tool in munged mungekey slurmctld slurmd sbatch srun sinfo scontrol; do
     command -v "$tool" >/dev/null ||
-      die_cannot_start "$tool not found (scripts/install-deps.sh test installs munge, slurmctld, slurmd, slurm-client)"
+      die_cannot_start "$tool not found" \
+        "(scripts/install-deps.sh test installs munge, slurmctld, slurmd, slurm-client)"
   done
   [ -r /proc/self/stat ] || die_cannot_start "/proc is not mounted (proctrack/linuxproc needs it)"
 
