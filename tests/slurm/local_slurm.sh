@@ -21,8 +21,10 @@ set -euo pipefail
 readonly CANNOT_START=77
 readonly START_TIMEOUT_S=30
 
+# Prints why, stops what was started in STATE_DIR and exits 77.
 die_cannot_start() {
   echo "local_slurm: cannot start a local Slurm here: $*" >&2
+  [ -z "${STATE_DIR:-}" ] || stop "$STATE_DIR"
   exit "$CANNOT_START"
 }
 
@@ -100,10 +102,16 @@ SchedulerParameters=sched_interval=1
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory_mb State=UNKNOWN
 PartitionName=local Nodes=$node Default=YES MaxTime=INFINITE State=UP
 EOF
+  # slurmd 22.05 always starts a cgroup plugin (v1 or v2, detected). Without systemd (a
+  # container) the v2 plugin must not ask systemd for a scope.
+  cat >"$dir/cgroup.conf" <<EOF
+CgroupPlugin=autodetect
+IgnoreSystemd=yes
+EOF
 }
 
-start() {
-  local dir="$1"
+# Exits 77 with the reason when this machine lacks what the daemons need.
+check_can_start() {
   [ "$(id -u)" -eq 0 ] || die_cannot_start "needs root (slurmd runs job steps as their owner)"
   local tool
   for tool in munged mungekey slurmctld slurmd sbatch srun sinfo scontrol; do
@@ -112,32 +120,45 @@ start() {
         "(scripts/install-deps.sh test installs munge, slurmctld, slurmd, slurm-client)"
   done
   [ -r /proc/self/stat ] || die_cannot_start "/proc is not mounted (proctrack/linuxproc needs it)"
+  [ -n "$(ls -A /sys/fs/cgroup 2>/dev/null)" ] ||
+    die_cannot_start "no cgroup filesystem at /sys/fs/cgroup (slurmd 22.05 always needs one)"
+}
 
-  mkdir -p "$dir"
-  dir="$(cd "$dir" && pwd)"
-  chmod 700 "$dir"
-  mkdir -p "$dir/ctld" "$dir/spool"
-
+# Starts the daemons; on failure returns 1 (exits 77 where this machine cannot run them) and the
+# caller stops whatever did start.
+start() {
+  local dir="$1"
+  mkdir -p "$dir/ctld" "$dir/spool" && chmod 700 "$dir" || return 1
   local node cpus memory_mb
   node="$(hostname -s)"
   cpus="$(nproc)"
   [ "$cpus" -ge 2 ] || cpus=2
   # Half the machine's memory, so a job's --mem requests are checked against a real bound.
   memory_mb="$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 / 2 }' /proc/meminfo)"
-  write_slurm_conf "$dir" "$node" "$cpus" "$memory_mb" "$(free_port)" "$(free_port)"
+  local ports
+  ports="$(free_port) $(free_port)" || die_cannot_start "cannot bind a port on 127.0.0.1"
+  # shellcheck disable=SC2086
+  write_slurm_conf "$dir" "$node" "$cpus" "$memory_mb" $ports || return 1
   export SLURM_CONF="$dir/slurm.conf"
 
-  mungekey --create --keyfile="$dir/munge.key" --force >/dev/null
-  chmod 600 "$dir/munge.key"
+  mungekey --create --keyfile="$dir/munge.key" --force >/dev/null ||
+    die_cannot_start "mungekey could not create a key"
   munged --force --key-file="$dir/munge.key" --socket="$dir/munge.socket" \
     --pid-file="$dir/munged.pid" --log-file="$dir/munged.log" --seed-file="$dir/munged.seed" ||
     { show_logs "$dir"; die_cannot_start "munged did not start"; }
-  wait_for "munged" "$dir" test -S "$dir/munge.socket"
+  wait_for "munged" "$dir" test -S "$dir/munge.socket" || return 1
 
   slurmctld -c -f "$SLURM_CONF" || { show_logs "$dir"; return 1; }
-  wait_for "slurmctld" "$dir" scontrol ping
-  slurmd -f "$SLURM_CONF" -N "$node" || { show_logs "$dir"; return 1; }
-  wait_for "node $node idle" "$dir" node_is_idle "$node"
+  wait_for "slurmctld" "$dir" scontrol ping || return 1
+  if ! slurmd -f "$SLURM_CONF" -N "$node" ||
+    ! wait_for "node $node idle" "$dir" node_is_idle "$node"; then
+    local cgroup_error
+    cgroup_error="$(grep -i -m 1 cgroup "$dir/slurmd.log")" &&
+      die_cannot_start "slurmd cannot use this machine's cgroups (it needs a writable v1 or v2" \
+        "hierarchy, e.g. a container started with --privileged): $cgroup_error"
+    show_logs "$dir"
+    return 1
+  fi
   echo "local_slurm: node $node idle ($cpus CPUs); export SLURM_CONF=$SLURM_CONF"
 }
 
@@ -166,7 +187,12 @@ stop() {
 }
 
 case "${1:-}" in
-  start) [ $# -eq 2 ] || { echo "usage: $0 start STATE_DIR" >&2; exit 64; }; start "$2" ;;
+  start)
+    [ $# -eq 2 ] || { echo "usage: $0 start STATE_DIR" >&2; exit 64; }
+    check_can_start
+    mkdir -p "$2" && STATE_DIR="$(cd "$2" && pwd)" || exit 1
+    start "$STATE_DIR" || { stop "$STATE_DIR"; exit 1; }
+    ;;
   stop) [ $# -eq 2 ] || { echo "usage: $0 stop STATE_DIR" >&2; exit 64; }; stop "$2" ;;
   *) echo "usage: $0 start|stop STATE_DIR" >&2; exit 64 ;;
 esac
