@@ -74,7 +74,8 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$dir/munge.socket
+# Job credentials live 10 s instead of 120: a requeued job may start again after 11 s.
+AuthInfo=socket=$dir/munge.socket,cred_expire=10
 StateSaveLocation=$dir/ctld
 SlurmdSpoolDir=$dir/spool
 SlurmctldPidFile=$dir/slurmctld.pid
