@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages coordnet needs to build and run; installs only what is
 # missing, so running it again is cheap. Needs root or sudo.
 #   --report   also what scripts/report.py needs (matplotlib)
-#   --test     also what the test suite needs (report packages, networkx, headless chromium)
+#   --test     also what the test suite needs (report packages, networkx, headless chromium,
+#              a single-node Slurm)
 set -euo pipefail
 
 packages=(
@@ -13,7 +14,9 @@ packages=(
   python3 python3-h5py python3-numpy python3-igraph
 )
 report_packages=(python3-matplotlib)
-test_packages=(python3-networkx chromium)
+# --test: the exports/report tests (networkx, headless chromium) and the tests of slurm/ (a
+# private single-node Slurm started by tests/slurm/local_slurm.sh).
+test_packages=(python3-networkx chromium munge slurmctld slurmd slurm-client)
 for option in "$@"; do
   case "$option" in
     --report) packages+=("${report_packages[@]}") ;;
