@@ -32,10 +32,21 @@ class BadRecordLog {
   static constexpr std::size_t kMaxQuarantinedBytes = 64 * 1024;
 
   explicit BadRecordLog(BadRecordPolicy policy) : policy_(policy) {}
+  // A log restored from a checkpoint: counts and quarantine only (enforce() ran before it was
+  // saved, so the first bad record is not kept).
+  BadRecordLog(BadRecordPolicy policy, std::uint64_t n_bad, std::uint64_t bad_bytes,
+               std::map<std::string, std::uint64_t> counts,
+               std::vector<QuarantinedRecord> quarantine)
+      : policy_(policy),
+        n_bad_(n_bad),
+        bad_bytes_(bad_bytes),
+        counts_(std::move(counts)),
+        quarantine_(std::move(quarantine)) {}
 
   void add(std::uint32_t file, std::int64_t line, std::string_view reason, std::string_view detail,
            std::string_view raw);
 
+  BadRecordPolicy policy() const { return policy_; }
   std::uint64_t n_bad() const { return n_bad_; }
   std::uint64_t bad_bytes() const { return bad_bytes_; }
   const std::map<std::string, std::uint64_t>& counts_by_reason() const { return counts_; }
