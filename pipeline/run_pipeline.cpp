@@ -1,42 +1,32 @@
 #include "pipeline/run_pipeline.hpp"
 
-#include <fmt/core.h>
-
-#include <sstream>
-
 #include "core/log.hpp"
 #include "core/stage_metrics.hpp"
 #include "io/account_registry.hpp"
 #include "io/ingest.hpp"
 #include "kernels/community/leiden.hpp"
 #include "pipeline/checkpoint/checkpoint_store.hpp"
-#include "pipeline/checkpoint/input_identity.hpp"
 #include "pipeline/checkpoint/interrupt.hpp"
+#include "pipeline/checkpoint/run_identity.hpp"
 #include "pipeline/checkpoint/stage_codecs.hpp"
 #include "pipeline/checkpoint/test_faults.hpp"
 #include "pipeline/near_text_stage.hpp"
 #include "pipeline/project_stage.hpp"
 #include "pipeline/result_writer.hpp"
-#include "pipeline/version.hpp"
 
 namespace coordnet {
 
 namespace {
 
-// Ingest (with the near-duplicate text keys) and the account registry.
-AccountsStage ingest_accounts(const RunConfig& config, const Comm& comm, StageMetrics& metrics) {
-  auto ingest_config = config.ingest;
-  const bool near_text = ingest_config.keep_layer[static_cast<std::size_t>(Layer::near_text)];
-  std::vector<TextItem> text_items;
-  if (near_text) {
-    ingest_config.on_near_text = [&](std::string_view text, ContentHash content) {
-      text_items.push_back({content, sketch_text(text, config.near_text).signature, KeyHash{0}});
-    };
-  }
+// The near-duplicate text keys and the account registry, on the parsed inputs.
+AccountsStage register_inputs(const RunConfig& config, RawIngest raw, const Comm& comm,
+                              StageMetrics& metrics) {
   AccountsStage stage;
-  stage.ingested = ingest(ingest_config, comm, metrics);
-  if (near_text) assign_near_text_keys(stage.ingested, text_items, config.near_text, comm, metrics);
-  std::vector<TextItem>().swap(text_items);
+  stage.ingested = std::move(raw.ingested);
+  if (config.ingest.keep_layer[static_cast<std::size_t>(Layer::near_text)]) {
+    assign_near_text_keys(stage.ingested, raw.text_items, config.near_text, comm, metrics);
+  }
+  std::vector<TextItem>().swap(raw.text_items);
 
   metrics.start("accounts");
   auto registered = register_accounts(stage.ingested, comm, config.hash_bits);
@@ -72,28 +62,14 @@ ClusterResult cluster_accounts(const Projection& projection, const AccountTable&
   return result;
 }
 
-// The options of `run` in the resolved configuration, without those that change no stage's
-// output (where to write, whether to resume).
-std::string stage_relevant_config(const std::string& toml) {
-  std::istringstream lines(toml);
-  std::string line, kept;
-  while (std::getline(lines, line)) {
-    const auto key = line.substr(0, line.find('='));
-    if (!key.starts_with("run.") || key == "run.out" || key == "run.checkpoint-dir" ||
-        key == "run.resume") {
-      continue;
-    }
-    kept += line + "\n";
-  }
-  return kept;
-}
-
-// What every checkpoint manifest of this run repeats (docs/operations.md): tool version, rank
-// count, input identities and the resolved configuration.
+// What every checkpoint manifest of this run repeats: the options of `run` except those that
+// change no stage's output (where to write, whether to resume).
 std::string run_identity(const RunConfig& config, const std::string& toml, const Comm& comm) {
-  return fmt::format("version = \"{}\"\ngit_sha = \"{}\"\nranks = {}\n{}[config]\n{}", kVersion,
-                     kGitSha, comm.size(), input_identities_toml(config.ingest.inputs, comm),
-                     stage_relevant_config(toml));
+  const auto lines = config_lines(toml, [](std::string_view key) {
+    return key.starts_with("run.") && key != "run.out" && key != "run.checkpoint-dir" &&
+           key != "run.resume";
+  });
+  return checkpoint_identity(config.ingest.inputs, lines, comm);
 }
 
 // Saves a computed stage (timed as save_STAGE), after the test hook's `computed` point.
@@ -121,7 +97,7 @@ bool load_stage(CheckpointStore& store, const std::string& stage, StageMetrics& 
 }  // namespace
 
 void run_pipeline(const RunConfig& config, const std::string& resolved_config_toml,
-                  const Comm& comm) {
+                  const Comm& comm, const IngestSource& source) {
   install_interrupt_handlers();
   StageMetrics metrics;
   Log::info("coordnet run on {} rank(s): {} input file(s), layers {}, window {} s, compat {}",
@@ -139,7 +115,8 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
                    [&](CheckpointReader& r) { load_accounts_stage(r, accounts, with_actions); })) {
       return;
     }
-    accounts = ingest_accounts(config, comm, metrics);
+    accounts = register_inputs(
+        config, source ? source(metrics) : ingest_inputs(config, comm, metrics), comm, metrics);
     save_stage(store, "ingest", metrics, comm,
                [&](CheckpointWriter& w) { save_accounts_stage(w, accounts); });
   };

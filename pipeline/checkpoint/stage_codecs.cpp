@@ -45,6 +45,56 @@ BadRecordLog load_bad_records(CheckpointReader& r) {
   return {policy, n_bad, bad_bytes, std::move(counts), std::move(quarantine)};
 }
 
+// Files, bad records and counts of an ingest (what the writer reports).
+void save_ingest_summary(CheckpointWriter& w, const IngestResult& in) {
+  w.value<std::uint64_t>(in.files.size());
+  for (const auto& f : in.files) {
+    w.string(f.path);
+    w.value(f.size_bytes);
+    w.value(f.gzip);
+  }
+  save_bad_records(w, in.bad);
+  w.value(in.good_records);
+  w.value(in.bytes);
+}
+
+void load_ingest_summary(CheckpointReader& r, IngestResult& in) {
+  in.files.resize(r.value<std::uint64_t>());
+  for (auto& f : in.files) {
+    f.path = r.string();
+    f.size_bytes = r.value<std::uint64_t>();
+    f.gzip = r.value<bool>();
+  }
+  in.bad = load_bad_records(r);
+  in.good_records = r.value<std::uint64_t>();
+  in.bytes = r.value<std::uint64_t>();
+}
+
+// Handle rows (/handles) and sightings (ingest) differ only in how they name the account.
+template <class Row, class Account>
+void save_handles(CheckpointWriter& w, const std::vector<Row>& rows, Account Row::*account) {
+  w.value<std::uint64_t>(rows.size());
+  for (const auto& h : rows) {
+    w.value(h.*account);
+    w.string(h.handle);
+    w.value(h.first_seen_ms);
+    w.value(h.last_seen_ms);
+    w.value(h.n_actions);
+  }
+}
+
+template <class Row, class Account>
+void load_handles(CheckpointReader& r, std::vector<Row>& rows, Account Row::*account) {
+  rows.resize(r.value<std::uint64_t>());
+  for (auto& h : rows) {
+    h.*account = r.value<Account>();
+    h.handle = r.string();
+    h.first_seen_ms = r.value<TimeMs>();
+    h.last_seen_ms = r.value<TimeMs>();
+    h.n_actions = r.value<std::uint64_t>();
+  }
+}
+
 void save_table(CheckpointWriter& w, const AccountTable& t) {
   w.value(t.first_index);
   w.vector(t.first_index_by_rank);
@@ -81,47 +131,37 @@ std::vector<std::vector<double>> load_layer_weights(CheckpointReader& r) {
 }  // namespace
 
 void save_accounts_stage(CheckpointWriter& w, const AccountsStage& s) {
-  w.value<std::uint64_t>(s.ingested.files.size());
-  for (const auto& f : s.ingested.files) {
-    w.string(f.path);
-    w.value(f.size_bytes);
-    w.value(f.gzip);
-  }
-  save_bad_records(w, s.ingested.bad);
-  w.value(s.ingested.good_records);
-  w.value(s.ingested.bytes);
+  save_ingest_summary(w, s.ingested);
   save_table(w, s.table);
-  w.value<std::uint64_t>(s.handles.size());
-  for (const auto& h : s.handles) {
-    w.value(h.account);
-    w.string(h.handle);
-    w.value(h.first_seen_ms);
-    w.value(h.last_seen_ms);
-    w.value(h.n_actions);
-  }
+  save_handles(w, s.handles, &HandleRow::account);
   w.vector(s.actions);
 }
 
 void load_accounts_stage(CheckpointReader& r, AccountsStage& s, bool with_actions) {
-  s.ingested.files.resize(r.value<std::uint64_t>());
-  for (auto& f : s.ingested.files) {
-    f.path = r.string();
-    f.size_bytes = r.value<std::uint64_t>();
-    f.gzip = r.value<bool>();
-  }
-  s.ingested.bad = load_bad_records(r);
-  s.ingested.good_records = r.value<std::uint64_t>();
-  s.ingested.bytes = r.value<std::uint64_t>();
+  load_ingest_summary(r, s.ingested);
   s.table = load_table(r);
-  s.handles.resize(r.value<std::uint64_t>());
-  for (auto& h : s.handles) {
-    h.account = r.value<AccountIndex>();
-    h.handle = r.string();
-    h.first_seen_ms = r.value<TimeMs>();
-    h.last_seen_ms = r.value<TimeMs>();
-    h.n_actions = r.value<std::uint64_t>();
-  }
+  load_handles(r, s.handles, &HandleRow::account);
   if (with_actions) s.actions = r.vector<Action>();
+}
+
+void save_raw_ingest(CheckpointWriter& w, const RawIngest& raw) {
+  const auto& in = raw.ingested;
+  save_ingest_summary(w, in);
+  w.vector(in.actions);
+  w.strings(in.account_ids);
+  w.vector(in.account_actions);
+  save_handles(w, in.handles, &HandleSighting::local_account);
+  w.vector(raw.text_items);
+}
+
+void load_raw_ingest(CheckpointReader& r, RawIngest& raw) {
+  auto& in = raw.ingested;
+  load_ingest_summary(r, in);
+  in.actions = r.vector<IngestedAction>();
+  in.account_ids = r.strings();
+  in.account_actions = r.vector<std::uint64_t>();
+  load_handles(r, in.handles, &HandleSighting::local_account);
+  raw.text_items = r.vector<TextItem>();
 }
 
 void save_projection(CheckpointWriter& w, const Projection& p) {

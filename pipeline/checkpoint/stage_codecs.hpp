@@ -14,6 +14,7 @@
 #include "kernels/community/leiden.hpp"
 #include "pipeline/checkpoint/checkpoint_file.hpp"
 #include "pipeline/project_stage.hpp"
+#include "pipeline/raw_ingest.hpp"
 
 namespace coordnet {
 
@@ -29,6 +30,10 @@ struct AccountsStage {
 // The actions come last: with_actions false skips them (the projection is loaded as well).
 void save_accounts_stage(CheckpointWriter& w, const AccountsStage& stage);
 void load_accounts_stage(CheckpointReader& r, AccountsStage& stage, bool with_actions);
+
+// The parsed inputs before registration (nightly's day cache).
+void save_raw_ingest(CheckpointWriter& w, const RawIngest& raw);
+void load_raw_ingest(CheckpointReader& r, RawIngest& raw);
 
 void save_projection(CheckpointWriter& w, const Projection& projection);
 Projection load_projection(CheckpointReader& r);

@@ -390,12 +390,13 @@ def all_attributes(path: str | os.PathLike[str]) -> dict[str, object]:
     return found
 
 
-def result_differences(path_a: str | os.PathLike[str],
-                       path_b: str | os.PathLike[str]) -> list[str]:
-    """:func:`dataset_differences` plus every attribute that differs (run-specific ones aside)."""
+def result_differences(path_a: str | os.PathLike[str], path_b: str | os.PathLike[str],
+                       ignore: frozenset[str] = frozenset()) -> list[str]:
+    """:func:`dataset_differences` plus every attribute that differs (run-specific ones aside,
+    and those named in ``ignore`` as ``OBJECT@NAME``)."""
     problems = dataset_differences(path_a, path_b)
     a, b = all_attributes(path_a), all_attributes(path_b)
-    for key in sorted(set(a) | set(b)):
+    for key in sorted((set(a) | set(b)) - ignore):
         if key not in a or key not in b:
             problems.append(f"attribute {key}: only in {path_a if key in a else path_b}")
         elif a[key] != b[key]:
@@ -404,9 +405,11 @@ def result_differences(path_a: str | os.PathLike[str],
 
 
 def assert_same_result(test: unittest.TestCase, path_a: str | os.PathLike[str],
-                       path_b: str | os.PathLike[str], what: str = "") -> None:
+                       path_b: str | os.PathLike[str], what: str = "",
+                       ignore: frozenset[str] = frozenset()) -> None:
     """Fails ``test`` unless both files agree in every dataset and every attribute, apart from
-    the run-specific ones (RUN_SPECIFIC_ROOT_ATTRIBUTES, RUN_SPECIFIC_CONFIG_KEYS)."""
-    problems = result_differences(path_a, path_b)
+    the run-specific ones (RUN_SPECIFIC_ROOT_ATTRIBUTES, RUN_SPECIFIC_CONFIG_KEYS) and those in
+    ``ignore``."""
+    problems = result_differences(path_a, path_b, ignore)
     test.assertEqual(problems, [], f"{what}: {path_a} and {path_b} differ:\n" +
                      "\n".join(problems))
