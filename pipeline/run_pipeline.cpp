@@ -110,25 +110,28 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
 
   // The actions are read back only when the projection has to be computed.
   AccountsStage accounts;
+  bool have_actions = false;
   auto accounts_ready = [&](bool with_actions) {
-    if (load_stage(store, "ingest", metrics, comm,
-                   [&](CheckpointReader& r) { load_accounts_stage(r, accounts, with_actions); })) {
+    have_actions = with_actions;
+    if (load_stage(store, "ingest", metrics, comm, [&](CheckpointReader& r) {
+          load_accounts_stage(r, accounts, with_actions);
+        })) {
       return;
     }
     accounts = register_inputs(
         config, source ? source(metrics) : ingest_inputs(config, comm, metrics), comm, metrics);
+    have_actions = true;
     save_stage(store, "ingest", metrics, comm,
                [&](CheckpointWriter& w) { save_accounts_stage(w, accounts); });
   };
-  const bool projection_saved = store.matches("project");
-  accounts_ready(!projection_saved);
+  accounts_ready(!store.matches("project"));
   stop_if_interrupted("ingest", dir, comm);
 
   const auto& table = accounts.table;
   Projection projection;
   if (!load_stage(store, "project", metrics, comm,
                   [&](CheckpointReader& r) { projection = load_projection(r); })) {
-    if (projection_saved) accounts_ready(true);
+    if (!have_actions) accounts_ready(true);
     projection = project_layers(config, accounts.actions, table, comm, metrics);
     save_stage(store, "project", metrics, comm,
                [&](CheckpointWriter& w) { save_projection(w, projection); });

@@ -212,7 +212,12 @@ void run_nightly(const NightlyOptions& options, RunConfig run_config, const std:
     Log::info("nightly: {} day(s) parsed, {} from the day cache", parsed, window.size() - parsed);
     return all;
   };
-  run_pipeline(run_config, toml, comm, from_day_caches);
+  try {
+    run_pipeline(run_config, toml, comm, from_day_caches);
+  } catch (const Error& e) {
+    Log::always(std::string("nightly: stopped: ") + e.what());
+    throw;
+  }
 
   on_root(comm, [&] {
     write_file_atomically(out_dir / "config.toml", toml);
