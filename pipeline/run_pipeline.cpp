@@ -113,9 +113,8 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
   bool have_actions = false;
   auto accounts_ready = [&](bool with_actions) {
     have_actions = with_actions;
-    if (load_stage(store, "ingest", metrics, comm, [&](CheckpointReader& r) {
-          load_accounts_stage(r, accounts, with_actions);
-        })) {
+    if (load_stage(store, "ingest", metrics, comm,
+                   [&](CheckpointReader& r) { load_accounts_stage(r, accounts, with_actions); })) {
       return;
     }
     accounts = register_inputs(
