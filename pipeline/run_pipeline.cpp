@@ -5,6 +5,7 @@
 #include "io/account_registry.hpp"
 #include "io/ingest.hpp"
 #include "kernels/community/leiden.hpp"
+#include "pipeline/analysis_stage.hpp"
 #include "pipeline/near_text_stage.hpp"
 #include "pipeline/project_stage.hpp"
 #include "pipeline/result_writer.hpp"
@@ -66,17 +67,25 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
 
   const auto& table = registered.table;
   const auto projection = project_layers(config, actions, table, comm, metrics);
-  std::vector<Action>().swap(actions);
 
   metrics.start("cluster");
   const auto communities = cluster_accounts(projection, table, config.cluster.config, comm);
   metrics.add_count("communities", comm.is_root() ? communities.n_communities : 0);
   metrics.finish(comm);
 
+  metrics.start("analysis");
+  auto analysis = analyse_run(config, actions, table, projection, communities, comm);
+  metrics.add_count("evidence_rows", analysis.result.evidence.size());
+  metrics.finish(comm);
+  std::vector<Action>().swap(actions);
+  metrics.start("evidence_keys");
+  name_evidence_keys(config, analysis, comm);
+  metrics.finish(comm);
+
   metrics.start("write");
   write_result(config.out,
-               RunResult{ingested, table, handles, projection, communities, metrics.reports(),
-                         resolved_config_toml},
+               RunResult{ingested, table, handles, projection, communities, analysis,
+                         metrics.reports(), resolved_config_toml},
                comm);
   metrics.finish(comm);
   const auto n_edges = projection.compat == Compat::qut ? projection.fused_directed.edges.size()
