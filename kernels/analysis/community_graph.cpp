@@ -40,8 +40,8 @@ SubgraphStructure analyse_subgraph(std::uint32_t n_vertices, const std::vector<L
     boost::brandes_betweenness_centrality(
         graph, boost::make_iterator_property_map(s.betweenness.begin(),
                                                  boost::get(boost::vertex_index, graph)));
-    // Boost counts every unordered pair in both directions on an undirected graph.
-    const double pairs = static_cast<double>(n_vertices - 1) * (n_vertices - 2);
+    // Boost counts every unordered pair once on an undirected graph.
+    const double pairs = static_cast<double>(n_vertices - 1) * (n_vertices - 2) / 2.0;
     for (auto& b : s.betweenness) b /= pairs;
   }
   return s;
