@@ -10,29 +10,27 @@ namespace {
 // its own edge (analyse_community merges them).
 std::vector<AnalysisEdge> analysis_edges(const Projection& p) {
   std::vector<AnalysisEdge> out;
-  auto layer_of = [&](std::size_t i) { return static_cast<std::size_t>(p.layers[i].layer); };
+  auto add = [&](AnalysisEdge a, const std::vector<std::vector<double>>& layer_weights,
+                 std::size_t k) {
+    for (std::size_t i = 0; i < p.layers.size(); ++i) {
+      a.layer_weight[static_cast<std::size_t>(p.layers[i].layer)] = layer_weights[i][k];
+    }
+    out.push_back(a);
+  };
   if (p.compat == Compat::qut) {
     const auto& fused = p.fused_directed;
     for (std::size_t k = 0; k < fused.edges.size(); ++k) {
       const auto& e = fused.edges[k];
       if (e.src == e.dst) continue;
-      AnalysisEdge a{
-          std::min(e.src, e.dst), std::max(e.src, e.dst), static_cast<double>(e.weight), 0, 0, {}};
-      for (std::size_t i = 0; i < p.layers.size(); ++i) {
-        a.layer_weight[layer_of(i)] = fused.layer_weights[i][k];
-      }
-      out.push_back(a);
+      add({std::min(e.src, e.dst), std::max(e.src, e.dst), static_cast<double>(e.weight), 0, 0, {}},
+          fused.layer_weights, k);
     }
     return out;
   }
   const auto& fused = p.fused;
   for (std::size_t k = 0; k < fused.edges.size(); ++k) {
     const auto& e = fused.edges[k];
-    AnalysisEdge a{e.src, e.dst, e.weight, e.count, e.sum_delay_ms, {}};
-    for (std::size_t i = 0; i < p.layers.size(); ++i) {
-      a.layer_weight[layer_of(i)] = fused.layer_weights[i][k];
-    }
-    out.push_back(a);
+    add({e.src, e.dst, e.weight, e.count, e.sum_delay_ms, {}}, fused.layer_weights, k);
   }
   return out;
 }

@@ -40,6 +40,7 @@ struct CommunityAction {
   AccountIndex account;
   TimeMs t_ms;
   Layer layer;
+  std::uint64_t key_actions = 0;  // hashtag layer: actions on the key by all accounts, else 0
 };
 
 // Everything one community's analysis needs, whole on its owner rank.

@@ -141,12 +141,17 @@ std::vector<KeyGroup> coordinated_keys(const CommunityInput& in, const AnalysisP
   return groups;
 }
 
-// Distinct causes: components of the co-occurrence graph (same post) of the coordinated
-// hashtags that carry at least kMinCauseShare of the coordinated hashtag actions.
+// Distinct causes: components of the co-occurrence graph (same post) of the community's own
+// coordinated hashtags (more than half of all actions on them are the community's) that carry
+// at least kMinCauseShare of the actions on those hashtags.
 std::uint64_t count_causes(const CommunityInput& in, const std::vector<KeyGroup>& groups) {
   std::vector<std::size_t> hashtags;
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    if (groups[g].layer == Layer::hashtag) hashtags.push_back(g);
+    const auto& group = groups[g];
+    const auto all_actions = in.actions[group.begin].key_actions;
+    if (group.layer == Layer::hashtag && 2 * (group.end - group.begin) > all_actions) {
+      hashtags.push_back(g);
+    }
   }
   UnionFind components(hashtags.size());
   absl::flat_hash_map<std::uint64_t, std::size_t> first_tag_of_post;

@@ -28,8 +28,9 @@ struct AnalysisParams {
   std::uint64_t max_betweenness_work = kDefaultBetweennessWork;
 };
 
-// A cause is a component of the co-occurrence graph of the community's coordinated hashtags
-// that carries at least this share of its coordinated hashtag actions.
+// A cause is a component of the co-occurrence graph of the community's own coordinated hashtags
+// (more than half of all actions on them are the community's) that carries at least this share
+// of the actions on those hashtags.
 inline constexpr double kMinCauseShare = 0.1;
 // The hubs of a community: this share of its members (at least one) with the largest strength.
 inline constexpr double kHubShare = 0.05;

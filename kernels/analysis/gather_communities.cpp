@@ -79,6 +79,40 @@ class CommunityLookup {
   std::vector<AccountCommunity> found_;
 };
 
+struct KeyCount {
+  std::uint64_t key;
+  std::uint64_t count;
+};
+
+// Actions by all accounts on each hashtag of this rank's actions, keyed by hash.
+absl::flat_hash_map<std::uint64_t, std::uint64_t> hashtag_totals(std::span<const Action> actions,
+                                                                 const Comm& comm) {
+  absl::flat_hash_map<std::uint64_t, std::uint64_t> local;
+  for (const auto& a : actions) {
+    if (a.layer == Layer::hashtag) ++local[a.key.value];
+  }
+  std::vector<KeyCount> counts;
+  counts.reserve(local.size());
+  for (const auto& [key, count] : local) counts.push_back({key, count});
+  auto owner = [&](std::uint64_t key) { return owner_of_hash(key, comm.size()); };
+  absl::flat_hash_map<std::uint64_t, std::uint64_t> owned;
+  for (const auto& c : exchange_by_owner(
+                           counts, [&](const KeyCount& c) { return owner(c.key); }, comm)
+                           .data) {
+    owned[c.key] += c.count;
+  }
+  std::vector<std::uint64_t> keys;
+  keys.reserve(counts.size());
+  for (const auto& c : counts) keys.push_back(c.key);
+  const auto totals = ask_owners<std::uint64_t>(
+      keys, owner,
+      each_answer<std::uint64_t, std::uint64_t>([&](std::uint64_t k) { return owned.at(k); }),
+      comm);
+  absl::flat_hash_map<std::uint64_t, std::uint64_t> out;
+  for (std::size_t i = 0; i < keys.size(); ++i) out[keys[i]] = totals[i];
+  return out;
+}
+
 template <class T>
 std::vector<T> send_to_community_owners(const std::vector<T>& records, const Comm& comm) {
   return exchange_by_owner(
@@ -128,12 +162,14 @@ std::vector<CommunityInput> gather_communities(const AnalysisInput& in, const Co
   }
   std::vector<CutRecord> cuts;
   for (const auto& [community, weight] : cut) cuts.push_back({community, weight});
+  const auto hashtag_actions = hashtag_totals(in.actions, comm);
   std::vector<CommunityAction> actions;
   for (const auto& a : in.actions) {
     if (!in.projected[static_cast<std::size_t>(a.layer)]) continue;
     const auto& c = lookup.of(a.account);
     if (c.size < 2) continue;
-    actions.push_back({c.community, a.key, a.content, a.account, a.t_ms, a.layer});
+    const auto total = a.layer == Layer::hashtag ? hashtag_actions.at(a.key.value) : 0;
+    actions.push_back({c.community, a.key, a.content, a.account, a.t_ms, a.layer, total});
   }
 
   const auto my_members = send_to_community_owners(members, comm);

@@ -6,11 +6,12 @@ Two groups act together (window 60 s, retweet and hashtag layers):
 - A = {a1, a2, a3}: retweets t100 (a1@1000 s, a2@1010, a3@1030 and
   again @1040) and t200 (a2@2000, a1@2005,
   a3@2020); hashtags ``freedom`` and ``liberty`` in the same posts (a1@3000, a2@3010) and
-  ``buynow`` (a1@5000, a3@5030). a1 is renamed (alpha -> alpha_new): 1 rename in 3 accounts.
-  Causes: {freedom, liberty} and {buynow}: 2.
+  ``buynow`` (a1@5000, a3@5030); ``news`` (a1@6000, a2@6010), which c1 uses three more times.
+  a1 is renamed (alpha -> alpha_new): 1 rename in 3 accounts. Causes: {freedom, liberty} and
+  {buynow}: 2 (``news`` is coordinated but mostly used by others: not A's cause).
 - B = {b1, b2}: retweets t300 (b1@10000, b2@10040 and
   again @10050) and t400 (b1@11000, b2@11010).
-- c1 acts alone (t500).
+- c1 acts alone (t500, news).
 
 Checks: the feature, role and evidence datasets hold the hand-computed values (and density,
 conductance, delays and layer mix agree with a computation here from ``/edges``); the analysis
@@ -46,6 +47,11 @@ ROWS = [
     ("liberty", "a2", "p8", 3010, "bravo", "hashtag"),
     ("buynow", "a1", "p9", 5000, "alpha_new", "hashtag"),
     ("buynow", "a3", "p10", 5030, "charlie", "hashtag"),
+    ("news", "a1", "p11", 6000, "alpha_new", "hashtag"),
+    ("news", "a2", "p12", 6010, "bravo", "hashtag"),
+    ("news", "c1", "r2", 30000, "foxtrot", "hashtag"),
+    ("news", "c1", "r3", 30100, "foxtrot", "hashtag"),
+    ("news", "c1", "r4", 30200, "foxtrot", "hashtag"),
     ("t300", "b1", "q1", 10000, "delta", "retweet"),
     ("t300", "b2", "q2", 10040, "echo", "retweet"),
     ("t300", "b2", "q2b", 10050, "echo", "retweet"),
@@ -139,12 +145,13 @@ class AnalysisTest(unittest.TestCase):
         self.assertAlmostEqual(col["renames_per_account"][a], 1 / 3)
         self.assertEqual(col["renames_per_account"][b], 0)
         self.assertEqual(col["n_causes"][[a, b, c]].tolist(), [2, 0, 0])
-        self.assertEqual(col["n_coordinated_keys"][[a, b, c]].tolist(), [5, 2, 0])
+        self.assertEqual(col["n_coordinated_keys"][[a, b, c]].tolist(), [6, 2, 0])
         self.assertEqual(col["first_ms"][[a, b]].tolist(), [1_000_000, 10_000_000])
-        self.assertEqual(col["last_ms"][[a, b]].tolist(), [5_030_000, 11_010_000])
-        self.assertEqual(col["lifetime_s"][[a, b]].tolist(), [4030.0, 1010.0])
+        self.assertEqual(col["last_ms"][[a, b]].tolist(), [6_010_000, 11_010_000])
+        self.assertEqual(col["lifetime_s"][[a, b]].tolist(), [5010.0, 1010.0])
         self.assertTrue(np.isnan(col["lifetime_s"][c]))
-        a_times = [1000, 1010, 1030, 1040, 2000, 2005, 2020, 3000, 3000, 3010, 3010, 5000, 5030]
+        a_times = [1000, 1010, 1030, 1040, 2000, 2005, 2020, 3000, 3000, 3010, 3010, 5000, 5030,
+                   6000, 6010]
         self.assertAlmostEqual(col["burstiness"][a], burstiness(a_times), places=12)
         self.assertAlmostEqual(col["burstiness"][b], burstiness([10000, 10040, 10050, 11000, 11010]),
                                places=12)
@@ -197,8 +204,8 @@ class AnalysisTest(unittest.TestCase):
         self.assertEqual(sum(hub[row[x]] for x in ("a1", "a2", "a3")), 1)
         self.assertEqual(sum(hub[row[x]] for x in ("b1", "b2")), 1)
         self.assertEqual(hub[row["c1"]], 0)
-        # a1 led 6 of 7 co-actions, a2 3 of 6, a3 none; b1 led both.
-        expected = {"a1": 6 / 7, "a2": 0.5, "a3": 0.0, "b1": 1.0, "b2": 0.0}
+        # a1 led 7 of 8 co-actions, a2 3 of 7, a3 none; b1 led both.
+        expected = {"a1": 7 / 8, "a2": 3 / 7, "a3": 0.0, "b1": 1.0, "b2": 0.0}
         for account, share in expected.items():
             self.assertAlmostEqual(leader[row[account]], share, msg=account)
         self.assertTrue(np.isnan(leader[row["c1"]]))
@@ -217,11 +224,12 @@ class AnalysisTest(unittest.TestCase):
                                     ("retweet", "t200", 3, 3, 2_000_000, 2_020_000)])
         self.assertEqual(sorted(of_a[2:]), [("hashtag", "buynow", 2, 2, 5_000_000, 5_030_000),
                                             ("hashtag", "freedom", 2, 2, 3_000_000, 3_010_000),
-                                            ("hashtag", "liberty", 2, 2, 3_000_000, 3_010_000)])
+                                            ("hashtag", "liberty", 2, 2, 3_000_000, 3_010_000),
+                                            ("hashtag", "news", 2, 2, 6_000_000, 6_010_000)])
         of_b = [r[1:] for r in rows if r[0] == b]
         self.assertEqual(sorted(of_b), [("retweet", "t300", 2, 3, 10_000_000, 10_050_000),
                                         ("retweet", "t400", 2, 2, 11_000_000, 11_010_000)])
-        self.assertEqual(len(rows), 7)
+        self.assertEqual(len(rows), 8)
 
     def test_evidence_keys_option(self) -> None:
         out = self.folder / "k1.h5"

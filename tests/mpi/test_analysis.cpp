@@ -15,8 +15,9 @@
 // 3-4 (1, 1, 1 s, retweet). Total volume 2 * 9 = 18.
 // c0's actions (seconds after T0, window 60 s): retweet R1: 0@0, 1@10, 2@30; R2: 2@1000,
 // 3@1050, 3@1055; R3: 0@5000, 1@5200 (too far apart: not coordinated); hashtags H1 and H2 in
-// the same posts: 0@2000 (post P1), 1@2010 (P2); H3: 2@3000 (P3), 3@3020 (P4); H4: 1@4000 alone.
-// c1: R5: 4@100, 5@102. Accounts 6 and 7 act alone (R6), which the analysis never ships.
+// the same posts: 0@2000 (post P1), 1@2010 (P2); H3: 2@3000 (P3), 3@3020 (P4); H4: 1@4000 alone;
+// H5: 0@4000, 1@4005, but accounts 6 and 7 use H5 four times: not c0's own hashtag, no cause.
+// c1: R5: 4@100, 5@102. Accounts 6 and 7 act alone (R6, H5), which the analysis never ships.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -32,7 +33,7 @@ namespace {
 
 constexpr TimeMs kT0 = 1'700'000'000'000;
 constexpr std::uint64_t kR1 = 11, kR2 = 12, kR3 = 13, kR5 = 15, kR6 = 16;
-constexpr std::uint64_t kH1 = 101, kH2 = 102, kH3 = 103, kH4 = 104;
+constexpr std::uint64_t kH1 = 101, kH2 = 102, kH3 = 103, kH4 = 104, kH5 = 105;
 
 const std::vector<std::uint64_t> kCommunityOf = {0, 0, 0, 0, 1, 1, 2, 3};
 const std::vector<std::uint32_t> kRenames = {1, 0, 2, 0, 0, 0, 0, 0};
@@ -70,7 +71,9 @@ std::vector<Action> all_actions() {
           action(1, kH1, 2010, ht, 10), action(0, kH2, 2000, ht, 9),  action(1, kH2, 2010, ht, 10),
           action(2, kH3, 3000, ht, 11), action(3, kH3, 3020, ht, 12), action(1, kH4, 4000, ht, 13),
           action(4, kR5, 100, rt, 14),  action(5, kR5, 102, rt, 15),  action(6, kR6, 0, rt, 16),
-          action(7, kR6, 1, rt, 17)};
+          action(7, kR6, 1, rt, 17),    action(0, kH5, 4000, ht, 18), action(1, kH5, 4005, ht, 19),
+          action(6, kH5, 0, ht, 20),    action(6, kH5, 10, ht, 21),   action(7, kH5, 20, ht, 22),
+          action(7, kH5, 30, ht, 23)};
 }
 
 AnalysisParams params() {
@@ -134,17 +137,17 @@ TEST(Analysis, FeaturesOfTheDrawnFixture) {
   EXPECT_DOUBLE_EQ(c0.median_delay_s, 10.0);  // delays 4 (x1), 10 (x2), 30 (x1), 50 (x1)
   EXPECT_DOUBLE_EQ(c0.delay_iqr_s, 20.0);     // 30 - 10
   EXPECT_EQ(c0.first_ms, kT0);
-  EXPECT_EQ(c0.last_ms, kT0 + 3'020'000);
-  EXPECT_DOUBLE_EQ(c0.lifetime_s, 3020.0);
-  // Gaps 10 20 970 50 5 945 0 10 0 990 20: mean 274.545..., sigma 425.165...
-  EXPECT_NEAR(c0.burstiness, 0.21526037938709694, 1e-12);
+  EXPECT_EQ(c0.last_ms, kT0 + 4'005'000);
+  EXPECT_DOUBLE_EQ(c0.lifetime_s, 4005.0);
+  // Times 0 10 30 1000 1050 1055 2000 2000 2010 2010 3000 3020 4000 4005.
+  EXPECT_NEAR(c0.burstiness, 0.17896422148945082, 1e-12);
   EXPECT_DOUBLE_EQ(c0.renames_per_account, 0.75);
-  EXPECT_EQ(c0.n_coordinated_keys, 5u);  // R1 R2 H1 H2 H3
-  EXPECT_EQ(c0.n_causes, 2u);            // {H1, H2} (4 actions) and {H3} (2)
+  EXPECT_EQ(c0.n_coordinated_keys, 6u);  // R1 R2 H1 H2 H3 H5
+  EXPECT_EQ(c0.n_causes, 2u);            // {H1, H2} (4 actions) and {H3} (2); H5 is not its own
   EXPECT_DOUBLE_EQ(c0.layer_share[static_cast<std::size_t>(Layer::retweet)], 0.8);
   EXPECT_DOUBLE_EQ(c0.layer_share[static_cast<std::size_t>(Layer::hashtag)], 0.2);
   const std::array<double, kScorePartCount> parts = {
-      0.75, 6.0 / 7.0, 4.0 / 6.0, 1.0 / (1.0 + 10.0 / 60.0), 0.21526037938709694, 0.75, 0.5};
+      0.75, 6.0 / 7.0, 4.0 / 6.0, 1.0 / (1.0 + 10.0 / 60.0), 0.17896422148945082, 0.75, 0.5};
   for (std::size_t p = 0; p < kScorePartCount; ++p) {
     EXPECT_NEAR(c0.score_part[p], parts[p], 1e-12) << kScorePartNames[p];
   }
@@ -185,9 +188,9 @@ TEST(Analysis, RolesOfTheDrawnFixture) {
   const std::vector<std::uint8_t> hub = {1, 0, 0, 0, 1, 0, 0, 0};  // ties: smaller account
   const std::vector<double> strength = {3, 3, 3, 1, 3, 3, 0, 0};
   const std::vector<double> betweenness = {0, 0, 2.0 / 3.0, 0, 0, 0, 0, 0};
-  // Earlier / (earlier + later) over shared coordinated keys: 0 led 4 of 4, 1 led 1 of 4,
+  // Earlier / (earlier + later) over shared coordinated keys: 0 led 5 of 5, 1 led 1 of 5,
   // 2 led 2 of 4, 3 led 0 of 2; 4 led R5, 5 followed; 6 and 7 share nothing.
-  const std::vector<double> leader = {1.0, 0.25, 0.5, 0.0, 1.0, 0.0, NAN, NAN};
+  const std::vector<double> leader = {1.0, 0.2, 0.5, 0.0, 1.0, 0.0, NAN, NAN};
   for (std::size_t a = 0; a < 8; ++a) {
     SCOPED_TRACE(a);
     EXPECT_EQ(g.roles[a].account.value, a);
@@ -242,9 +245,11 @@ TEST(Analysis, MatchesTheSerialAnalysis) {
       if ((cu == c) != (cv == c)) in.cut_weight += e.weight;
     }
     for (const auto& a : all_actions()) {
-      if (kCommunityOf[a.account.value] == c && kSizes[c] >= 2) {
-        in.actions.push_back({c, a.key, a.content, a.account, a.t_ms, a.layer});
-      }
+      if (kCommunityOf[a.account.value] != c || kSizes[c] < 2) continue;
+      std::uint64_t key_actions = 0;
+      for (const auto& b : all_actions())
+        key_actions += a.layer == Layer::hashtag && b.key == a.key;
+      in.actions.push_back({c, a.key, a.content, a.account, a.t_ms, a.layer, key_actions});
     }
     const auto serial = analyse_community(in, p);
     const auto& f = g.features[c];
