@@ -1,5 +1,6 @@
 #include "pipeline/analysis_stage.hpp"
 
+#include "core/log.hpp"
 #include "pipeline/evidence_keys.hpp"
 
 namespace coordnet {
@@ -66,6 +67,8 @@ RunAnalysis analyse_run(const RunConfig& config, const std::vector<Action>& acti
 void name_evidence_keys(const RunConfig& config, RunAnalysis& analysis, const Comm& comm) {
   std::vector<KeyHash> keys;
   for (const auto& e : analysis.result.evidence) keys.push_back(e.key);
+  Log::info("evidence: re-reading the inputs for the keys of {} evidence row(s)",
+            comm.allreduce<std::uint64_t>(keys.size(), ReduceOp::sum));
   analysis.evidence_key = recover_key_strings(config.ingest, keys, comm);
 }
 
