@@ -75,6 +75,7 @@ struct KeyGroup {
   std::uint64_t n_accounts = 0;        // most members with first actions within one window
 };
 
+// Sorts members, edges and actions, and merges the two directions of a pair into one edge.
 void sort_canonically(CommunityInput& in) {
   std::sort(in.members.begin(), in.members.end(),
             [](const auto& a, const auto& b) { return a.account < b.account; });
