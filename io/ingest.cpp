@@ -41,7 +41,9 @@ class InterningSink final : public ActionSink {
                       : (std::uint64_t{1} << config.fingerprint_key_bits) - 1),
         keep_layer_(config.keep_layer),
         derive_domains_(config.derive_domains),
-        on_near_text_(config.on_near_text) {}
+        on_near_text_(config.on_near_text),
+        on_key_(config.on_key),
+        store_actions_(config.store_actions) {}
 
   void emit(const ParsedAction& a) override {
     if (derive_domains_ && a.layer == Layer::url && keep(Layer::domain)) {
@@ -93,8 +95,10 @@ class InterningSink final : public ActionSink {
     const std::uint8_t flags = key == a.content ? kActionIsOriginal : 0;
     const ContentHash content{hash_string(a.content)};
     if (a.layer == Layer::near_text && on_near_text_) on_near_text_(key, content);
-    out_.actions.push_back({KeyHash{hash_string(key, static_cast<std::uint64_t>(a.layer) + 1)},
-                            content, a.t_ms, 0, a.layer, flags});
+    const KeyHash key_hash{hash_string(key, static_cast<std::uint64_t>(a.layer) + 1)};
+    if (on_key_) on_key_(key_hash, key);
+    if (!store_actions_) return;
+    out_.actions.push_back({key_hash, content, a.t_ms, 0, a.layer, flags});
     Pending p;
     p.fingerprint = XXH3_128bits(a.account.data(), a.account.size());
     p.fingerprint.low64 &= key_mask_;
@@ -219,6 +223,8 @@ class InterningSink final : public ActionSink {
   std::array<bool, kLayerCount> keep_layer_;
   bool derive_domains_;
   const std::function<void(std::string_view, ContentHash)>& on_near_text_;
+  const std::function<void(KeyHash, std::string_view)>& on_key_;
+  bool store_actions_;
   std::string key_scratch_;
   absl::flat_hash_map<std::uint64_t, AccountKey> accounts_;  // by fingerprint low 64 bits
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> colliding_accounts_;

@@ -49,6 +49,11 @@ struct IngestConfig {
   // Called with the normalised text and the content hash of every near_text action (the
   // pipeline sketches it for near-duplicate clustering); the action's key is replaced later.
   std::function<void(std::string_view, ContentHash)> on_near_text;
+  // Called with the hash and the canonical text of the key of every kept action (the analysis
+  // stage re-reads the inputs with it to recover the text of its evidence keys).
+  std::function<void(KeyHash, std::string_view)> on_key;
+  // false: the records are parsed and on_key called, but no action or account is kept.
+  bool store_actions = true;
   // --map: column -> role for wide CSV files (io/mapped_csv_parser.hpp); empty: no mapping.
   std::vector<std::pair<std::string, std::string>> column_map;
 };

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "io/hdf5_file.hpp"
+#include "pipeline/analysis_writer.hpp"
 #include "pipeline/community_writer.hpp"
 #include "pipeline/version.hpp"
 
@@ -224,6 +225,7 @@ void write_result(const std::string& path, const RunResult& result, const Comm& 
   write_projection(writer, result.projection);
   write_rejects(writer, result.ingested, comm);
   write_communities(writer, result.communities, comm);
+  write_analysis(writer, result.analysis);
   writer.commit();
 }
 

@@ -10,6 +10,7 @@
 #include "io/hdf5_file.hpp"
 #include "io/ingest.hpp"
 #include "kernels/community/leiden.hpp"
+#include "pipeline/analysis_stage.hpp"
 #include "pipeline/project_stage.hpp"
 
 namespace coordnet {
@@ -20,6 +21,7 @@ struct RunResult {
   const std::vector<HandleRow>& handles;
   const Projection& projection;
   const ClusterResult& communities;
+  const RunAnalysis& analysis;
   const std::vector<StageReport>& stages;
   std::string config_toml;
 };

@@ -159,6 +159,11 @@ void add_run_options(CLI::App& run, RunConfig& c) {
 
   add_cluster_options(run, c.cluster);
 
+  run.add_option("--evidence-keys", c.evidence_keys,
+                 "Keys per community kept as evidence (/communities/evidence)")
+      ->capture_default_str()
+      ->group("Analysis");
+
   run.add_option("-o,--out", c.out, "Output HDF5 file (written as OUT.tmp, then renamed)")
       ->required()
       ->group("Output");

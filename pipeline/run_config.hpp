@@ -40,7 +40,8 @@ struct RunConfig {
   SynchronyConfig synchrony;          // --sync-bin, --sync-max-occupancy, --sync-min-bins
   double sync_bin_s = 10.0;
   std::string column_map;
-  std::string memory_budget;  // per rank, e.g. "4G"; empty: none
+  std::size_t evidence_keys = 10;  // keys kept per community as evidence
+  std::string memory_budget;       // per rank, e.g. "4G"; empty: none
   std::string out;
   std::string checkpoint_dir;  // empty: no checkpoints (docs/operations.md)
   bool resume = false;         // reuse the checkpoints whose manifest matches

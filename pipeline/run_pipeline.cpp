@@ -5,6 +5,7 @@
 #include "io/account_registry.hpp"
 #include "io/ingest.hpp"
 #include "kernels/community/leiden.hpp"
+#include "pipeline/analysis_stage.hpp"
 #include "pipeline/checkpoint/checkpoint_store.hpp"
 #include "pipeline/checkpoint/interrupt.hpp"
 #include "pipeline/checkpoint/run_identity.hpp"
@@ -108,34 +109,26 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
       config.checkpoint_dir.empty() ? "" : run_identity(config, resolved_config_toml, comm), comm);
   const auto& dir = config.checkpoint_dir;
 
-  // The actions are read back only when the projection has to be computed.
+  // The actions are kept through the analysis (each community's members' actions), so a
+  // resumed run reads them back with the accounts.
   AccountsStage accounts;
-  bool have_actions = false;
-  auto accounts_ready = [&](bool with_actions) {
-    have_actions = with_actions;
-    if (load_stage(store, "ingest", metrics, comm,
-                   [&](CheckpointReader& r) { load_accounts_stage(r, accounts, with_actions); })) {
-      return;
-    }
+  if (!load_stage(store, "ingest", metrics, comm,
+                  [&](CheckpointReader& r) { load_accounts_stage(r, accounts); })) {
     accounts = register_inputs(
         config, source ? source(metrics) : ingest_inputs(config, comm, metrics), comm, metrics);
-    have_actions = true;
     save_stage(store, "ingest", metrics, comm,
                [&](CheckpointWriter& w) { save_accounts_stage(w, accounts); });
-  };
-  accounts_ready(!store.matches("project"));
+  }
   stop_if_interrupted("ingest", dir, comm);
 
   const auto& table = accounts.table;
   Projection projection;
   if (!load_stage(store, "project", metrics, comm,
                   [&](CheckpointReader& r) { projection = load_projection(r); })) {
-    if (!have_actions) accounts_ready(true);
     projection = project_layers(config, accounts.actions, table, comm, metrics);
     save_stage(store, "project", metrics, comm,
                [&](CheckpointWriter& w) { save_projection(w, projection); });
   }
-  std::vector<Action>().swap(accounts.actions);
   stop_if_interrupted("project", dir, comm);
 
   ClusterResult communities;
@@ -150,9 +143,18 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
   }
   stop_if_interrupted("cluster", dir, comm);
 
+  metrics.start("analysis");
+  auto analysis = analyse_run(config, accounts.actions, table, projection, communities, comm);
+  metrics.add_count("evidence_rows", analysis.result.evidence.size());
+  metrics.finish(comm);
+  std::vector<Action>().swap(accounts.actions);
+  metrics.start("evidence_keys");
+  name_evidence_keys(config, analysis, comm);
+  metrics.finish(comm);
+
   metrics.start("write");
   write_result(config.out,
-               RunResult{accounts.ingested, table, accounts.handles, projection, communities,
+               RunResult{accounts.ingested, table, accounts.handles, projection, communities, analysis,
                          metrics.reports(), resolved_config_toml},
                comm);
   metrics.finish(comm);

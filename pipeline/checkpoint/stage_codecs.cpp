@@ -137,11 +137,11 @@ void save_accounts_stage(CheckpointWriter& w, const AccountsStage& s) {
   w.vector(s.actions);
 }
 
-void load_accounts_stage(CheckpointReader& r, AccountsStage& s, bool with_actions) {
+void load_accounts_stage(CheckpointReader& r, AccountsStage& s) {
   load_ingest_summary(r, s.ingested);
   s.table = load_table(r);
   load_handles(r, s.handles, &HandleRow::account);
-  if (with_actions) s.actions = r.vector<Action>();
+  s.actions = r.vector<Action>();
 }
 
 void save_raw_ingest(CheckpointWriter& w, const RawIngest& raw) {

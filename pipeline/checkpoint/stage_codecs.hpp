@@ -27,9 +27,9 @@ struct AccountsStage {
   std::vector<Action> actions;
 };
 
-// The actions come last: with_actions false skips them (the projection is loaded as well).
+// Ingest summary, account table, handle history and the actions, in that order.
 void save_accounts_stage(CheckpointWriter& w, const AccountsStage& stage);
-void load_accounts_stage(CheckpointReader& r, AccountsStage& stage, bool with_actions);
+void load_accounts_stage(CheckpointReader& r, AccountsStage& stage);
 
 // The parsed inputs before registration (nightly's day cache).
 void save_raw_ingest(CheckpointWriter& w, const RawIngest& raw);

@@ -313,7 +313,7 @@ class Inspect(unittest.TestCase):
             n_accounts = f["/accounts/id"].shape[0]
         self.assertIn(f"  edges                {n_edges}", run.stdout.splitlines())
         self.assertIn(f"  accounts             {n_accounts}", run.stdout.splitlines())
-        self.assertIn("top 2 communities by size", run.stdout)
+        self.assertIn("top 2 communities by rank", run.stdout)  # a run writes /communities/rank
 
 
 class BadFiles(unittest.TestCase):

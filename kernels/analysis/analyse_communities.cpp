@@ -1,0 +1,67 @@
+#include "kernels/analysis/analyse_communities.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <tuple>
+
+#include "core/exchange.hpp"
+#include "kernels/analysis/rank_by_score.hpp"
+
+namespace coordnet {
+
+AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams params,
+                                   const Comm& comm) {
+  params.total_volume = total_volume(in.edges, comm);
+  auto communities = gather_communities(in, comm);
+  std::vector<CommunityFeatures> features;
+  std::vector<MemberRole> roles;
+  std::vector<EvidenceRow> evidence;
+  for (auto& c : communities) {
+    auto analysis = analyse_community(std::move(c), params);
+    features.push_back(analysis.features);
+    roles.insert(roles.end(), analysis.roles.begin(), analysis.roles.end());
+    evidence.insert(evidence.end(), analysis.evidence.begin(), analysis.evidence.end());
+  }
+  std::vector<CommunityInput>().swap(communities);
+
+  auto slice_owner = [&](std::uint64_t community) {
+    return owner_of_block(in.first_community_by_rank, community);
+  };
+  AnalysisResult out;
+  out.features =
+      exchange_by_owner(
+          features, [&](const CommunityFeatures& f) { return slice_owner(f.community); }, comm)
+          .data;
+  std::sort(out.features.begin(), out.features.end(),
+            [](const auto& a, const auto& b) { return a.community < b.community; });
+  if (out.features.size() != in.community_size.size()) {
+    throw std::logic_error("analysis: a community slice came back incomplete");
+  }
+  out.roles = exchange_by_owner(
+                  roles,
+                  [&](const MemberRole& r) {
+                    return owner_of_block(in.first_account_by_rank, r.account.value);
+                  },
+                  comm)
+                  .data;
+  std::sort(out.roles.begin(), out.roles.end(),
+            [](const auto& a, const auto& b) { return a.account < b.account; });
+  out.evidence = exchange_by_owner(
+                     evidence, [&](const EvidenceRow& e) { return slice_owner(e.community); }, comm)
+                     .data;
+  std::sort(out.evidence.begin(), out.evidence.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.community, a.order) < std::tie(b.community, b.order);
+  });
+
+  std::vector<double> scores;
+  std::vector<std::uint64_t> ids;
+  for (const auto& f : out.features) {
+    scores.push_back(f.score);
+    ids.push_back(f.community);
+  }
+  const auto ranks = rank_by_score(scores, ids, comm);
+  for (std::size_t i = 0; i < ranks.size(); ++i) out.features[i].rank = ranks[i];
+  return out;
+}
+
+}  // namespace coordnet

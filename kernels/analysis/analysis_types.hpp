@@ -1,0 +1,111 @@
+// Records of the analysis stage (DESIGN.md §2 "Analysis", docs/analysis.md): what the owner rank
+// of a community gathers about it, and what it computes from them. All records are trivially
+// copyable, so they travel with exchange_by_owner.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "core/action.hpp"
+#include "core/ids.hpp"
+
+namespace coordnet {
+
+// An edge of the fused coordination graph, as the analysis reads it.
+struct AnalysisEdge {
+  AccountIndex src;
+  AccountIndex dst;
+  double weight = 0;
+  std::uint64_t count = 0;      // co-actions (0 for content-free layers and --compat qut)
+  DurationMs sum_delay_ms = 0;  // summed over the co-actions
+  std::array<double, kLayerCount> layer_weight{};  // by Layer, 0 where the layer has no edge
+};
+
+struct MemberRecord {
+  std::uint64_t community;
+  AccountIndex account;
+  std::uint32_t n_renames;
+};
+
+struct InternalEdge {
+  std::uint64_t community;
+  AnalysisEdge edge;
+};
+
+struct CommunityAction {
+  std::uint64_t community;
+  KeyHash key;
+  ContentHash content;
+  AccountIndex account;
+  TimeMs t_ms;
+  Layer layer;
+  std::uint64_t key_actions = 0;  // hashtag layer: actions on the key by all accounts, else 0
+};
+
+// Everything one community's analysis needs, whole on its owner rank.
+struct CommunityInput {
+  std::uint64_t community = 0;
+  std::vector<MemberRecord> members;
+  std::vector<InternalEdge> edges;
+  std::vector<CommunityAction> actions;
+  double cut_weight = 0;  // weight of the edges with one end in the community (fixed-point sum)
+};
+
+// The parts of the suspicion score, each in [0, 1] (docs/analysis.md "Score").
+enum class ScorePart : std::uint8_t { size, cohesion, density, speed, burst, renames, causes };
+inline constexpr std::size_t kScorePartCount = 7;
+inline constexpr std::array<const char*, kScorePartCount> kScorePartNames = {
+    "size", "cohesion", "density", "speed", "burst", "renames", "causes"};
+
+// One row of /communities (NaN where a feature is undefined, see docs/analysis.md).
+struct CommunityFeatures {
+  std::uint64_t community = 0;
+  std::uint64_t size = 0;
+  std::uint64_t n_edges = 0;
+  double internal_weight = 0;
+  double cut_weight = 0;
+  double density = 0;
+  double edge_density = 0;
+  double conductance = 0;
+  std::uint32_t n_components = 0;
+  std::uint32_t max_coreness = 0;
+  double median_delay_s = 0;
+  double delay_iqr_s = 0;
+  TimeMs first_ms = 0;
+  TimeMs last_ms = 0;
+  double lifetime_s = 0;
+  double burstiness = 0;
+  double renames_per_account = 0;
+  std::uint64_t n_causes = 0;
+  std::uint64_t n_coordinated_keys = 0;
+  std::array<double, kLayerCount> layer_share{};
+  std::array<double, kScorePartCount> score_part{};
+  double score = 0;
+  std::uint64_t rank = 0;
+};
+
+// Roles of one account in its community (/accounts/{coreness, role, is_hub, ...}).
+struct MemberRole {
+  AccountIndex account;
+  std::uint32_t coreness = 0;
+  std::uint8_t is_core = 0;
+  std::uint8_t is_hub = 0;
+  double strength = 0;
+  double betweenness = 0;
+  double leader_share = 0;
+};
+
+// A key that binds a community (/communities/evidence), the order-th strongest of it.
+struct EvidenceRow {
+  std::uint64_t community;
+  std::uint32_t order;
+  Layer layer;
+  KeyHash key;
+  std::uint64_t n_accounts;
+  std::uint64_t n_actions;
+  TimeMs first_ms;
+  TimeMs last_ms;
+};
+
+}  // namespace coordnet

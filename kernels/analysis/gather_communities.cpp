@@ -1,0 +1,201 @@
+#include "kernels/analysis/gather_communities.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+
+#include "core/exchange.hpp"
+#include "kernels/community/cluster_types.hpp"
+
+namespace coordnet {
+
+namespace {
+
+struct AccountCommunity {
+  std::uint64_t community;
+  std::uint64_t size;
+};
+
+struct CutRecord {
+  std::uint64_t community;
+  FixedWeight weight;
+};
+
+template <class T>
+std::vector<T> sorted_unique(std::vector<T> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
+}
+
+// The community and community size of each of this rank's accounts.
+std::vector<AccountCommunity> communities_of_own_accounts(const AnalysisInput& in,
+                                                          const Comm& comm) {
+  const auto communities =
+      sorted_unique(std::vector<std::uint64_t>(in.community.begin(), in.community.end()));
+  const auto first = in.first_community_by_rank[static_cast<std::size_t>(comm.rank())];
+  const auto sizes = ask_owners<std::uint64_t>(
+      communities, [&](std::uint64_t c) { return owner_of_block(in.first_community_by_rank, c); },
+      each_answer<std::uint64_t, std::uint64_t>(
+          [&](std::uint64_t c) { return in.community_size[c - first]; }),
+      comm);
+  std::vector<AccountCommunity> out;
+  out.reserve(in.community.size());
+  for (const auto c : in.community) {
+    const auto at = std::lower_bound(communities.begin(), communities.end(), c);
+    out.push_back({c, sizes[static_cast<std::size_t>(at - communities.begin())]});
+  }
+  return out;
+}
+
+// Community and size of every account an edge or action of this rank refers to, by account.
+class CommunityLookup {
+ public:
+  CommunityLookup(const AnalysisInput& in, const std::vector<AccountCommunity>& own,
+                  const Comm& comm) {
+    std::vector<std::uint64_t> wanted;
+    wanted.reserve(2 * in.edges.size() + in.actions.size());
+    for (const auto& e : in.edges) {
+      wanted.push_back(e.src.value);
+      wanted.push_back(e.dst.value);
+    }
+    for (const auto& a : in.actions) wanted.push_back(a.account.value);
+    accounts_ = sorted_unique(std::move(wanted));
+    const auto first = in.first_account_by_rank[static_cast<std::size_t>(comm.rank())];
+    found_ = ask_owners<AccountCommunity>(
+        accounts_, [&](std::uint64_t a) { return owner_of_block(in.first_account_by_rank, a); },
+        each_answer<AccountCommunity, std::uint64_t>(
+            [&](std::uint64_t a) { return own[a - first]; }),
+        comm);
+  }
+
+  const AccountCommunity& of(AccountIndex account) const {
+    const auto at = std::lower_bound(accounts_.begin(), accounts_.end(), account.value);
+    return found_[static_cast<std::size_t>(at - accounts_.begin())];
+  }
+
+ private:
+  std::vector<std::uint64_t> accounts_;
+  std::vector<AccountCommunity> found_;
+};
+
+struct KeyCount {
+  std::uint64_t key;
+  std::uint64_t count;
+};
+
+// Actions by all accounts on each hashtag of this rank's actions, keyed by hash.
+absl::flat_hash_map<std::uint64_t, std::uint64_t> hashtag_totals(std::span<const Action> actions,
+                                                                 const Comm& comm) {
+  absl::flat_hash_map<std::uint64_t, std::uint64_t> local;
+  for (const auto& a : actions) {
+    if (a.layer == Layer::hashtag) ++local[a.key.value];
+  }
+  std::vector<KeyCount> counts;
+  counts.reserve(local.size());
+  for (const auto& [key, count] : local) counts.push_back({key, count});
+  auto owner = [&](std::uint64_t key) { return owner_of_hash(key, comm.size()); };
+  absl::flat_hash_map<std::uint64_t, std::uint64_t> owned;
+  for (const auto& c : exchange_by_owner(
+                           counts, [&](const KeyCount& c) { return owner(c.key); }, comm)
+                           .data) {
+    owned[c.key] += c.count;
+  }
+  std::vector<std::uint64_t> keys;
+  keys.reserve(counts.size());
+  for (const auto& c : counts) keys.push_back(c.key);
+  const auto totals = ask_owners<std::uint64_t>(
+      keys, owner,
+      each_answer<std::uint64_t, std::uint64_t>([&](std::uint64_t k) { return owned.at(k); }),
+      comm);
+  absl::flat_hash_map<std::uint64_t, std::uint64_t> out;
+  for (std::size_t i = 0; i < keys.size(); ++i) out[keys[i]] = totals[i];
+  return out;
+}
+
+template <class T>
+std::vector<T> send_to_community_owners(const std::vector<T>& records, const Comm& comm) {
+  return exchange_by_owner(
+             records, [&](const T& r) { return owner_of_community(r.community, comm.size()); },
+             comm)
+      .data;
+}
+
+}  // namespace
+
+int owner_of_community(std::uint64_t community, int n_ranks) {
+  return owner_of_hash(mix_vertex(community), n_ranks);
+}
+
+int owner_of_block(std::span<const std::uint64_t> first_by_rank, std::uint64_t index) {
+  const auto after = std::upper_bound(first_by_rank.begin(), first_by_rank.end(), index);
+  return static_cast<int>(after - first_by_rank.begin()) - 1;
+}
+
+double total_volume(std::span<const AnalysisEdge> edges, const Comm& comm) {
+  FixedWeight local = 0;
+  for (const auto& e : edges) local += 2 * to_fixed_weight(e.weight);
+  return static_cast<double>(comm.allreduce(local, ReduceOp::sum)) / kWeightScale;
+}
+
+std::vector<CommunityInput> gather_communities(const AnalysisInput& in, const Comm& comm) {
+  const auto own = communities_of_own_accounts(in, comm);
+  const auto first_account = in.first_account_by_rank[static_cast<std::size_t>(comm.rank())];
+  std::vector<MemberRecord> members;
+  members.reserve(own.size());
+  for (std::size_t i = 0; i < own.size(); ++i) {
+    members.push_back({own[i].community, AccountIndex{first_account + i}, in.n_renames[i]});
+  }
+  const CommunityLookup lookup(in, own, comm);
+
+  std::vector<InternalEdge> internal;
+  absl::flat_hash_map<std::uint64_t, FixedWeight> cut;
+  for (const auto& e : in.edges) {
+    const auto cu = lookup.of(e.src).community;
+    const auto cv = lookup.of(e.dst).community;
+    if (cu == cv) {
+      internal.push_back({cu, e});
+    } else {
+      cut[cu] += to_fixed_weight(e.weight);
+      cut[cv] += to_fixed_weight(e.weight);
+    }
+  }
+  std::vector<CutRecord> cuts;
+  for (const auto& [community, weight] : cut) cuts.push_back({community, weight});
+  const auto hashtag_actions = hashtag_totals(in.actions, comm);
+  std::vector<CommunityAction> actions;
+  for (const auto& a : in.actions) {
+    if (!in.projected[static_cast<std::size_t>(a.layer)]) continue;
+    const auto& c = lookup.of(a.account);
+    if (c.size < 2) continue;
+    const auto total = a.layer == Layer::hashtag ? hashtag_actions.at(a.key.value) : 0;
+    actions.push_back({c.community, a.key, a.content, a.account, a.t_ms, a.layer, total});
+  }
+
+  const auto my_members = send_to_community_owners(members, comm);
+  const auto my_edges = send_to_community_owners(internal, comm);
+  const auto my_cuts = send_to_community_owners(cuts, comm);
+  const auto my_actions = send_to_community_owners(actions, comm);
+
+  std::vector<std::uint64_t> ids;
+  for (const auto& m : my_members) ids.push_back(m.community);
+  ids = sorted_unique(std::move(ids));
+  std::vector<CommunityInput> out(ids.size());
+  auto slot = [&](std::uint64_t c) -> CommunityInput& {
+    return out[static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), c) - ids.begin())];
+  };
+  for (std::size_t i = 0; i < ids.size(); ++i) out[i].community = ids[i];
+  for (const auto& m : my_members) slot(m.community).members.push_back(m);
+  for (const auto& e : my_edges) slot(e.community).edges.push_back(e);
+  for (const auto& a : my_actions) slot(a.community).actions.push_back(a);
+  std::vector<FixedWeight> cut_sum(ids.size(), 0);
+  for (const auto& c : my_cuts) {
+    cut_sum[static_cast<std::size_t>(&slot(c.community) - out.data())] += c.weight;
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out[i].cut_weight = static_cast<double>(cut_sum[i]) / kWeightScale;
+  }
+  return out;
+}
+
+}  // namespace coordnet
