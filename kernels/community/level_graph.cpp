@@ -35,7 +35,13 @@ void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g) {
   std::vector<std::uint32_t> src(arcs.size()), dst(arcs.size());
   std::vector<std::uint64_t> counts(n + 1, 0);
   for (std::size_t i = 0; i < arcs.size(); ++i) {
-    // Arcs of one source usually arrive together (a vertex's row, a part's arcs).
+    if (i + IdMap::kPrefetchDistance < arcs.size()) {
+      const auto& ahead = arcs[i + IdMap::kPrefetchDistance];
+      g.owned_index.prefetch(ahead.src);
+      g.owned_index.prefetch(ahead.dst);
+      g.ghost_index.prefetch(ahead.dst);
+    }
+    // Arcs of one source often arrive together (a vertex's row, a part's arcs).
     src[i] = i > 0 && arcs[i].src == arcs[i - 1].src ? src[i - 1] : g.owned_index.find(arcs[i].src);
     if (arcs[i].src == arcs[i].dst) {
       g.loop[src[i]] += arcs[i].weight;

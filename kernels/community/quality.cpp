@@ -43,7 +43,10 @@ LevelQuality level_quality(const LevelGraph& g, const CommunityState& state,
   FixedWeight internal = 0;
   for (std::uint32_t v = 0; v < g.n_owned(); ++v) {
     internal += g.loop[v];
-    for (auto e = g.offsets[v]; e < g.offsets[v + 1]; ++e) {
+    const auto end = g.offsets[v + 1];
+    for (auto e = g.offsets[v]; e < end; ++e) {
+      // Random accesses: the cache slot of a neighbour a few entries ahead starts loading.
+      if (e + 8 < end) state.prefetch_cache_slot(g.targets[e + 8]);
       if (state.cache_slot(g.targets[e]) == state.cache_slot(v)) internal += g.weights[e];
     }
   }
