@@ -45,11 +45,15 @@ CommunityBlock assemble(std::vector<Member> members, const std::vector<InnerArc>
   b.members = std::move(members);
   IdMap position(b.members.size());
   for (std::size_t i = 0; i < b.members.size(); ++i) {
+    if (i + IdMap::kPrefetchDistance < b.members.size())
+      position.prefetch(b.members[i + IdMap::kPrefetchDistance].vertex);
     position.insert(b.members[i].vertex, static_cast<std::uint32_t>(i));
   }
   b.offsets.assign(b.members.size() + 1, 0);
   std::vector<std::uint32_t> src(arcs.size());
   for (std::size_t i = 0; i < arcs.size(); ++i) {
+    if (i + IdMap::kPrefetchDistance < arcs.size())
+      position.prefetch(arcs[i + IdMap::kPrefetchDistance].src);
     // A vertex's arcs arrive together.
     src[i] = i > 0 && arcs[i].src == arcs[i - 1].src ? src[i - 1] : position.find(arcs[i].src);
     ++b.offsets[src[i] + 1];
