@@ -2,6 +2,13 @@
 
 namespace coordnet {
 
+namespace {
+
+// How many vertices or entries ahead the loops below start loading (cache misses overlap).
+constexpr std::size_t kAhead = 8;
+
+}  // namespace
+
 LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bool start_alone,
                            const Comm& comm) {
   const auto n = g.n_owned();
@@ -10,8 +17,13 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
   IdMap part_index(n);
   std::vector<VertexId> part_ids;
   std::vector<std::uint32_t> part_of_slot(g.n_slots());
+  const auto part_at = [&](std::size_t s) {
+    return s < n ? refinement.part[s] : ghost_parts[s - n];
+  };
   for (std::size_t s = 0; s < g.n_slots(); ++s) {
-    const auto id = s < n ? refinement.part[s] : ghost_parts[s - n];
+    if (s + IdMap::kPrefetchDistance < g.n_slots())
+      part_index.prefetch(part_at(s + IdMap::kPrefetchDistance));
+    const auto id = part_at(s);
     const auto next = static_cast<std::uint32_t>(part_ids.size());
     part_of_slot[s] = part_index.insert(id, next);
     if (part_of_slot[s] == next) part_ids.push_back(id);
@@ -42,10 +54,24 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
       weight_to[q] += w;
     };
     for (auto i = first[p]; i < first[p + 1]; ++i) {
+      // Grouped vertices are scattered over the slots: load the rows a few vertices ahead.
+      if (i + kAhead < n) {
+        const auto ahead = grouped[i + kAhead];
+        __builtin_prefetch(&g.offsets[ahead]);
+        __builtin_prefetch(&g.loop[ahead]);
+      }
+      if (i + kAhead / 2 < n) {
+        const auto ahead = grouped[i + kAhead / 2];
+        __builtin_prefetch(&g.targets[g.offsets[ahead]]);
+        __builtin_prefetch(&g.weights[g.offsets[ahead]]);
+      }
       const auto v = grouped[i];
       if (g.loop[v] != 0) add(static_cast<std::uint32_t>(p), g.loop[v]);
-      for (auto e = g.offsets[v]; e < g.offsets[v + 1]; ++e)
+      const auto end = g.offsets[v + 1];
+      for (auto e = g.offsets[v]; e < end; ++e) {
+        if (e + kAhead < end) __builtin_prefetch(&part_of_slot[g.targets[e + kAhead]]);
         add(part_of_slot[g.targets[e]], g.weights[e]);
+      }
     }
     for (auto q : touched) {
       arcs.push_back({part_ids[p], part_ids[q], weight_to[q]});

@@ -22,12 +22,19 @@ CanonicalLabels canonical_labels(std::span<const VertexId> labels,
   const auto first = first_by_rank[static_cast<std::size_t>(comm.rank())];
   const auto label_owner = [&](VertexId label) { return owner_of_vertex(label, comm.size()); };
   // The smallest member per label, first among this rank's vertices, then at the label's owner.
+  // distinct: this rank's labels, each once; distinct_of[i]: the position of labels[i] there.
   IdMap label_index;
   std::vector<Membership> memberships;
+  std::vector<VertexId> distinct;
+  std::vector<std::uint32_t> distinct_of(labels.size());
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const auto next = static_cast<std::uint32_t>(memberships.size());
     const auto at = label_index.insert(labels[i], next);
-    if (at == next) memberships.push_back({labels[i], first + i});
+    if (at == next) {
+      memberships.push_back({labels[i], first + i});
+      distinct.push_back(labels[i]);
+    }
+    distinct_of[i] = at;
   }
   auto received = exchange_by_owner(
       memberships, [&](const Membership& m) { return label_owner(m.label); }, comm);
@@ -64,8 +71,9 @@ CanonicalLabels canonical_labels(std::span<const VertexId> labels,
 
   CanonicalLabels result;
   result.n_communities = comm.allreduce(local_leaders, ReduceOp::sum);
-  result.community = ask_owners<std::uint64_t>(
-      labels, label_owner,
+  // Each distinct label is asked for once, not once per vertex.
+  const auto distinct_numbers = ask_owners<std::uint64_t>(
+      distinct, label_owner,
       each_answer_with_source<std::uint64_t, VertexId>([&](VertexId label, int) {
         const auto it =
             std::lower_bound(smallest.begin(), smallest.end(), label,
@@ -73,6 +81,9 @@ CanonicalLabels canonical_labels(std::span<const VertexId> labels,
         return numbers[static_cast<std::size_t>(it - smallest.begin())];
       }),
       comm);
+  result.community.resize(labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    result.community[i] = distinct_numbers[distinct_of[i]];
   return result;
 }
 

@@ -56,11 +56,10 @@ CommunityState::CommunityState(const LevelGraph& graph, const Comm& comm)
 }
 
 std::uint32_t CommunityState::cache_slot_of(VertexId community) {
-  const auto next = static_cast<std::uint32_t>(cache_id_.size());
+  const auto next = static_cast<std::uint32_t>(cache_.size());
   const auto c = cache_index_.insert(community, next);
   if (c == next) {
-    cache_id_.push_back(community);
-    cache_.push_back({});
+    cache_.push_back({{}, community});
     pending_.push_back(community);
   }
   return c;
@@ -135,7 +134,7 @@ void CommunityState::subscribe_and_push() {
   }
   changed_.clear();
   const auto received = send_to_ranks<CommunityUpdate>(updates, dest, comm_);
-  for (const auto& u : received.data) cache_[cache_index_.find(u.community)] = u.totals;
+  for (const auto& u : received.data) cache_[cache_index_.find(u.community)].totals = u.totals;
 }
 
 }  // namespace coordnet

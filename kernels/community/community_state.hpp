@@ -41,9 +41,16 @@ class CommunityState {
 
   VertexId label(std::uint32_t slot) const noexcept { return label_[slot]; }
   std::uint32_t cache_slot(std::uint32_t slot) const noexcept { return cache_slot_[slot]; }
-  VertexId cached_id(std::uint32_t c) const noexcept { return cache_id_[c]; }
-  const CommunityTotals& cached(std::uint32_t c) const noexcept { return cache_[c]; }
-  std::size_t cache_size() const noexcept { return cache_id_.size(); }
+  VertexId cached_id(std::uint32_t c) const noexcept { return cache_[c].id; }
+  const CommunityTotals& cached(std::uint32_t c) const noexcept { return cache_[c].totals; }
+  std::size_t cache_size() const noexcept { return cache_.size(); }
+  // Starts loading the cache entry of community c (the moving loop reads it a few steps later).
+  void prefetch_cached(std::uint32_t c) const noexcept { __builtin_prefetch(&cache_[c]); }
+  void prefetch_label(std::uint32_t slot) const noexcept { __builtin_prefetch(&label_[slot]); }
+  // Starts loading the cache slot of a vertex slot.
+  void prefetch_cache_slot(std::uint32_t slot) const noexcept {
+    __builtin_prefetch(&cache_slot_[slot]);
+  }
   // Totals of the community named by owned vertex v (members == 0: no such community).
   const CommunityTotals& owned_totals(std::size_t v) const noexcept { return owned_[v]; }
   std::span<const VertexId> owned_labels() const noexcept {
@@ -69,8 +76,12 @@ class CommunityState {
   std::vector<VertexId> label_;
   std::vector<std::uint32_t> cache_slot_;
   IdMap cache_index_;
-  std::vector<VertexId> cache_id_;
-  std::vector<CommunityTotals> cache_;
+  // A cached community's totals and id side by side: one cache line per community.
+  struct alignas(32) CachedCommunity {
+    CommunityTotals totals;
+    VertexId id;
+  };
+  std::vector<CachedCommunity> cache_;
   std::vector<VertexId> pending_;  // communities met since the last subscription round
   std::vector<CommunityTotals> owned_;
   std::size_t words_per_vertex_;

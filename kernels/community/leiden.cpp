@@ -4,9 +4,11 @@
 
 #include "core/errors.hpp"
 #include "core/exchange.hpp"
+#include "core/log.hpp"
 #include "kernels/community/canonical.hpp"
 #include "kernels/community/level_graph.hpp"
 #include "kernels/community/multilevel.hpp"
+#include "kernels/community/phase_clock.hpp"
 #include "kernels/community/quality.hpp"
 
 namespace coordnet {
@@ -94,9 +96,12 @@ ClusterResult cluster_graph(const ClusterInput& input, const ClusterConfig& conf
     throw DataError("the edge weights add up to more than 2^45 (fixed-point sums would overflow)",
                     true);
   }
+  PhaseClock clock;
   auto graph = level_zero(input, comm);
   const auto ids = graph.ids;
+  clock.lap("level 0 graph");
   auto outcome = run_levels(std::move(graph), config, 0, comm);
+  clock.lap("levels");
   ClusterResult result;
   result.levels = std::move(outcome.quality);
   for (const auto& labels : outcome.labels) {
@@ -107,9 +112,12 @@ ClusterResult cluster_graph(const ClusterInput& input, const ClusterConfig& conf
   }
   result.community = result.level_community.back();
   count_sizes(result, comm);
+  clock.lap("canonical ids");
   result.modularity = result.levels.back().modularity;
   result.modularity_recomputed =
       recompute_modularity(input.edges, result.community, input.first_vertex_by_rank, comm);
+  clock.lap("recomputed modularity");
+  Log::debug("cluster: rank {}: {}", comm.rank(), clock.line());
   return result;
 }
 

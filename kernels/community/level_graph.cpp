@@ -35,10 +35,17 @@ void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g) {
   std::vector<std::uint32_t> src(arcs.size()), dst(arcs.size());
   std::vector<std::uint64_t> counts(n + 1, 0);
   for (std::size_t i = 0; i < arcs.size(); ++i) {
-    // Arcs of one source usually arrive together (a vertex's row, a part's arcs).
+    if (i + IdMap::kPrefetchDistance < arcs.size()) {
+      const auto& ahead = arcs[i + IdMap::kPrefetchDistance];
+      g.owned_index.prefetch(ahead.src);
+      g.owned_index.prefetch(ahead.dst);
+      g.ghost_index.prefetch(ahead.dst);
+    }
+    // Arcs of one source often arrive together (a vertex's row, a part's arcs).
     src[i] = i > 0 && arcs[i].src == arcs[i - 1].src ? src[i - 1] : g.owned_index.find(arcs[i].src);
     if (arcs[i].src == arcs[i].dst) {
       g.loop[src[i]] += arcs[i].weight;
+      dst[i] = IdMap::kMissing;
       continue;
     }
     auto slot = g.owned_index.find(arcs[i].dst);
@@ -49,14 +56,21 @@ void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g) {
       slot = static_cast<std::uint32_t>(n + ghost);
     }
     dst[i] = slot;
-    ++counts[src[i] + 1];
+  }
+  // The rows' sizes, then the entries scattered into their rows; sources are looked up first
+  // (above) so that the counters can be loaded ahead.
+  constexpr std::size_t kAhead = IdMap::kPrefetchDistance;
+  for (std::size_t i = 0; i < arcs.size(); ++i) {
+    if (i + kAhead < arcs.size()) __builtin_prefetch(&counts[src[i + kAhead] + 1]);
+    if (dst[i] != IdMap::kMissing) ++counts[src[i] + 1];
   }
   for (std::size_t v = 0; v < n; ++v) counts[v + 1] += counts[v];
   g.targets.resize(counts[n]);
   g.weights.resize(counts[n]);
   std::vector<std::uint64_t> next(counts.begin(), counts.end() - 1);
   for (std::size_t i = 0; i < arcs.size(); ++i) {
-    if (arcs[i].src == arcs[i].dst) continue;
+    if (i + kAhead < arcs.size()) __builtin_prefetch(&next[src[i + kAhead]]);
+    if (dst[i] == IdMap::kMissing) continue;
     const auto at = next[src[i]]++;
     g.targets[at] = dst[i];
     g.weights[at] = arcs[i].weight;
@@ -68,6 +82,7 @@ void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g) {
   for (std::size_t v = 0; v < n; ++v) {
     const auto row_start = write;
     for (auto e = counts[v]; e < counts[v + 1]; ++e) {
+      if (e + kAhead < counts[v + 1]) __builtin_prefetch(&position[g.targets[e + kAhead]]);
       const auto t = g.targets[e];
       if (position[t] == IdMap::kMissing) {
         position[t] = static_cast<std::uint32_t>(write - row_start);

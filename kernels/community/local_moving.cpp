@@ -1,5 +1,6 @@
 #include "kernels/community/local_moving.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace coordnet {
@@ -23,10 +24,24 @@ class MoveChooser {
   VertexId choose(std::uint32_t v) {
     if (weight_.size() < state_.cache_size()) weight_.resize(state_.cache_size(), 0);
     touched_.clear();
-    for (auto e = graph_.offsets[v]; e < graph_.offsets[v + 1]; ++e) {
-      const auto c = state_.cache_slot(graph_.targets[e]);
+    // Two passes over the row, each loading a few entries ahead: the cache slots of the
+    // neighbours, then the weights and cache entries of their communities (random accesses
+    // into arrays of the size of the graph: overlapped cache misses, not one after another).
+    const auto begin = graph_.offsets[v], end = graph_.offsets[v + 1];
+    row_slots_.resize(end - begin);
+    for (auto e = begin; e < end; ++e) {
+      if (e + kAhead < end) state_.prefetch_cache_slot(graph_.targets[e + kAhead]);
+      row_slots_[e - begin] = state_.cache_slot(graph_.targets[e]);
+    }
+    const auto degree = end - begin;
+    for (std::size_t k = 0; k < degree; ++k) {
+      if (k + kAhead < degree) {
+        __builtin_prefetch(&weight_[row_slots_[k + kAhead]]);
+        state_.prefetch_cached(row_slots_[k + kAhead]);
+      }
+      const auto c = row_slots_[k];
       if (weight_[c] == 0) touched_.push_back(c);
-      weight_[c] += graph_.weights[e];
+      weight_[c] += graph_.weights[begin + k];
     }
     const auto own = state_.cache_slot(v);
     const auto& from = state_.cached(own);
@@ -67,8 +82,10 @@ class MoveChooser {
   double m2_;
   double cpm_resolution_;
   double min_gain_;
+  static constexpr std::size_t kAhead = 8;
   std::vector<FixedWeight> weight_;
   std::vector<std::uint32_t> touched_;
+  std::vector<std::uint32_t> row_slots_;
 };
 
 }  // namespace
@@ -77,7 +94,11 @@ MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
                           const ClusterConfig& config, double tolerance, const Comm& comm) {
   const auto n = graph.n_owned();
   const auto sub_rounds = static_cast<std::uint64_t>(config.sub_rounds);
-  std::vector<std::uint8_t> sub_round(n), active(n, 1);
+  std::vector<std::uint8_t> active(n, 1);
+  // The owned vertices grouped by sub-round (ascending within each), drawn anew every round.
+  std::vector<std::uint8_t> sub_round(n);
+  std::vector<std::uint32_t> by_sub_round(n);
+  std::vector<std::size_t> first_of_sub_round(sub_rounds + 1);
   MoveChooser chooser(graph, state, config);
   MovingStats stats;
   std::vector<Move> moves;
@@ -86,13 +107,22 @@ MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
     std::uint64_t moved = 0;
     // A new draw every round: two neighbours that keep swapping in one sub-round are separated.
     const auto round_seed = hash_combine(config.seed, stats.iterations);
+    std::fill(first_of_sub_round.begin(), first_of_sub_round.end(), 0);
     for (std::size_t v = 0; v < n; ++v) {
       sub_round[v] = static_cast<std::uint8_t>(hash_combine(graph.ids[v], round_seed) % sub_rounds);
+      ++first_of_sub_round[sub_round[v] + 1];
+    }
+    for (std::uint64_t s = 0; s < sub_rounds; ++s)
+      first_of_sub_round[s + 1] += first_of_sub_round[s];
+    {
+      auto next = first_of_sub_round;
+      for (std::uint32_t v = 0; v < n; ++v) by_sub_round[next[sub_round[v]]++] = v;
     }
     for (std::uint64_t s = 0; s < sub_rounds; ++s) {
       moves.clear();
-      for (std::uint32_t v = 0; v < n; ++v) {
-        if (!active[v] || sub_round[v] != s) continue;
+      for (auto k = first_of_sub_round[s]; k < first_of_sub_round[s + 1]; ++k) {
+        const auto v = by_sub_round[k];
+        if (!active[v]) continue;
         active[v] = 0;
         const auto to = chooser.choose(v);
         if (to != state.label(v)) moves.push_back({v, to});

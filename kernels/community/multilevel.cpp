@@ -9,6 +9,7 @@
 #include "kernels/community/community_state.hpp"
 #include "kernels/community/local_moving.hpp"
 #include "kernels/community/owner_queries.hpp"
+#include "kernels/community/phase_clock.hpp"
 #include "kernels/community/quality.hpp"
 #include "kernels/community/refine.hpp"
 
@@ -82,23 +83,31 @@ LevelsOutcome run_levels(LevelGraph graph, const ClusterConfig& config, int firs
       return out;
     }
     const bool frozen = level >= config.max_levels;
+    PhaseClock clock;
     CommunityState state(graph, comm);
+    clock.lap("state");
     const auto moving =
         frozen ? MovingStats{}
                : move_vertices(graph, state, config, tolerance_at(config, level), comm);
+    clock.lap("moving");
     auto quality = level_quality(graph, state, config, comm);
     quality.iterations = moving.iterations;
     quality.moves = moving.moves;
     out.quality.push_back(quality);
     out.labels.push_back(values_of_current(current, graph, state.owned_labels(), comm));
+    clock.lap("quality and labels");
     Log::debug("cluster: level {}: {} vertices, {} communities, {} rounds, {} moves, Q {:.6f}",
                level, quality.n_vertices, quality.n_communities, quality.iterations, quality.moves,
                quality.modularity);
     if (quality.n_communities == graph.n_global) return out;
     const auto refinement = refine_communities(graph, state, config, comm);
+    clock.lap("refinement");
     auto coarse = aggregate_level(graph, refinement, level + 1 >= config.max_levels, comm);
+    clock.lap("aggregation");
     if (coarse.n_global == graph.n_global) return out;
     current = values_of_current(current, graph, refinement.part, comm);
+    clock.lap("mapping");
+    Log::debug("cluster: level {} on rank {}: {}", level, comm.rank(), clock.line());
     graph = std::move(coarse);
   }
 }

@@ -1,13 +1,16 @@
 #include "kernels/community/refine.hpp"
 
 #include <algorithm>
-#include <numeric>
+#include <utility>
 
 #include "core/exchange.hpp"
 
 namespace coordnet {
 
 namespace {
+
+// How many adjacency entries ahead the label loads start.
+constexpr std::size_t kAhead = 8;
 
 struct Member {
   VertexId community;
@@ -42,11 +45,15 @@ CommunityBlock assemble(std::vector<Member> members, const std::vector<InnerArc>
   b.members = std::move(members);
   IdMap position(b.members.size());
   for (std::size_t i = 0; i < b.members.size(); ++i) {
+    if (i + IdMap::kPrefetchDistance < b.members.size())
+      position.prefetch(b.members[i + IdMap::kPrefetchDistance].vertex);
     position.insert(b.members[i].vertex, static_cast<std::uint32_t>(i));
   }
   b.offsets.assign(b.members.size() + 1, 0);
   std::vector<std::uint32_t> src(arcs.size());
   for (std::size_t i = 0; i < arcs.size(); ++i) {
+    if (i + IdMap::kPrefetchDistance < arcs.size())
+      position.prefetch(arcs[i + IdMap::kPrefetchDistance].src);
     // A vertex's arcs arrive together.
     src[i] = i > 0 && arcs[i].src == arcs[i - 1].src ? src[i - 1] : position.find(arcs[i].src);
     ++b.offsets[src[i] + 1];
@@ -56,6 +63,8 @@ CommunityBlock assemble(std::vector<Member> members, const std::vector<InnerArc>
   b.weights.resize(arcs.size());
   std::vector<std::uint64_t> next(b.offsets.begin(), b.offsets.end() - 1);
   for (std::size_t i = 0; i < arcs.size(); ++i) {
+    if (i + IdMap::kPrefetchDistance < arcs.size())
+      position.prefetch(arcs[i + IdMap::kPrefetchDistance].dst);
     const auto at = next[src[i]]++;
     b.neighbours[at] = position.find(arcs[i].dst);
     b.weights[at] = arcs[i].weight;
@@ -93,14 +102,13 @@ class CommunityRefiner {
       sigma_s += m.degree;
       nodes_s += m.node_weight;
     }
-    std::vector<std::uint32_t> order(end - begin);
-    std::iota(order.begin(), order.end(), static_cast<std::uint32_t>(begin));
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      const auto ha = hash_combine(b_.members[a].vertex, config_.seed);
-      const auto hb = hash_combine(b_.members[b].vertex, config_.seed);
-      return ha != hb ? ha < hb : a < b;
-    });
-    for (auto i : order) {
+    // Visit order: (hash of the vertex, position), each hash computed once.
+    order_.clear();
+    for (auto i = begin; i < end; ++i)
+      order_.push_back(
+          {hash_combine(b_.members[i].vertex, config_.seed), static_cast<std::uint32_t>(i)});
+    std::sort(order_.begin(), order_.end());
+    for (const auto& [hash, i] : order_) {
       if (size_[part_[i]] == 1 &&
           well_connected(external_[i], sigma_[i], nodes_[i], sigma_s, nodes_s))
         merge_greedily(i, sigma_s, nodes_s);
@@ -166,6 +174,7 @@ class CommunityRefiner {
   std::vector<FixedWeight> external_;
   std::vector<FixedWeight> weight_to_;
   std::vector<std::uint32_t> touched_;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> order_;
   FixedWeight best_weight_ = 0;
 };
 
@@ -180,7 +189,10 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
   for (std::uint32_t v = 0; v < n; ++v) {
     const auto c = state.label(v);
     members.push_back({c, graph.ids[v], graph.degree[v], graph.node_weight[v]});
-    for (auto e = graph.offsets[v]; e < graph.offsets[v + 1]; ++e) {
+    const auto end = graph.offsets[v + 1];
+    for (auto e = graph.offsets[v]; e < end; ++e) {
+      // Neighbours' labels are random accesses: load them a few entries ahead.
+      if (e + kAhead < end) state.prefetch_label(graph.targets[e + kAhead]);
       const auto t = graph.targets[e];
       if (state.label(t) == c)
         arcs.push_back({c, graph.ids[v], graph.id_of_slot(t), graph.weights[e]});
@@ -194,17 +206,30 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
       arcs, [&](const InnerArc& a) { return owner(a.community); }, comm);
   std::vector<InnerArc>().swap(arcs);
 
-  // Positions of the received members once sorted by (community, vertex).
-  std::vector<std::uint32_t> sorted(received.data.size());
-  std::iota(sorted.begin(), sorted.end(), 0U);
-  std::sort(sorted.begin(), sorted.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const auto& x = received.data[a];
-    const auto& y = received.data[b];
+  // Positions of the received members once sorted by (community, vertex): the keys are sorted
+  // with the positions beside them (no indirection in the comparisons).
+  struct MemberKey {
+    VertexId community;
+    VertexId vertex;
+    std::uint32_t position;
+  };
+  std::vector<MemberKey> keys;
+  keys.reserve(received.data.size());
+  for (std::size_t i = 0; i < received.data.size(); ++i) {
+    keys.push_back(
+        {received.data[i].community, received.data[i].vertex, static_cast<std::uint32_t>(i)});
+  }
+  std::sort(keys.begin(), keys.end(), [](const MemberKey& x, const MemberKey& y) {
     return x.community != y.community ? x.community < y.community : x.vertex < y.vertex;
   });
+  std::vector<std::uint32_t> sorted(keys.size());
   std::vector<Member> ordered;
-  ordered.reserve(sorted.size());
-  for (auto i : sorted) ordered.push_back(received.data[i]);
+  ordered.reserve(keys.size());
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    sorted[k] = keys[k].position;
+    ordered.push_back(received.data[keys[k].position]);
+  }
+  std::vector<MemberKey>().swap(keys);
   const auto block = assemble(std::move(ordered), received_arcs.data);
 
   CommunityRefiner refiner(block, config, static_cast<double>(graph.total_degree));
