@@ -1,17 +1,72 @@
 #include "kernels/coaction.hpp"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <stdexcept>
 #include <tuple>
+#include <utility>
+
+#include "kernels/radix_sort.hpp"
 
 namespace coordnet::coaction_detail {
 
 namespace {
 
-// One co-action inside a key group: positions of the earlier and the later action.
-struct PairHit {
-  AccountIndex src, dst;
-  std::uint32_t older, newer;
+inline constexpr std::uint32_t kNoPosition = UINT32_MAX;
+
+// For each position of a time-sorted range: the previous and the next position of an action by
+// the same account (kNoPosition when there is none, or none linked yet). Short ranges are linked
+// at once; long ones (a viral key) as the sweep reaches them, so a piece never looks past where
+// it stops.
+class SameAccountLinks {
+ public:
+  void start(const Action* first, const Action* last) {
+    first_ = first;
+    const auto n = static_cast<std::size_t>(last - first);
+    previous_.clear();
+    next_.clear();
+    last_of_.clear();
+    if (n > kScanUpTo) return;
+    for (std::uint32_t i = 0; i < n; ++i) add(i);
+  }
+  // Links every position up to and including `position`.
+  void extend_to(std::uint32_t position) {
+    while (previous_.size() <= position) add(static_cast<std::uint32_t>(previous_.size()));
+  }
+  std::uint32_t previous(std::uint32_t i) const { return previous_[i]; }
+  std::uint32_t next(std::uint32_t i) const { return next_[i]; }
+
+ private:
+  static constexpr std::size_t kScanUpTo = 32;
+  void add(std::uint32_t i) {
+    previous_.push_back(kNoPosition);
+    next_.push_back(kNoPosition);
+    std::uint32_t earlier = kNoPosition;
+    if (i < kScanUpTo) {
+      for (std::uint32_t j = i; j-- > 0;) {
+        if (first_[j].account == first_[i].account) {
+          earlier = j;
+          break;
+        }
+      }
+      if (i + 1 == kScanUpTo) {  // from here on, positions are found through the map
+        for (std::uint32_t j = 0; j <= i; ++j) last_of_[first_[j].account.value] = j;
+      }
+    } else {
+      const auto [it, inserted] = last_of_.try_emplace(first_[i].account.value, i);
+      if (!inserted) earlier = std::exchange(it->second, i);
+    }
+    if (earlier != kNoPosition) {
+      next_[earlier] = i;
+      previous_[i] = earlier;
+    }
+  }
+  const Action* first_ = nullptr;
+  std::vector<std::uint32_t> previous_, next_;
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> last_of_;
 };
 
 void merge_into(CoactionEdge& e, const CoactionEdge& x) {
@@ -50,9 +105,21 @@ void sort_and_dedupe(std::vector<Action>& actions) {
 }
 
 void sort_and_reduce(std::vector<CoactionEdge>& edges) {
-  std::sort(edges.begin(), edges.end(), [](const CoactionEdge& a, const CoactionEdge& b) {
-    return std::tie(a.src, a.dst) < std::tie(b.src, b.dst);
-  });
+  std::uint64_t max_src = 0, max_dst = 0;
+  for (const auto& e : edges) {
+    max_src = std::max(max_src, e.src.value);
+    max_dst = std::max(max_dst, e.dst.value);
+  }
+  const auto dst_bits = static_cast<int>(std::bit_width(max_dst));
+  if (static_cast<int>(std::bit_width(max_src)) + dst_bits <= 64) {
+    sort_by_key(edges, [&](const CoactionEdge& e) {
+      return dst_bits == 64 ? e.dst.value : (e.src.value << dst_bits) | e.dst.value;
+    });
+  } else {
+    std::sort(edges.begin(), edges.end(), [](const CoactionEdge& a, const CoactionEdge& b) {
+      return std::tie(a.src, a.dst) < std::tie(b.src, b.dst);
+    });
+  }
   std::size_t out = 0;
   for (std::size_t i = 0; i < edges.size(); ++i) {
     if (out > 0 && edges[out - 1].src == edges[i].src && edges[out - 1].dst == edges[i].dst) {
@@ -128,83 +195,116 @@ KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accou
   return terms;
 }
 
-void sweep_key(const Action* begin, const Action* end, const Action* right_begin,
-               const Action* right_end, const CoactionConfig& config, bool whole_key,
-               const KeyTerms* terms, std::vector<CoactionEdge>& out,
-               std::vector<PairKey>& pair_keys) {
-  static thread_local std::vector<PairHit> hits;
-  static thread_local std::vector<std::uint32_t> newer;
-  static thread_local std::vector<std::pair<AccountIndex, std::uint32_t>> before_piece;
-  hits.clear();
-  // Actions already swept as earlier sides: the halo and earlier pieces, by (account, position).
-  const Action* own = std::partition_point(
-      begin, end, [](const Action& a) { return (a.flags & kActionIsHalo) != 0; });
-  const auto boundary = static_cast<std::uint32_t>(std::max(own, right_begin) - begin);
-  before_piece.clear();
-  for (std::uint32_t i = 0; i < boundary; ++i) before_piece.emplace_back(begin[i].account, i);
-  std::sort(before_piece.begin(), before_piece.end());
-  auto counted_before = [&](std::uint32_t older, AccountIndex partner) {
-    if (older >= boundary) return false;
-    const auto it = std::lower_bound(before_piece.begin(), before_piece.end(),
-                                     std::make_pair(partner, older + 1));
-    return it != before_piece.end() && it->first == partner;
-  };
-  const Action* left = std::lower_bound(
-      begin, right_begin, right_begin == end ? 0 : right_begin->t_ms - config.window_ms,
+const Action* sweep_piece(const Action* begin, const Action* right_begin, const Action* right_end,
+                          const CoactionConfig& config, std::size_t max_pairs, PairTable& table) {
+  static thread_local SameAccountLinks links;
+  const Action* first_left = std::lower_bound(
+      begin, right_begin, right_begin == right_end ? 0 : right_begin->t_ms - config.window_ms,
       [](const Action& a, TimeMs t) { return a.t_ms < t; });
+  // The table is sized for the pairs the piece can meet: at most its co-actions, and at most
+  // max_pairs or the first right-hand action's window (a piece sweeps at least one).
+  std::uint64_t hits = 0, first_window = 0;
+  for (const Action *right = right_begin, *left = first_left;
+       right != right_end && hits < max_pairs; ++right) {
+    while (right->t_ms - left->t_ms > config.window_ms) ++left;
+    if ((right->flags & kActionIsHalo) == 0) {
+      if (hits == 0) first_window = static_cast<std::uint64_t>(right - left);
+      hits += static_cast<std::uint64_t>(right - left);
+    }
+  }
+  table.reset(
+      static_cast<std::size_t>(std::max(first_window, std::min<std::uint64_t>(hits, max_pairs))));
+  links.start(first_left, right_end);
+  // Positions relative to first_left. An earlier action a and a later one r of different
+  // accounts co-act; a is new on the earlier side of the pair iff r's account has no action
+  // between them (else a was already counted with that action, here or in an earlier piece or
+  // slice), and r is new on the later side iff a's account has no action between them. The
+  // per-pair counters are 32-bit: a piece stops before 2^32 co-actions.
+  struct Partner {
+    std::size_t slot;
+    std::uint32_t position;
+  };
+  static thread_local std::vector<Partner> partners;
+  const Action* left = first_left;
+  std::uint64_t piece_hits = 0;
   for (const Action* right = right_begin; right != right_end; ++right) {
     while (right->t_ms - left->t_ms > config.window_ms) ++left;
     if (right->flags & kActionIsHalo) continue;
+    const auto window_pairs = static_cast<std::size_t>(right - left);
+    if (piece_hits > 0 &&
+        (table.size() + window_pairs > max_pairs || piece_hits + window_pairs > UINT32_MAX)) {
+      return right;
+    }
+    piece_hits += window_pairs;
+    const auto r = static_cast<std::uint32_t>(right - first_left);
+    const std::uint64_t v = right->account.value;
+    partners.clear();
     for (const Action* a = left; a != right; ++a) {
-      if (a->account == right->account) continue;
-      const auto [u, v] = std::minmax(a->account, right->account);
-      hits.push_back(
-          {u, v, static_cast<std::uint32_t>(a - begin), static_cast<std::uint32_t>(right - begin)});
+      if (a->account.value == v) continue;
+      const auto [src, dst] = std::minmax(a->account.value, v);
+      const auto slot = table.home(src, dst);
+      table.prefetch(slot);
+      partners.push_back({slot, static_cast<std::uint32_t>(a - first_left)});
+    }
+    links.extend_to(r);
+    const auto previous_of_right = links.previous(r);
+    for (const auto& p : partners) {
+      const Action& o = first_left[p.position];
+      const auto [src, dst] = std::minmax(o.account.value, v);
+      PairSlot& s = table.find_or_insert(src, dst, p.slot);
+      const DurationMs dt = right->t_ms - o.t_ms;
+      ++s.count;
+      s.n_fast += dt <= config.fast_window_ms ? 1 : 0;
+      s.min_delay_ms = std::min(s.min_delay_ms, dt);
+      s.sum_delay_ms += dt;
+      s.first_ms = std::min(s.first_ms, o.t_ms);
+      s.last_ms = std::max(s.last_ms, right->t_ms);
+      s.n_older += previous_of_right == kNoPosition || p.position > previous_of_right ? 1 : 0;
+      s.n_newer += links.next(p.position) > r ? 1 : 0;
     }
   }
-  std::sort(hits.begin(), hits.end(), [](const PairHit& a, const PairHit& b) {
-    return std::tie(a.src, a.dst, a.older, a.newer) < std::tie(b.src, b.dst, b.older, b.newer);
-  });
+  return right_end;
+}
+
+void emit_piece(const PairTable& table, KeyHash key, KeyCounting counting, SeenPairs* seen,
+                const KeyTerms* terms, const CoactionConfig& config, std::vector<CoactionEdge>& out,
+                std::vector<PairKey>& pair_keys) {
   const bool tfidf = config.weighting == Weighting::tfidf && terms != nullptr;
-  for (std::size_t g = 0; g < hits.size();) {
-    std::size_t h = g;
-    CoactionEdge e{hits[g].src, hits[g].dst};
-    e.min_delay_ms = INT64_MAX;
-    e.first_ms = INT64_MAX;
-    e.last_ms = INT64_MIN;
-    newer.clear();
-    for (; h < hits.size() && hits[h].src == e.src && hits[h].dst == e.dst; ++h) {
-      const Action& o = begin[hits[h].older];
-      const Action& n = begin[hits[h].newer];
-      const DurationMs dt = n.t_ms - o.t_ms;
-      ++e.count;
-      e.n_fast += dt <= config.fast_window_ms ? 1 : 0;
-      e.min_delay_ms = std::min(e.min_delay_ms, dt);
-      e.sum_delay_ms += dt;
-      e.first_ms = std::min(e.first_ms, o.t_ms);
-      e.last_ms = std::max(e.last_ms, n.t_ms);
-      if ((h == g || hits[h].older != hits[h - 1].older) &&
-          !counted_before(hits[h].older, n.account)) {
-        ++e.n_older;
-      }
-      newer.push_back(hits[h].newer);
-    }
-    std::sort(newer.begin(), newer.end());
-    e.n_newer = static_cast<std::uint64_t>(std::unique(newer.begin(), newer.end()) - newer.begin());
+  table.for_each([&](const PairSlot& s) {
+    CoactionEdge e{AccountIndex{s.src}, AccountIndex{s.dst}};
+    e.count = s.count;
+    e.n_fast = s.n_fast;
+    e.min_delay_ms = s.min_delay_ms;
+    e.sum_delay_ms = s.sum_delay_ms;
+    e.first_ms = s.first_ms;
+    e.last_ms = s.last_ms;
+    e.n_older = s.n_older;
+    e.n_newer = s.n_newer;
     const std::uint64_t dot =
         tfidf ? static_cast<std::uint64_t>(
                     std::llround(static_cast<double>(tf_of(*terms, e.src) * tf_of(*terms, e.dst)) *
                                  terms->idf * terms->idf * kTfidfScale))
               : 0;
-    if (whole_key) {
+    const bool first_in_group = seen == nullptr || seen->insert({s.src, s.dst}).second;
+    if (first_in_group && counting == KeyCounting::here) {
       e.n_keys = 1;
       e.tfidf_dot = dot;
-    } else {
-      pair_keys.push_back({e.src, e.dst, begin->key, dot});
+    } else if (first_in_group) {
+      pair_keys.push_back({e.src, e.dst, key, dot});
     }
     out.push_back(e);
-    g = h;
-  }
+  });
+}
+
+void sweep_key(const Action* begin, const Action* end, const Action* right_begin,
+               const Action* right_end, const CoactionConfig& config, bool whole_key,
+               const KeyTerms* terms, std::vector<CoactionEdge>& out,
+               std::vector<PairKey>& pair_keys) {
+  static thread_local PairTable table;
+  if (begin == end) return;
+  sweep_piece(begin, right_begin, right_end, config, UINT32_MAX, table);
+  emit_piece(table, begin->key, whole_key ? KeyCounting::here : KeyCounting::at_owner, nullptr,
+             terms, config, out, pair_keys);
 }
 
 }  // namespace coordnet::coaction_detail

@@ -28,12 +28,16 @@
 // config.layer is used).
 #pragma once
 
+#include <absl/container/flat_hash_set.h>
+
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "core/action.hpp"
 #include "core/comm.hpp"
 #include "core/stage_metrics.hpp"
+#include "kernels/pair_table.hpp"
 
 namespace coordnet {
 
@@ -121,14 +125,29 @@ struct KeyTerms {
 };
 KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accounts);
 
-// Sweeps the right-hand actions [right_begin, right_end) of one key group [begin, end) (sorted
-// by time; halo actions only as earlier partners) and appends one partial per pair. When
-// `whole_key` the partials count the key (n_keys = 1, TF-IDF product included); otherwise the
-// key goes to `pair_keys`. An earlier-side action before the piece (an earlier piece of the group,
-// or the halo, which the previous slice swept) counts in n_older only if it was not the earlier
-// side of a co-action with the same partner account there, which holds exactly when the partner
-// has no action between it and the piece: so n_older stays exact without records. `terms` is
-// used under tfidf weighting only.
+// Sweeps the right-hand actions [right_begin, right_end) of one key group starting at `begin`
+// (sorted by time; halo actions only as earlier partners) into `table`, one slot per pair:
+// sums, minima and maxima of its co-actions. Stops before the right-hand action that would take
+// the table past max_pairs distinct pairs (but sweeps at least one) and returns where it stopped.
+// No co-actions are sorted: an earlier action a of a co-action with a later action r counts in
+// n_older iff r's account has no action between a and r (otherwise a was counted with that
+// action, in this piece, an earlier piece of the group, or the previous slice, whose halo this
+// group holds), and r counts in n_newer iff a's account has no action between them. So both
+// stay exact across pieces and slices without records.
+const Action* sweep_piece(const Action* begin, const Action* right_begin, const Action* right_end,
+                          const CoactionConfig& config, std::size_t max_pairs, PairTable& table);
+// The pairs met in earlier pieces of the key group being swept.
+using SeenPairs = absl::flat_hash_set<std::pair<std::uint64_t, std::uint64_t>>;
+// Where a key counts in n_keys: in the partials (the key is not sliced, so no other rank sweeps
+// it) or at the pair's owner through pair-keys (a slice of a hot key).
+enum class KeyCounting { here, at_owner };
+// Appends one partial per pair of `table`; a pair met for the first time in its key group (no
+// `seen`: the piece is the whole group) counts the key (n_keys = 1 and the TF-IDF product, or one
+// pair-key). `terms` is used under tfidf weighting only.
+void emit_piece(const PairTable& table, KeyHash key, KeyCounting counting, SeenPairs* seen,
+                const KeyTerms* terms, const CoactionConfig& config, std::vector<CoactionEdge>& out,
+                std::vector<PairKey>& pair_keys);
+// sweep_piece over all of [right_begin, right_end) of the group [begin, end), then emit_piece.
 void sweep_key(const Action* begin, const Action* end, const Action* right_begin,
                const Action* right_end, const CoactionConfig& config, bool whole_key,
                const KeyTerms* terms, std::vector<CoactionEdge>& out,

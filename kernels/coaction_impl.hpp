@@ -88,8 +88,9 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
   // partials (reducing locally when that pays, see below), then all ranks send theirs to the
   // pairs' owners, which reduce them into their edges. A key group is swept in pieces of whole
-  // right-hand actions; a group not swept in one piece, or a slice of a hot key, reports its
-  // keys through pair-keys.
+  // right-hand actions, each aggregated per pair in a table of at most the block's room. A pair
+  // counts its key with the first piece of the group that meets it (set `seen`): in n_keys, or,
+  // for a slice of a hot key, through a pair-key to its owner.
   const bool tfidf = config.weighting == Weighting::tfidf;
   std::vector<CoactionEdge> edges, partials;
   std::vector<PairKey> pair_keys, edge_pair_keys;
@@ -99,6 +100,8 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   bool owner_reducing_pays = true;
   bool reducing_pays = true;
   KeyTerms terms;
+  PairTable table;
+  SeenPairs seen;                    // pairs of the key being swept, when it takes several pieces
   std::vector<NormTerm> norm_terms;  // tfidf: each key's terms, gathered as the sweep meets it
   auto owner_of_partial = [&](const CoactionEdge& e) { return owner_of_account(e.src); };
   auto owner_of_pair_key = [&](const PairKey& k) { return owner_of_account(k.src); };
@@ -106,26 +109,24 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     while (group < groups.size() && partials.size() < config.block_pairs) {
       const auto [b, e] = groups[group];
       const Action* base = by_key.data();
-      // Right-hand actions up to the block's room (at least one, so every piece progresses).
-      std::size_t stop = right, room = config.block_pairs - partials.size(), pairs = 0;
-      const Action* left =
-          std::lower_bound(base + b, base + right, base[right].t_ms - config.window_ms,
-                           [](const Action& a, TimeMs t) { return a.t_ms < t; });
-      while (stop < e) {
-        while (base[stop].t_ms - left->t_ms > config.window_ms) ++left;
-        pairs += static_cast<std::size_t>(base + stop - left);
-        if (pairs > room && stop > right) break;
-        ++stop;
-      }
-      const bool whole = right == b && stop == e && !is_hot(shuffled.hot_keys, by_key[b].key);
       if (tfidf && right == b) {
         terms = key_terms(base + b, base + e, config.n_accounts);
         append_norm_terms(terms, norm_terms);
       }
-      sweep_key(base + b, base + e, base + right, base + stop, config, whole,
-                tfidf ? &terms : nullptr, partials, pair_keys);
+      const auto stop =
+          static_cast<std::size_t>(sweep_piece(base + b, base + right, base + e, config,
+                                               config.block_pairs - partials.size(), table) -
+                                   base);
+      const bool whole = right == b && stop == e;
+      const auto counting =
+          is_hot(shuffled.hot_keys, by_key[b].key) ? KeyCounting::at_owner : KeyCounting::here;
+      emit_piece(table, by_key[b].key, counting, whole ? nullptr : &seen, tfidf ? &terms : nullptr,
+                 config, partials, pair_keys);
       right = stop;
-      if (right == e && ++group < groups.size()) right = groups[group].first;
+      if (right == e) {
+        seen.clear();
+        if (++group < groups.size()) right = groups[group].first;
+      }
       // Local pre-aggregation: sort-reduce whenever the buffer doubles past what the previous
       // reduction left. When a reduction removes less than a tenth of the partials, pairs barely
       // repeat on this rank, and the partials are then sent as they are.
