@@ -198,6 +198,7 @@ void RunConfig::resolve() {
 
   window_ms.fill(seconds_to_ms(window_s));
   for (const auto& item : layer_windows) {
+    if (item.empty()) continue;  // --dump-config writes no windows as "", read back as one ""
     const auto eq = item.find('=');
     if (eq == std::string::npos) {
       throw UsageError("--layer-window: '" + item + "' is not LAYER=SECONDS", true);
