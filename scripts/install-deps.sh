@@ -9,6 +9,7 @@ packages=(
   libboost-graph-dev libcli11-dev libgtest-dev
   libfmt-dev libsimdjson-dev libxxhash-dev libabsl-dev zlib1g-dev
   python3 python3-h5py python3-numpy python3-igraph
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
