@@ -41,8 +41,9 @@ UrlParts split_url(std::string_view url) {
   UrlParts parts;
   if (const auto hash = url.find('#'); hash != std::string_view::npos) url = url.substr(0, hash);
   url = trim(url);
-  // A scheme ends at the first "://" before any '/' or '?' ("a.com/?r=http://b" has none).
-  if (const auto sep = url.find("://"); sep < url.find_first_of("/?")) {
+  // A scheme is not empty and ends at the first "://" before any '/' or '?'
+  // ("a.com/?r=http://b" has none).
+  if (const auto sep = url.find("://"); sep > 0 && sep < url.find_first_of("/?")) {
     parts.scheme = url.substr(0, sep);
     url.remove_prefix(sep + 3);
   }
