@@ -89,9 +89,8 @@ std::string normalise_url(std::string_view url) {
   const std::string scheme = lower(parts.scheme);
   std::string host = lower(host_of(parts.authority));
   const std::string_view default_port = scheme == "http" ? ":80" : scheme == "https" ? ":443" : "";
-  while (true) {
-    host = std::string(trim(host));
-    if (default_port.empty() || !host.ends_with(default_port)) break;
+  host.erase(0, host.find_first_not_of(" \t"));  // blanks after a user part ("a@ b")
+  while (!default_port.empty() && host.ends_with(default_port)) {
     host.erase(host.size() - default_port.size());
   }
   std::string out = scheme.empty() ? host : scheme + "://" + host;
@@ -106,7 +105,8 @@ std::string normalise_url(std::string_view url) {
     query += query.empty() ? "?" : "&";
     query += param;
   }
-  return out + query;
+  // Blanks before a dropped parameter or an empty query ("a.org/x ?utm_a=1") end the URL.
+  return std::string(trim(out + query));
 }
 
 std::string domain_of_url(std::string_view url) {
