@@ -1,8 +1,14 @@
-"""``--dump-config`` writes a TOML file that ``--config`` reads back as the same configuration.
+"""The configuration of ``coordnet run``, found wanting by fuzzing its loader
+(tests/fuzz/fuzz_run_config.cpp):
 
-Found by fuzzing the config loader (tests/fuzz/fuzz_run_config.cpp): with no ``--layer-window``
-the dump held ``layer-window=""``, which read back as one empty window and was refused, so a
-dumped default configuration could not be used. Fixture: tests/data/events_small.csv.
+- ``--dump-config`` writes a TOML file that ``--config`` reads back as the same configuration.
+  With no ``--layer-window`` the dump held ``layer-window=""``, which read back as one empty
+  window and was refused, so a dumped default configuration could not be used.
+- A bad number in an option is a usage error (exit 64) naming the option. ``--layer-window
+  hashtag=x`` and ``--memory-budget x`` ended in an internal error (std::stod threw), and
+  ``--memory-budget 1e300G`` or ``--window 1e300`` overflowed a conversion.
+
+Fixture: tests/data/events_small.csv.
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ import coordnet_e2e as e2e  # noqa: E402
 FIXTURE = "events_small.csv"
 
 
-class DumpConfigTest(unittest.TestCase):
-    """The dump of a configuration is a fixed point of reading and dumping it."""
+class RunConfigTest(unittest.TestCase):
+    """The dump of a configuration reads back; bad values are refused as usage errors."""
 
     def setUp(self) -> None:
         """A temporary folder and the fixture."""
@@ -60,6 +66,18 @@ class DumpConfigTest(unittest.TestCase):
             ["--config", config, "run", self.data, "-o", self.out], ranks=1)
         self.assertEqual(result.returncode, e2e.EXIT_OK, e2e.describe(result))
         self.assertTrue(self.out.is_file())
+
+
+    def test_bad_numbers_are_usage_errors(self) -> None:
+        """Each bad value exits 64 with a message naming its option."""
+        cases = {"--layer-window": ["--layer-window", "hashtag=x"],
+                 "--memory-budget": ["--memory-budget", "1e300G"],
+                 "--window": ["--window", "1e300"]}
+        for option, args in cases.items():
+            with self.subTest(option=option):
+                result = e2e.run_coordnet([self.data], self.out, *args, ranks=1)
+                self.assertEqual(result.returncode, e2e.EXIT_USAGE, e2e.describe(result))
+                self.assertIn(option, result.stderr, e2e.describe(result))
 
 
 if __name__ == "__main__":
