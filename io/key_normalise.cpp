@@ -99,13 +99,13 @@ std::string normalise_url(std::string_view url) {
   std::string_view rest = parts.query;
   while (!rest.empty()) {
     const auto amp = rest.find('&');
-    const auto param = rest.substr(0, amp);
+    const auto param = trim(rest.substr(0, amp));
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     if (param.empty() || is_tracking_parameter(param.substr(0, param.find('=')))) continue;
     query += query.empty() ? "?" : "&";
     query += param;
   }
-  // Blanks before a dropped parameter or an empty query ("a.org/x ?utm_a=1") end the URL.
+  // Blanks before an empty or dropped query ("a.org/x ?utm_a=1") end the URL.
   return std::string(trim(out + query));
 }
 

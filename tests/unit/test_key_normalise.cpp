@@ -50,9 +50,11 @@ TEST(KeyNormalise, UrlsAreAFixedPointOfNormalisation) {
   EXPECT_EQ(normalise_url("x.org/go?to=https://Y.org/B"), "x.org/go?to=https://Y.org/B");
   EXPECT_EQ(normalise_url("http://user@ x.org:80/a"), "http://x.org/a");
   EXPECT_EQ(normalise_url("a.org/?x=1 &&si=2"), "a.org/?x=1");
-  for (const char* url : {"https://x.org/a #frag", "http://x.org:80:80/a", "HTTP://[::1]:80/x",
-                          "x.org/go?to=https://Y.org/B", " ?q=1&utm_a=2 ", "a@\tb: c!",
-                          "://a @b c://d", "a.org/x ?utm_a=1", "a.org/?x=1 &&si=2", "h: //x"}) {
+  EXPECT_EQ(normalise_url("a.org/?x=1& y=2 &\t"), "a.org/?x=1&y=2");
+  for (const char* url :
+       {"https://x.org/a #frag", "http://x.org:80:80/a", "HTTP://[::1]:80/x",
+        "x.org/go?to=https://Y.org/B", " ?q=1&utm_a=2 ", "a@\tb: c!", "://a @b c://d",
+        "a.org/x ?utm_a=1", "a.org/?x=1 &&si=2", "h: //x", "a?b&\t&\t"}) {
     EXPECT_EQ(normalise_url(normalise_url(url)), normalise_url(url)) << url;
   }
 }
