@@ -10,7 +10,9 @@
 #include "core/log.hpp"
 #include "pipeline/cluster_command.hpp"
 #include "pipeline/evaluate_command.hpp"
+#include "pipeline/export_command.hpp"
 #include "pipeline/generate_command.hpp"
+#include "pipeline/inspect_command.hpp"
 #include "pipeline/run_config.hpp"
 #include "pipeline/run_pipeline.hpp"
 #include "pipeline/version.hpp"
@@ -40,6 +42,10 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   coordnet::add_generate_command(app, generate);
   coordnet::EvaluateCommand evaluate;
   coordnet::add_evaluate_command(app, evaluate);
+  coordnet::ExportCommand export_command;
+  coordnet::add_export_command(app, export_command);
+  coordnet::InspectCommand inspect;
+  coordnet::add_inspect_command(app, inspect);
   coordnet::ClusterCommandConfig cluster_config;
   auto* cluster = app.add_subcommand(
       "cluster", "Find communities in a weighted edge list (CSV or a coordnet HDF5 file)");
@@ -65,6 +71,14 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   }
   if (evaluate.app->parsed()) {
     coordnet::run_evaluate(evaluate, comm);
+    return 0;
+  }
+  if (export_command.app->parsed()) {
+    coordnet::run_export(export_command, comm);
+    return 0;
+  }
+  if (inspect.app->parsed()) {
+    coordnet::run_inspect(inspect, comm);
     return 0;
   }
   const bool clustering = cluster->parsed();
