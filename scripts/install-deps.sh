@@ -3,6 +3,7 @@
 # missing, so running it again is cheap. Needs root or sudo.
 #   --report   also what scripts/report.py needs (matplotlib)
 #   --test     also what the test suite needs (report packages, networkx, headless chromium)
+#   --fuzz     also what the fuzz targets need (clang-14 with libFuzzer; docs/fuzzing.md)
 set -euo pipefail
 
 packages=(
@@ -11,15 +12,16 @@ packages=(
   libboost-graph-dev libcli11-dev libgtest-dev
   libfmt-dev libsimdjson-dev libxxhash-dev libabsl-dev zlib1g-dev
   python3 python3-h5py python3-numpy python3-igraph
-  clang-14 libclang-rt-14-dev
 )
 report_packages=(python3-matplotlib)
 test_packages=(python3-networkx chromium)
+fuzz_packages=(clang-14 libclang-rt-14-dev)
 for option in "$@"; do
   case "$option" in
     --report) packages+=("${report_packages[@]}") ;;
     --test) packages+=("${report_packages[@]}" "${test_packages[@]}") ;;
-    *) echo "install-deps: unknown option $option (use --report or --test)" >&2; exit 64 ;;
+    --fuzz) packages+=("${fuzz_packages[@]}") ;;
+    *) echo "install-deps: unknown option $option (use --report, --test or --fuzz)" >&2; exit 64 ;;
   esac
 done
 
