@@ -13,6 +13,7 @@
 #include "pipeline/export_command.hpp"
 #include "pipeline/generate_command.hpp"
 #include "pipeline/inspect_command.hpp"
+#include "pipeline/nightly/nightly_command.hpp"
 #include "pipeline/run_config.hpp"
 #include "pipeline/run_pipeline.hpp"
 #include "pipeline/version.hpp"
@@ -50,6 +51,8 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   auto* cluster = app.add_subcommand(
       "cluster", "Find communities in a weighted edge list (CSV or a coordnet HDF5 file)");
   coordnet::add_cluster_command_options(*cluster, cluster_config);
+  coordnet::NightlyOptions nightly_options;
+  auto* nightly = coordnet::add_nightly_command(app, nightly_options, config);
 
   try {
     app.parse(argc, argv);
@@ -96,6 +99,10 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   config.resolve();
   if (dump_config) {
     if (comm.is_root()) std::fputs(toml.c_str(), stdout);
+    return 0;
+  }
+  if (nightly->parsed()) {
+    coordnet::run_nightly(nightly_options, config, toml, comm);
     return 0;
   }
   coordnet::run_pipeline(config, toml, comm);

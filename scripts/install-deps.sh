@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages coordnet needs to build and run; installs only what is
 # missing, so running it again is cheap. Needs root or sudo.
 #   --report   also what scripts/report.py needs (matplotlib)
-#   --test     also what the test suite needs (report packages, networkx, headless chromium)
+#   --test     also what the test suite needs (report packages, networkx, headless chromium,
+#              a single-node Slurm)
 #   --fuzz     also what the fuzz targets need (clang-14 with libFuzzer; docs/fuzzing.md)
 set -euo pipefail
 
@@ -14,7 +15,9 @@ packages=(
   python3 python3-h5py python3-numpy python3-igraph
 )
 report_packages=(python3-matplotlib)
-test_packages=(python3-networkx chromium)
+# --test: the exports/report tests (networkx, headless chromium) and the tests of slurm/ (a
+# private single-node Slurm started by tests/slurm/local_slurm.sh).
+test_packages=(python3-networkx chromium munge slurmctld slurmd slurm-client)
 fuzz_packages=(clang-14 libclang-rt-14-dev)
 for option in "$@"; do
   case "$option" in
