@@ -40,7 +40,10 @@ struct UrlParts {
 UrlParts split_url(std::string_view url) {
   UrlParts parts;
   if (const auto hash = url.find('#'); hash != std::string_view::npos) url = url.substr(0, hash);
-  if (const auto sep = url.find("://"); sep != std::string_view::npos) {
+  url = trim(url);
+  // A scheme is not empty and ends at the first "://" before any '/' or '?'
+  // ("a.com/?r=http://b" has none).
+  if (const auto sep = url.find("://"); sep > 0 && sep < url.find_first_of("/?")) {
     parts.scheme = url.substr(0, sep);
     url.remove_prefix(sep + 3);
   }
@@ -61,15 +64,34 @@ std::string_view host_of(std::string_view authority) {
   return authority;
 }
 
+// The length of a host without its port (":" and digits at the end, after any IPv6 "]").
+std::size_t without_port(std::string_view host) {
+  const auto colon = host.rfind(':');
+  if (colon == std::string_view::npos || host.find(']', colon) != std::string_view::npos ||
+      host.find_first_not_of("0123456789", colon + 1) != std::string_view::npos) {
+    return host.size();
+  }
+  return colon;
+}
+
+// Drops every leading `mark` and blank and the trailing blanks ("# #Tag " -> "Tag").
+std::string_view without_marks(std::string_view key, char mark) {
+  while (!key.empty() && (key.front() == mark || key.front() == ' ' || key.front() == '\t')) {
+    key.remove_prefix(1);
+  }
+  return trim(key);
+}
+
 }  // namespace
 
 std::string normalise_url(std::string_view url) {
-  const auto parts = split_url(trim(url));
+  const auto parts = split_url(url);
   const std::string scheme = lower(parts.scheme);
   std::string host = lower(host_of(parts.authority));
-  if ((scheme == "http" && host.ends_with(":80")) ||
-      (scheme == "https" && host.ends_with(":443"))) {
-    host.erase(host.rfind(':'));
+  const std::string_view default_port = scheme == "http" ? ":80" : scheme == "https" ? ":443" : "";
+  host.erase(0, host.find_first_not_of(" \t"));  // blanks after a user part ("a@ b")
+  while (!default_port.empty() && host.ends_with(default_port)) {
+    host.erase(host.size() - default_port.size());
   }
   std::string out = scheme.empty() ? host : scheme + "://" + host;
   out += parts.path.empty() ? std::string_view("/") : parts.path;
@@ -77,30 +99,35 @@ std::string normalise_url(std::string_view url) {
   std::string_view rest = parts.query;
   while (!rest.empty()) {
     const auto amp = rest.find('&');
-    const auto param = rest.substr(0, amp);
+    const auto param = trim(rest.substr(0, amp));
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     if (param.empty() || is_tracking_parameter(param.substr(0, param.find('=')))) continue;
     query += query.empty() ? "?" : "&";
     query += param;
   }
-  return out + query;
+  // Blanks before an empty or dropped query ("a.org/x ?utm_a=1") end the URL.
+  return std::string(trim(out + query));
 }
 
 std::string domain_of_url(std::string_view url) {
-  std::string host = lower(host_of(split_url(trim(url)).authority));
-  if (const auto colon = host.rfind(':'); colon != std::string::npos) host.erase(colon);
-  if (host.starts_with("www.")) host.erase(0, 4);
-  return host;
+  std::string host = lower(host_of(split_url(url).authority));
+  while (true) {
+    host = std::string(trim(host));
+    if (const auto bare = without_port(host); bare < host.size()) {
+      host.erase(bare);
+    } else if (host.starts_with("www.")) {
+      host.erase(0, 4);
+    } else {
+      return host;
+    }
+  }
 }
 
 std::string_view normalise_key(Layer layer, std::string_view key, std::string& scratch) {
   switch (layer) {
     case Layer::hashtag:
     case Layer::mention:
-      key = trim(key);
-      if (!key.empty() && key.front() == (layer == Layer::hashtag ? '#' : '@')) {
-        key.remove_prefix(1);
-      }
+      key = without_marks(key, layer == Layer::hashtag ? '#' : '@');
       if (std::none_of(key.begin(), key.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
         return key;
       }

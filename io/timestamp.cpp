@@ -39,7 +39,8 @@ std::optional<TimeMs> parse_unix_seconds(std::string_view text) {
   }
   std::int64_t seconds = 0;
   const auto [end, ec] = std::from_chars(text.data() + pos, text.data() + text.size(), seconds);
-  if (ec != std::errc() || end == text.data() + pos) return std::nullopt;
+  // seconds < 0: a second sign ("--5").
+  if (ec != std::errc() || end == text.data() + pos || seconds < 0) return std::nullopt;
   std::size_t rest = static_cast<std::size_t>(end - text.data());
   std::int64_t millis = 0;
   if (rest < text.size()) {
@@ -54,7 +55,10 @@ std::optional<TimeMs> parse_unix_seconds(std::string_view text) {
       scale /= 10;
     }
   }
-  const TimeMs t = seconds * 1000 + millis;
+  TimeMs t = 0;
+  if (__builtin_mul_overflow(seconds, 1000, &t) || __builtin_add_overflow(t, millis, &t)) {
+    return std::nullopt;  // past the year 292 million
+  }
   return negative ? -t : t;
 }
 

@@ -1,7 +1,9 @@
 #include "pipeline/run_config.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <string_view>
 
 #include "core/errors.hpp"
 #include "io/mapped_csv_parser.hpp"
@@ -10,8 +12,28 @@ namespace coordnet {
 
 namespace {
 
-DurationMs seconds_to_ms(double seconds) {
+// Seconds -> milliseconds; throws UsageError naming `option` unless 0 <= seconds and the
+// milliseconds fit a DurationMs (CLI11's checks let 1e300 and inf through).
+DurationMs seconds_to_ms(double seconds, std::string_view option) {
+  constexpr double kMaxSeconds = 9.2e15;  // < INT64_MAX ms
+  if (!(seconds >= 0 && seconds <= kMaxSeconds)) {
+    throw UsageError(std::string(option) + ": " + std::to_string(seconds) +
+                         " s is not a duration (0 to 9.2e15 s)",
+                     true);
+  }
   return static_cast<DurationMs>(std::llround(seconds * 1000.0));
+}
+
+// The number at the start of `text`, its length in `used`; throws UsageError naming `option`
+// when there is none.
+double parse_number(std::string_view text, std::string_view option, std::size_t& used) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end == text.data()) {
+    throw UsageError(std::string(option) + ": '" + std::string(text) + "' is not a number", true);
+  }
+  used = static_cast<std::size_t>(end - text.data());
+  return value;
 }
 
 Layer layer_or_throw(std::string_view name, std::string_view option) {
@@ -25,14 +47,17 @@ Layer layer_or_throw(std::string_view name, std::string_view option) {
 // "4G", "512M", "100000" (bytes) -> bytes.
 std::uint64_t parse_bytes(const std::string& text) {
   std::size_t used = 0;
-  const double value = std::stod(text, &used);
+  const double value = parse_number(text, "--memory-budget", used);
   const std::string unit = text.substr(used);
   const double scale = unit.empty() || unit == "B"    ? 1.0
                        : unit == "K" || unit == "KiB" ? 1024.0
                        : unit == "M" || unit == "MiB" ? 1024.0 * 1024
                        : unit == "G" || unit == "GiB" ? 1024.0 * 1024 * 1024
                                                       : -1.0;
-  if (scale < 0 || value <= 0) throw UsageError("--memory-budget: '" + text + "'", true);
+  // 2^63 bytes bounds the budget well inside uint64 (and rejects inf and nan).
+  if (scale < 0 || !(value > 0 && value * scale < 0x1p63)) {
+    throw UsageError("--memory-budget: '" + text + "'", true);
+  }
   return static_cast<std::uint64_t>(value * scale);
 }
 
@@ -198,7 +223,7 @@ void RunConfig::resolve() {
   } else {
     ingest.keep_layer[static_cast<std::size_t>(Layer::near_text)] = false;
   }
-  synchrony.bin_ms = std::max<DurationMs>(1, seconds_to_ms(sync_bin_s));
+  synchrony.bin_ms = std::max<DurationMs>(1, seconds_to_ms(sync_bin_s, "--sync-bin"));
   auto is_selected = [&](Layer layer) {
     return std::find(selected_layers.begin(), selected_layers.end(), layer) !=
            selected_layers.end();
@@ -207,18 +232,23 @@ void RunConfig::resolve() {
   for (const auto& [role, column] : ingest.column_map) domain_mapped |= role == "domain";
   ingest.derive_domains = !domain_mapped && is_selected(Layer::domain);
 
-  window_ms.fill(seconds_to_ms(window_s));
+  window_ms.fill(seconds_to_ms(window_s, "--window"));
   for (const auto& item : layer_windows) {
+    if (item.empty()) continue;  // --dump-config writes no windows as "", read back as one ""
     const auto eq = item.find('=');
     if (eq == std::string::npos) {
       throw UsageError("--layer-window: '" + item + "' is not LAYER=SECONDS", true);
     }
     const auto layer = layer_or_throw(item.substr(0, eq), "--layer-window");
-    const double seconds = std::stod(item.substr(eq + 1));
-    if (seconds < 0) throw UsageError("--layer-window: negative window in '" + item + "'", true);
-    window_ms[static_cast<std::size_t>(layer)] = seconds_to_ms(seconds);
+    const std::string_view value = std::string_view(item).substr(eq + 1);
+    std::size_t used = 0;
+    const double seconds = parse_number(value, "--layer-window", used);
+    if (used != value.size()) {
+      throw UsageError("--layer-window: '" + item + "' is not LAYER=SECONDS", true);
+    }
+    window_ms[static_cast<std::size_t>(layer)] = seconds_to_ms(seconds, "--layer-window");
   }
-  coaction.fast_window_ms = seconds_to_ms(fast_window_s);
+  coaction.fast_window_ms = seconds_to_ms(fast_window_s, "--fast-window");
   coaction.weighting = weighting == "keys"    ? Weighting::keys
                        : weighting == "tfidf" ? Weighting::tfidf
                                               : Weighting::pairs;

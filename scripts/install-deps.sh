@@ -4,6 +4,7 @@
 #   --report   also what scripts/report.py needs (matplotlib)
 #   --test     also what the test suite needs (report packages, networkx, headless chromium,
 #              a single-node Slurm)
+#   --fuzz     also what the fuzz targets need (clang-14 with libFuzzer; docs/fuzzing.md)
 set -euo pipefail
 
 packages=(
@@ -17,11 +18,13 @@ report_packages=(python3-matplotlib)
 # --test: the exports/report tests (networkx, headless chromium) and the tests of slurm/ (a
 # private single-node Slurm started by tests/slurm/local_slurm.sh).
 test_packages=(python3-networkx chromium munge slurmctld slurmd slurm-client)
+fuzz_packages=(clang-14 libclang-rt-14-dev)
 for option in "$@"; do
   case "$option" in
     --report) packages+=("${report_packages[@]}") ;;
     --test) packages+=("${report_packages[@]}" "${test_packages[@]}") ;;
-    *) echo "install-deps: unknown option $option (use --report or --test)" >&2; exit 64 ;;
+    --fuzz) packages+=("${fuzz_packages[@]}") ;;
+    *) echo "install-deps: unknown option $option (use --report, --test or --fuzz)" >&2; exit 64 ;;
   esac
 done
 

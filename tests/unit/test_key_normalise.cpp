@@ -24,6 +24,15 @@ TEST(KeyNormalise, HashtagsAndMentionsFoldCaseAndDropTheirSigil) {
   EXPECT_EQ(key(Layer::retweet, "#Viral"), "#Viral");  // other layers untouched
 }
 
+// Found by fuzzing (tests/fuzz/fuzz_normalise.cpp): a canonical key must not change when
+// normalised again, so every leading mark and blank goes at once.
+TEST(KeyNormalise, RepeatedSigilsAndBlanksGoAtOnce) {
+  EXPECT_EQ(key(Layer::hashtag, "##Viral"), "viral");
+  EXPECT_EQ(key(Layer::hashtag, "# #Viral "), "viral");
+  EXPECT_EQ(key(Layer::mention, "@ @SomeOne"), "someone");
+  EXPECT_EQ(key(Layer::mention, "a@b"), "a@b");  // only leading marks
+}
+
 TEST(KeyNormalise, UrlsLoseTrackingPortsAndFragments) {
   EXPECT_EQ(normalise_url("HTTPS://Example.COM:443/Path?utm_source=x&id=7&fbclid=abc#top"),
             "https://example.com/Path?id=7");
@@ -33,10 +42,40 @@ TEST(KeyNormalise, UrlsLoseTrackingPortsAndFragments) {
   EXPECT_EQ(normalise_url("example.com/a?b=1"), "example.com/a?b=1");
 }
 
+// Found by fuzzing: each of these changed again when normalised a second time, or lost case
+// and a path in a query that holds a URL.
+TEST(KeyNormalise, UrlsAreAFixedPointOfNormalisation) {
+  EXPECT_EQ(normalise_url("https://x.org/a #frag"), "https://x.org/a");
+  EXPECT_EQ(normalise_url("http://x.org:80:80/a"), "http://x.org/a");
+  EXPECT_EQ(normalise_url("x.org/go?to=https://Y.org/B"), "x.org/go?to=https://Y.org/B");
+  EXPECT_EQ(normalise_url("http://user@ x.org:80/a"), "http://x.org/a");
+  EXPECT_EQ(normalise_url("a.org/?x=1 &&si=2"), "a.org/?x=1");
+  EXPECT_EQ(normalise_url("a.org/?x=1& y=2 &\t"), "a.org/?x=1&y=2");
+  for (const char* url :
+       {"https://x.org/a #frag", "http://x.org:80:80/a", "HTTP://[::1]:80/x",
+        "x.org/go?to=https://Y.org/B", " ?q=1&utm_a=2 ", "a@\tb: c!", "://a @b c://d",
+        "a.org/x ?utm_a=1", "a.org/?x=1 &&si=2", "h: //x", "a?b&\t&\t"}) {
+    EXPECT_EQ(normalise_url(normalise_url(url)), normalise_url(url)) << url;
+  }
+}
+
 TEST(KeyNormalise, DomainIsTheLowerCaseHostWithoutWww) {
   EXPECT_EQ(domain_of_url("https://WWW.Example.com:8443/x?y"), "example.com");
   EXPECT_EQ(domain_of_url("http://user@news.site.org/a"), "news.site.org");
   EXPECT_EQ(key(Layer::domain, "Example.com"), "example.com");
+}
+
+// Found by fuzzing: an IPv6 host lost its last group with the "port"; ports, "www." prefixes
+// and blanks go until none is left, so a domain is its own domain.
+TEST(KeyNormalise, DomainKeepsIpv6HostsAndIsItsOwnDomain) {
+  EXPECT_EQ(domain_of_url("http://[2001:db8::1]/a"), "[2001:db8::1]");
+  EXPECT_EQ(domain_of_url("http://[2001:db8::1]:8080/a"), "[2001:db8::1]");
+  EXPECT_EQ(domain_of_url("http://www.www.x.org:80:80/"), "x.org");
+  EXPECT_EQ(domain_of_url("http:// x.org /a"), "x.org");
+  EXPECT_EQ(domain_of_url("https://a.org/?u=http://b.org"), "a.org");
+  for (const char* url : {"http://[2001:db8::1]/a", "http://www.www.x.org:80:80/", "a:b:c"}) {
+    EXPECT_EQ(domain_of_url(domain_of_url(url)), domain_of_url(url)) << url;
+  }
 }
 
 // Collects what the parser emits.

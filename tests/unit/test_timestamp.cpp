@@ -14,6 +14,19 @@ TEST(Timestamp, UnixSecondsIntegerAndFractional) {
   EXPECT_FALSE(parse_unix_seconds("12."));
 }
 
+// Found by fuzzing (tests/fuzz/corpus/events_csv/overflowing_timestamp): seconds * 1000 overflowed
+// (undefined behaviour) instead of rejecting the value; "--5" was read as 5.
+TEST(Timestamp, UnixSecondsOutOfRangeOrDoublySignedAreRejected) {
+  EXPECT_FALSE(parse_unix_seconds("17000000200000020"));
+  EXPECT_FALSE(parse_unix_seconds("-9223372036854776"));
+  EXPECT_FALSE(parse_unix_seconds("9223372036854775.808"));
+  EXPECT_EQ(parse_unix_seconds("9223372036854775.807"), 9223372036854775807);
+  EXPECT_EQ(parse_unix_seconds("-9223372036854775.807"), -9223372036854775807);
+  EXPECT_FALSE(parse_unix_seconds("--5"));
+  EXPECT_FALSE(parse_unix_seconds("-"));
+  EXPECT_EQ(parse_unix_seconds("-0.5"), -500);
+}
+
 TEST(Timestamp, Iso8601Variants) {
   // 2021-01-17 = day 18644 since 1970-01-01; 18644 * 86400 = 1610841600.
   EXPECT_EQ(parse_iso8601("2021-01-17T00:00:00Z"), 1610841600000);

@@ -1,0 +1,46 @@
+"""Bad numbers in the options of ``coordnet run`` are usage errors (exit 64) naming the option.
+
+Found by fuzzing the config loader (tests/fuzz/fuzz_run_config.cpp): ``--layer-window
+hashtag=x`` and ``--memory-budget x`` ended in an internal error (std::stod threw), and
+``--memory-budget 1e300G`` or ``--window 1e300`` overflowed a conversion.
+
+Fixture: tests/data/events_small.csv.
+"""
+
+from __future__ import annotations
+
+import sys
+import unittest
+from pathlib import Path
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import coordnet_e2e as e2e  # noqa: E402
+
+FIXTURE = "events_small.csv"
+
+
+class RunConfigTest(unittest.TestCase):
+    """Bad values are refused as usage errors."""
+
+    def setUp(self) -> None:
+        """A temporary folder and the fixture."""
+        self.tmp = e2e.make_temp_dir(self)
+        self.data = e2e.test_data_dir() / FIXTURE
+        self.assertTrue(self.data.is_file(), f"fixture {self.data} is missing")
+        self.out = self.tmp / "out.h5"
+
+    def test_bad_numbers_are_usage_errors(self) -> None:
+        """Each bad value exits 64 with a message naming its option."""
+        cases = {"--layer-window": ["--layer-window", "hashtag=x"],
+                 "--memory-budget": ["--memory-budget", "1e300G"],
+                 "--window": ["--window", "1e300"]}
+        for option, args in cases.items():
+            with self.subTest(option=option):
+                result = e2e.run_coordnet([self.data], self.out, *args, ranks=1)
+                self.assertEqual(result.returncode, e2e.EXIT_USAGE, e2e.describe(result))
+                self.assertIn(option, result.stderr, e2e.describe(result))
+
+
+if __name__ == "__main__":
+    unittest.main()
