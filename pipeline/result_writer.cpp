@@ -224,6 +224,7 @@ void write_result(const std::string& path, const RunResult& result, const Comm& 
   write_projection(writer, result.projection);
   write_rejects(writer, result.ingested, comm);
   write_communities(writer, result.communities, comm);
+  if (result.flags != nullptr) write_flags(writer, result.projection, *result.flags);
   writer.commit();
 }
 

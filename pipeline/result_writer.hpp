@@ -10,6 +10,7 @@
 #include "io/hdf5_file.hpp"
 #include "io/ingest.hpp"
 #include "kernels/community/leiden.hpp"
+#include "pipeline/flag_stage.hpp"
 #include "pipeline/project_stage.hpp"
 
 namespace coordnet {
@@ -22,6 +23,7 @@ struct RunResult {
   const ClusterResult& communities;
   const std::vector<StageReport>& stages;
   std::string config_toml;
+  const FlagResult* flags = nullptr;  // absent when flagging is off
 };
 
 void write_result(const std::string& path, const RunResult& result, const Comm& comm);

@@ -71,9 +71,11 @@ void add_run_options(CLI::App& run, RunConfig& c) {
                  "the input except the costlier near_text and synchrony")
       ->capture_default_str()
       ->group("Projection");
-  run.add_option("--window", c.window_s, "Co-action window in seconds (|dt| <= window)")
+  run.add_option("--window", c.window,
+                 "Co-action window in seconds (|dt| <= window), or auto: estimated from the lags "
+                 "of co-actions against chance (docs/detection.md)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::NonNegativeNumber | CLI::IsMember({"auto"}))
       ->group("Projection");
   run.add_option("--layer-window", c.layer_windows,
                  "Window of one layer in seconds, as LAYER=SECONDS (repeatable)")
@@ -158,6 +160,7 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->check(CLI::Range(1, 64));
 
   add_cluster_options(run, c.cluster);
+  add_flag_options(run, c.flag);
 
   run.add_option("-o,--out", c.out, "Output HDF5 file (written as OUT.tmp, then renamed)")
       ->required()
@@ -196,7 +199,10 @@ void RunConfig::resolve() {
   for (const auto& [role, column] : ingest.column_map) domain_mapped |= role == "domain";
   ingest.derive_domains = !domain_mapped && is_selected(Layer::domain);
 
+  window_auto = window == "auto";
+  window_s = window_auto ? 0.0 : std::stod(window);
   window_ms.fill(seconds_to_ms(window_s));
+  layer_window_given.fill(false);
   for (const auto& item : layer_windows) {
     const auto eq = item.find('=');
     if (eq == std::string::npos) {
@@ -206,6 +212,7 @@ void RunConfig::resolve() {
     const double seconds = std::stod(item.substr(eq + 1));
     if (seconds < 0) throw UsageError("--layer-window: negative window in '" + item + "'", true);
     window_ms[static_cast<std::size_t>(layer)] = seconds_to_ms(seconds);
+    layer_window_given[static_cast<std::size_t>(layer)] = true;
   }
   coaction.fast_window_ms = seconds_to_ms(fast_window_s);
   coaction.weighting = weighting == "keys"    ? Weighting::keys

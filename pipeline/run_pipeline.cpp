@@ -5,9 +5,11 @@
 #include "io/account_registry.hpp"
 #include "io/ingest.hpp"
 #include "kernels/community/leiden.hpp"
+#include "pipeline/flag_stage.hpp"
 #include "pipeline/near_text_stage.hpp"
 #include "pipeline/project_stage.hpp"
 #include "pipeline/result_writer.hpp"
+#include "pipeline/window_stage.hpp"
 
 namespace coordnet {
 
@@ -34,12 +36,12 @@ ClusterResult cluster_accounts(const Projection& projection, const AccountTable&
 
 }  // namespace
 
-void run_pipeline(const RunConfig& config, const std::string& resolved_config_toml,
+void run_pipeline(const RunConfig& given_config, const std::string& resolved_config_toml,
                   const Comm& comm) {
+  RunConfig config = given_config;  // --window auto is resolved once the actions are known
   StageMetrics metrics;
   Log::info("coordnet run on {} rank(s): {} input file(s), layers {}, window {} s, compat {}",
-            comm.size(), config.ingest.inputs.size(), config.layers, config.window_s,
-            config.compat);
+            comm.size(), config.ingest.inputs.size(), config.layers, config.window, config.compat);
   auto ingest_config = config.ingest;
   const bool near_text = ingest_config.keep_layer[static_cast<std::size_t>(Layer::near_text)];
   std::vector<TextItem> text_items;
@@ -64,19 +66,28 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
               registered.table.n_hash_collisions);
   }
 
+  if (config.window_auto) resolve_auto_window(config, actions, comm, metrics);
+
   const auto& table = registered.table;
   const auto projection = project_layers(config, actions, table, comm, metrics);
+  const bool flag = config.flag.enabled && projection.compat == Compat::none;
+  FlagResult flags{config.flag, {}, {}};
+  if (flag) flags.null = edge_null_model(actions, table, projection, comm, metrics);
   std::vector<Action>().swap(actions);
 
   metrics.start("cluster");
   const auto communities = cluster_accounts(projection, table, config.cluster.config, comm);
   metrics.add_count("communities", comm.is_root() ? communities.n_communities : 0);
   metrics.finish(comm);
+  if (flag) {
+    flags.flags =
+        flag_communities(config.flag, table, projection, flags.null, communities, comm, metrics);
+  }
 
   metrics.start("write");
   write_result(config.out,
                RunResult{ingested, table, handles, projection, communities, metrics.reports(),
-                         resolved_config_toml},
+                         resolved_config_toml, flag ? &flags : nullptr},
                comm);
   metrics.finish(comm);
   const auto n_edges = projection.compat == Compat::qut ? projection.fused_directed.edges.size()

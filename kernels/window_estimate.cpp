@@ -1,0 +1,100 @@
+#include "kernels/window_estimate.hpp"
+
+#include <algorithm>
+
+#include "core/exchange.hpp"
+#include "core/hash.hpp"
+#include "kernels/coaction.hpp"
+#include "kernels/null_model.hpp"
+
+namespace coordnet {
+
+namespace window_estimate_detail {
+
+std::vector<DurationMs> lag_ladder() {
+  return {1'000,   2'000,   3'000,   5'000,     7'000,     10'000,    15'000,   20'000,
+          30'000,  45'000,  60'000,  90'000,    120'000,   180'000,   240'000,  300'000,
+          450'000, 600'000, 900'000, 1'200'000, 1'800'000, 2'700'000, 3'600'000};
+}
+
+void count_lags(const Action* begin, const Action* end, const std::vector<DurationMs>& ladder,
+                std::vector<std::uint64_t>& pairs) {
+  // lo[j]: the first action within ladder[j] of the current one; the pairs with lag in bin j
+  // are those within ladder[j] but not within ladder[j - 1].
+  std::vector<const Action*> lo(ladder.size(), begin);
+  for (const Action* a = begin; a != end; ++a) {
+    std::uint64_t within_previous = 0;
+    for (std::size_t j = 0; j < ladder.size(); ++j) {
+      while (a->t_ms - lo[j]->t_ms > ladder[j]) ++lo[j];
+      const auto within = static_cast<std::uint64_t>(a - lo[j]);
+      if ((a->flags & kActionIsHalo) == 0) pairs[j] += within - within_previous;
+      within_previous = within;
+    }
+  }
+}
+
+DurationMs window_from_lags(const std::vector<DurationMs>& ladder,
+                            const std::vector<std::uint64_t>& pairs, double excess_factor,
+                            DurationMs min_window_ms, double& chance_density) {
+  const DurationMs long_from = ladder.back() / 4;
+  std::uint64_t long_pairs = 0;
+  for (std::size_t j = 0; j < ladder.size(); ++j) {
+    if (ladder[j] > long_from) long_pairs += pairs[j];
+  }
+  chance_density =
+      static_cast<double>(long_pairs) / (static_cast<double>(ladder.back() - long_from) / 1000.0);
+  DurationMs lower = 0;
+  for (std::size_t j = 0; j < ladder.size() && ladder[j] <= long_from; ++j) {
+    const double density =
+        static_cast<double>(pairs[j]) / (static_cast<double>(ladder[j] - lower) / 1000.0);
+    if (density < excess_factor * chance_density) return std::max(lower, min_window_ms);
+    lower = ladder[j];
+  }
+  return std::max(long_from, min_window_ms);
+}
+
+}  // namespace window_estimate_detail
+
+WindowEstimate estimate_window(const std::vector<Action>& actions,
+                               const WindowEstimateConfig& config, const Comm& comm) {
+  using namespace window_estimate_detail;
+  WindowEstimate estimate;
+  estimate.lag_ms = lag_ladder();
+  const auto max_lag = estimate.lag_ms.back();
+  const auto bucket_ms = null_model_detail::bucket_ms_for(max_lag);
+  std::vector<Action> bucketed;
+  for (const auto& a : actions) {
+    if (std::find(config.layers.begin(), config.layers.end(), a.layer) == config.layers.end()) {
+      continue;
+    }
+    const auto bucket = null_model_detail::bucket_of(a.t_ms, bucket_ms);
+    auto in_bucket = [&](std::int64_t b, std::uint8_t flags) {
+      Action copy = a;
+      copy.key = KeyHash{hash_combine(a.key.value, static_cast<std::uint64_t>(b))};
+      copy.slice = 0;
+      copy.flags = flags;
+      bucketed.push_back(copy);
+    };
+    in_bucket(bucket, 0);
+    if ((bucket + 1) * bucket_ms - a.t_ms <= max_lag) in_bucket(bucket + 1, kActionIsHalo);
+  }
+  auto groups =
+      exchange_by_owner(
+          bucketed, [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)
+          .data;
+  std::vector<Action>().swap(bucketed);
+  coaction_detail::sort_and_dedupe(groups);
+  std::vector<std::uint64_t> pairs(estimate.lag_ms.size(), 0);
+  for (std::size_t begin = 0; begin < groups.size();) {
+    std::size_t end = begin + 1;
+    while (end < groups.size() && groups[end].key == groups[begin].key) ++end;
+    count_lags(groups.data() + begin, groups.data() + end, estimate.lag_ms, pairs);
+    begin = end;
+  }
+  estimate.pairs = comm.allreduce<std::uint64_t>(pairs, ReduceOp::sum);
+  estimate.window_ms = window_from_lags(estimate.lag_ms, estimate.pairs, config.excess_factor,
+                                        config.min_window_ms, estimate.chance_density);
+  return estimate;
+}
+
+}  // namespace coordnet
