@@ -44,13 +44,14 @@ DurationMs window_from_lags(const std::vector<DurationMs>& ladder,
   chance_density =
       static_cast<double>(long_pairs) / (static_cast<double>(ladder.back() - long_from) / 1000.0);
   DurationMs lower = 0;
+  DurationMs window = 0;
   for (std::size_t j = 0; j < ladder.size() && ladder[j] <= long_from; ++j) {
     const double density =
         static_cast<double>(pairs[j]) / (static_cast<double>(ladder[j] - lower) / 1000.0);
-    if (density < excess_factor * chance_density) return std::max(lower, min_window_ms);
+    if (density >= excess_factor * chance_density) window = ladder[j];
     lower = ladder[j];
   }
-  return std::max(long_from, min_window_ms);
+  return std::max(window, min_window_ms);
 }
 
 }  // namespace window_estimate_detail

@@ -5,10 +5,10 @@
 // (1 s, 2 s, 3 s, 5 s, ..., 3600 s). Chance co-action, the overlap of independent accounts on
 // the same key, has a lag density that is flat at lags short against the key's life; a group
 // that acts on a signal adds pairs at the lags of its members' reactions. The window is the lag
-// where that excess ends: the lower edge of the first bin whose pair density (pairs per second
-// of lag) is under `excess_factor` times the density at long lags (max_lag / 4 .. max_lag), where
-// chance dominates. With the default factor 2, co-actions at lags inside the window are at
-// least twice as frequent as chance alone makes them.
+// where that excess ends: the upper edge of the last bin (below max_lag / 4) whose pair density
+// (pairs per second of lag) is at least `excess_factor` times the density at long lags
+// (max_lag / 4 .. max_lag), where chance dominates; at least min_window. With the default factor
+// 2, co-actions at the lags the window ends at are still twice as frequent as chance makes them.
 //
 // How: like kernels/null_model.hpp, actions go to the owner of (key, time bucket) with buckets
 // of 16 max_lag, and an action within max_lag of the next bucket goes there too as a halo
