@@ -13,34 +13,41 @@ double expected_coactions(const AccountExposure& u, const AccountExposure& v,
          (2.0 * static_cast<double>(total_actions));
 }
 
-double repeat_evidence(std::uint64_t observed, double expected) {
-  if (observed <= 1) return 0.0;
-  expected = std::max(expected, 1e-12);  // an edge has co-actions, so its chance is never 0
-  const auto o = static_cast<double>(observed);
-  // ln P(X >= 1) = ln(1 - e^-E)
-  const double log_at_least_one = std::log(-std::expm1(-expected));
-  double log_tail = 0;
+namespace {
+
+// ln P(X >= k) for X Poisson(expected > 0), k >= 1.
+double log_poisson_tail(std::uint64_t k, double expected) {
+  const auto o = static_cast<double>(k);
   if (o > expected) {
-    // P(X >= O) = pmf(O) * (1 + E/(O+1) + E^2/((O+1)(O+2)) + ...), summed in the log domain.
+    // P(X >= k) = pmf(k) * (1 + E/(k+1) + E^2/((k+1)(k+2)) + ...), summed in the log domain.
     const double log_pmf = -expected + o * std::log(expected) - std::lgamma(o + 1.0);
     double sum = 1.0;
     double term = 1.0;
-    for (double k = o + 1.0; term > 1e-17 * sum; k += 1.0) {
-      term *= expected / k;
+    for (double j = o + 1.0; term > 1e-17 * sum; j += 1.0) {
+      term *= expected / j;
       sum += term;
     }
-    log_tail = log_pmf + std::log(sum);
-  } else {
-    // P(X >= O) = 1 - P(X < O) >= about 1/2 here; the evidence is small.
-    double cdf = 0;
-    double pmf = std::exp(-expected);
-    for (std::uint64_t k = 0; k < observed; ++k) {
-      cdf += pmf;
-      pmf *= expected / static_cast<double>(k + 1);
-    }
-    log_tail = std::log(std::max(1.0 - cdf, 1e-300));
+    return log_pmf + std::log(sum);
   }
-  return std::max(0.0, log_at_least_one - log_tail);
+  if (k == 1) return std::log(-std::expm1(-expected));
+  // P(X >= k) = 1 - P(X < k), about 1/2 or more here.
+  double cdf = 0;
+  double pmf = std::exp(-expected);
+  for (std::uint64_t j = 0; j < k; ++j) {
+    cdf += pmf;
+    pmf *= expected / static_cast<double>(j + 1);
+  }
+  return std::log(std::max(1.0 - cdf, 1e-300));
+}
+
+}  // namespace
+
+double repeat_evidence(std::uint64_t observed, double expected, std::uint64_t min_count) {
+  min_count = std::max<std::uint64_t>(min_count, 1);
+  if (observed <= min_count) return 0.0;
+  expected = std::max(expected, 1e-12);  // an edge has co-actions, so its chance is never 0
+  return std::max(0.0,
+                  log_poisson_tail(min_count, expected) - log_poisson_tail(observed, expected));
 }
 
 namespace null_model_detail {

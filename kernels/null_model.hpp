@@ -63,11 +63,12 @@ std::vector<double> edge_expectations(const std::vector<CoactionEdge>& edges,
 double expected_coactions(const AccountExposure& u, const AccountExposure& v,
                           std::uint64_t total_actions);
 
-// Evidence of repetition beyond chance, in nats: -ln P(X >= observed | X >= 1) for X Poisson
-// with mean `expected`. A pair that co-acted once has none (every edge co-acted at least once,
-// so the first co-action is what selected it, not evidence); 0 when observed <= 1. An
-// expectation under 1e-12 counts as 1e-12.
-double repeat_evidence(std::uint64_t observed, double expected);
+// Evidence of repetition beyond chance, in nats: -ln P(X >= observed | X >= min_count) for X
+// Poisson with mean `expected`, where min_count (>= 1) is the count an edge needs to exist. A
+// pair that co-acted once has none (every edge co-acted at least once, so the first co-action is
+// what selected it, not evidence); 0 when observed <= min_count. An expectation under 1e-12
+// counts as 1e-12.
+double repeat_evidence(std::uint64_t observed, double expected, std::uint64_t min_count = 1);
 
 // Local building blocks, exposed for the serial reference and tests.
 namespace null_model_detail {

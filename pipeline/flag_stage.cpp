@@ -56,7 +56,8 @@ void for_matching_fused(const std::vector<CoactionEdge>& fused,
 }  // namespace
 
 EdgeNull edge_null_model(const std::vector<Action>& actions, const AccountTable& table,
-                         const Projection& projection, const Comm& comm, StageMetrics& metrics) {
+                         const Projection& projection, EdgeMinCounts min_counts, const Comm& comm,
+                         StageMetrics& metrics) {
   metrics.start("null_model");
   auto owner = [&](AccountIndex i) { return table.owner_of(i); };
   const auto& fused = projection.fused.edges;
@@ -74,7 +75,10 @@ EdgeNull edge_null_model(const std::vector<Action>& actions, const AccountTable&
     for_matching_fused(fused, layer.edges, [&](std::size_t f, std::size_t i) {
       null.expected[f] += expected[i];
       best_evidence[f] =
-          std::max(best_evidence[f], repeat_evidence(layer.edges[i].count, expected[i]));
+          std::max(best_evidence[f],
+                   repeat_evidence(layer.edges[i].count, expected[i],
+                                   layer.layer == Layer::synchrony ? min_counts.synchrony_bins
+                                                                   : min_counts.coactions));
     });
     null.layer_expected.push_back(std::move(expected));
   }

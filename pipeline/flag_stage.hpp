@@ -31,8 +31,17 @@ struct EdgeNull {
   std::vector<double> excess;                       // evidence in nats, Bonferroni over layers
 };
 
+// The count an edge needed to exist, on which its evidence is conditioned: co-actions
+// (--min-weight under pairs weighting, else 1) and shared bins of the synchrony layer
+// (--sync-min-bins).
+struct EdgeMinCounts {
+  std::uint64_t coactions = 1;
+  std::uint64_t synchrony_bins = 1;
+};
+
 EdgeNull edge_null_model(const std::vector<Action>& actions, const AccountTable& table,
-                         const Projection& projection, const Comm& comm, StageMetrics& metrics);
+                         const Projection& projection, EdgeMinCounts min_counts, const Comm& comm,
+                         StageMetrics& metrics);
 
 struct Flags {
   // Per community of this rank's slice of /communities.

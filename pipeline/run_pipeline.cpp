@@ -1,5 +1,8 @@
 #include "pipeline/run_pipeline.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/log.hpp"
 #include "core/stage_metrics.hpp"
 #include "io/account_registry.hpp"
@@ -72,7 +75,14 @@ void run_pipeline(const RunConfig& given_config, const std::string& resolved_con
   const auto projection = project_layers(config, actions, table, comm, metrics);
   const bool flag = config.flag.enabled && projection.compat == Compat::none;
   FlagResult flags{config.flag, {}, {}};
-  if (flag) flags.null = edge_null_model(actions, table, projection, comm, metrics);
+  if (flag) {
+    EdgeMinCounts min_counts{1, std::max<std::uint64_t>(1, config.synchrony.min_co_bins)};
+    if (config.coaction.weighting == Weighting::pairs) {
+      min_counts.coactions =
+          static_cast<std::uint64_t>(std::max(1.0, std::ceil(config.coaction.min_weight)));
+    }
+    flags.null = edge_null_model(actions, table, projection, min_counts, comm, metrics);
+  }
   std::vector<Action>().swap(actions);
 
   metrics.start("cluster");

@@ -117,13 +117,17 @@ TEST(NullModel, ExposureAndEdgeExpectationMatchSerialReference) {
 
 // -ln P(X >= O | X >= 1) for X Poisson(E), from the probability mass function summed directly
 // over k = O .. O + 300.
-double reference_evidence(std::uint64_t observed, double expected) {
+double reference_tail(std::uint64_t from, double expected) {
   double tail = 0;
-  for (std::uint64_t k = observed; k < observed + 300; ++k) {
+  for (std::uint64_t k = from; k < from + 300; ++k) {
     tail += std::exp(-expected + static_cast<double>(k) * std::log(expected) -
                      std::lgamma(static_cast<double>(k) + 1.0));
   }
-  return -std::log(tail / (1.0 - std::exp(-expected)));
+  return tail;
+}
+
+double reference_evidence(std::uint64_t observed, double expected, std::uint64_t min_count = 1) {
+  return -std::log(reference_tail(observed, expected) / reference_tail(min_count, expected));
 }
 
 TEST(NullModel, RepeatEvidenceIsTheConditionalPoissonTail) {
@@ -134,6 +138,10 @@ TEST(NullModel, RepeatEvidenceIsTheConditionalPoissonTail) {
   EXPECT_NEAR(repeat_evidence(12, 0.14), reference_evidence(12, 0.14), 1e-9);
   EXPECT_NEAR(repeat_evidence(4, 6.0), reference_evidence(4, 6.0), 1e-9);  // fewer than expected
   EXPECT_GT(repeat_evidence(20, 0.1), repeat_evidence(10, 0.1));
+  // Edges that needed 3 co-actions (--min-weight 3 under pairs weighting): conditioned on that.
+  EXPECT_EQ(repeat_evidence(3, 0.5, 3), 0.0);
+  EXPECT_NEAR(repeat_evidence(5, 0.5, 3), reference_evidence(5, 0.5, 3), 1e-9);
+  EXPECT_NEAR(repeat_evidence(5, 4.0, 3), reference_evidence(5, 4.0, 3), 1e-9);
 }
 
 // A known answer for the window: background keys with actions at uniform times over 10 hours
