@@ -79,6 +79,15 @@ DurationMs bucket_ms_for(DurationMs window_ms);
 // duplicates removed): its account, 1 action and the partners within the window.
 void count_bucket(const Action* begin, const Action* end, DurationMs window_ms,
                   std::vector<AccountExposure>& out);
+// The actions for which keep(action) holds, each under the key of its (key, time bucket), at
+// the owner of that key's hash, sorted (coaction_detail::sort_and_dedupe, exact duplicates
+// dropped); an action within halo_ms of the next bucket also goes there as a halo, and with
+// halo_both_sides one within halo_ms of its bucket's start also to the previous bucket.
+// Collective.
+template <class Keep>
+std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& keep,
+                                     DurationMs bucket_ms, DurationMs halo_ms, bool halo_both_sides,
+                                     const Comm& comm);
 // Sorts by account and adds up equal accounts.
 void sort_and_reduce(std::vector<AccountExposure>& partials);
 

@@ -18,17 +18,13 @@ inline std::int64_t bucket_of(TimeMs t_ms, DurationMs bucket_ms) {
 // The account's (a, x) in a reduced, sorted share; zeros when absent.
 AccountExposure exposure_of(const std::vector<AccountExposure>& owned, AccountIndex account);
 
-}  // namespace null_model_detail
-
-template <class OwnerOf>
-LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, DurationMs window_ms,
-                             OwnerOf&& owner_of_account, const Comm& comm) {
-  using namespace null_model_detail;
-  const auto bucket_ms = bucket_ms_for(window_ms);
-  // Each action under the key of its (key, bucket), plus halo copies for the neighbours.
+template <class Keep>
+std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& keep,
+                                     DurationMs bucket_ms, DurationMs halo_ms, bool halo_both_sides,
+                                     const Comm& comm) {
   std::vector<Action> bucketed;
   for (const auto& a : actions) {
-    if (a.layer != layer) continue;
+    if (!keep(a)) continue;
     const auto bucket = bucket_of(a.t_ms, bucket_ms);
     auto in_bucket = [&](std::int64_t b, std::uint8_t flags) {
       Action copy = a;
@@ -38,8 +34,10 @@ LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, Du
       bucketed.push_back(copy);
     };
     in_bucket(bucket, 0);
-    if (a.t_ms - bucket * bucket_ms <= window_ms) in_bucket(bucket - 1, kActionIsHalo);
-    if ((bucket + 1) * bucket_ms - a.t_ms <= window_ms) in_bucket(bucket + 1, kActionIsHalo);
+    if (halo_both_sides && a.t_ms - bucket * bucket_ms <= halo_ms) {
+      in_bucket(bucket - 1, kActionIsHalo);
+    }
+    if ((bucket + 1) * bucket_ms - a.t_ms <= halo_ms) in_bucket(bucket + 1, kActionIsHalo);
   }
   auto groups =
       exchange_by_owner(
@@ -47,6 +45,18 @@ LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, Du
           .data;
   std::vector<Action>().swap(bucketed);
   coaction_detail::sort_and_dedupe(groups);
+  return groups;
+}
+
+}  // namespace null_model_detail
+
+template <class OwnerOf>
+LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, DurationMs window_ms,
+                             OwnerOf&& owner_of_account, const Comm& comm) {
+  using namespace null_model_detail;
+  const auto bucket_ms = bucket_ms_for(window_ms);
+  auto groups = bucketed_actions(
+      actions, [&](const Action& a) { return a.layer == layer; }, bucket_ms, window_ms, true, comm);
 
   std::vector<AccountExposure> partials;
   std::uint64_t local_actions = 0;

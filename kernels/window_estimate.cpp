@@ -2,9 +2,6 @@
 
 #include <algorithm>
 
-#include "core/exchange.hpp"
-#include "core/hash.hpp"
-#include "kernels/coaction.hpp"
 #include "kernels/null_model.hpp"
 
 namespace coordnet {
@@ -63,28 +60,13 @@ WindowEstimate estimate_window(const std::vector<Action>& actions,
   estimate.lag_ms = lag_ladder();
   const auto max_lag = estimate.lag_ms.back();
   const auto bucket_ms = null_model_detail::bucket_ms_for(max_lag);
-  std::vector<Action> bucketed;
-  for (const auto& a : actions) {
-    if (std::find(config.layers.begin(), config.layers.end(), a.layer) == config.layers.end()) {
-      continue;
-    }
-    const auto bucket = null_model_detail::bucket_of(a.t_ms, bucket_ms);
-    auto in_bucket = [&](std::int64_t b, std::uint8_t flags) {
-      Action copy = a;
-      copy.key = KeyHash{hash_combine(a.key.value, static_cast<std::uint64_t>(b))};
-      copy.slice = 0;
-      copy.flags = flags;
-      bucketed.push_back(copy);
-    };
-    in_bucket(bucket, 0);
-    if ((bucket + 1) * bucket_ms - a.t_ms <= max_lag) in_bucket(bucket + 1, kActionIsHalo);
-  }
-  auto groups =
-      exchange_by_owner(
-          bucketed, [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)
-          .data;
-  std::vector<Action>().swap(bucketed);
-  coaction_detail::sort_and_dedupe(groups);
+  const auto groups = null_model_detail::bucketed_actions(
+      actions,
+      [&](const Action& a) {
+        return std::find(config.layers.begin(), config.layers.end(), a.layer) !=
+               config.layers.end();
+      },
+      bucket_ms, max_lag, false, comm);
   std::vector<std::uint64_t> pairs(estimate.lag_ms.size(), 0);
   for (std::size_t begin = 0; begin < groups.size();) {
     std::size_t end = begin + 1;
