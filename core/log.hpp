@@ -38,4 +38,14 @@ class Log {
   static void write(const std::string& line);
 };
 
+// While alive, rank 0 also appends every log line and error message it prints to a file
+// (`coordnet nightly` keeps one per run). Other ranks ignore it.
+class LogFile {
+ public:
+  explicit LogFile(const std::string& path);
+  ~LogFile();
+  LogFile(const LogFile&) = delete;
+  LogFile& operator=(const LogFile&) = delete;
+};
+
 }  // namespace coordnet

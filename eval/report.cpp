@@ -2,27 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "io/text_escape.hpp"
+
 namespace coordnet::eval {
-
-namespace {
-
-// JSON string literal; campaign names and labellings are short ASCII in practice.
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (static_cast<unsigned char>(ch) < 0x20) {
-      out += fmt::format("\\u{:04x}", ch);
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 std::string format_table(const EvaluationRun& run) {
   const auto& e = run.scores;

@@ -16,8 +16,8 @@ struct ResultLabels {
   std::optional<std::vector<std::int64_t>> community;
 };
 
-// Throws IoError when the file or /accounts/id cannot be read, DataError when a column's length
-// differs from /accounts/id's.
+// Throws IoError when the file cannot be read, DataError when it is not HDF5, lacks /accounts/id
+// or a column's length differs from /accounts/id's.
 ResultLabels read_result_labels(const std::string& path);
 
 }  // namespace coordnet::eval

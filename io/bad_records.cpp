@@ -29,6 +29,55 @@ std::string_view policy_name(BadRecordPolicy policy) {
   return "quarantine";
 }
 
+void BadRecordLog::append(const BadRecordLog& other, std::uint32_t file_offset) {
+  n_bad_ += other.n_bad_;
+  bad_bytes_ += other.bad_bytes_;
+  for (const auto& [reason, count] : other.counts_) counts_[reason] += count;
+  for (auto record : other.quarantine_) {
+    record.file += file_offset;
+    quarantine_.push_back(std::move(record));
+  }
+}
+
+void BadRecordLog::order_quarantine_by_file(std::uint32_t n_files, const Comm& comm) {
+  struct Position {
+    std::uint32_t file;
+    std::uint8_t truncated;
+    std::int64_t line;
+  };
+  auto owner = [&](std::uint32_t file) {
+    return static_cast<int>(static_cast<std::uint64_t>(file) *
+                            static_cast<std::uint64_t>(comm.size()) /
+                            std::max<std::uint32_t>(n_files, 1));
+  };
+  std::vector<Position> positions;
+  std::vector<std::uint32_t> owners;
+  std::vector<std::string> reasons, details, texts;
+  for (auto& q : quarantine_) {
+    positions.push_back({q.file, static_cast<std::uint8_t>(q.truncated), q.line});
+    owners.push_back(static_cast<std::uint32_t>(owner(q.file)));
+    reasons.push_back(std::move(q.reason));
+    details.push_back(std::move(q.detail));
+    texts.push_back(std::move(q.text));
+  }
+  const auto received = exchange_by_owner(
+                            positions, [&](const Position& p) { return owner(p.file); }, comm)
+                            .data;
+  auto received_reasons = exchange_strings(reasons, owners, comm).strings;
+  auto received_details = exchange_strings(details, owners, comm).strings;
+  auto received_texts = exchange_strings(texts, owners, comm).strings;
+  quarantine_.clear();
+  for (std::size_t i = 0; i < received.size(); ++i) {
+    quarantine_.push_back({received[i].file, received[i].line, std::move(received_reasons[i]),
+                           std::move(received_details[i]), std::move(received_texts[i]),
+                           received[i].truncated != 0});
+  }
+  std::stable_sort(quarantine_.begin(), quarantine_.end(),
+                   [](const QuarantinedRecord& a, const QuarantinedRecord& b) {
+                     return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+                   });
+}
+
 void BadRecordLog::add(std::uint32_t file, std::int64_t line, std::string_view reason,
                        std::string_view detail, std::string_view raw) {
   ++n_bad_;

@@ -32,10 +32,31 @@ class BadRecordLog {
   static constexpr std::size_t kMaxQuarantinedBytes = 64 * 1024;
 
   explicit BadRecordLog(BadRecordPolicy policy) : policy_(policy) {}
+  // A log restored from a checkpoint: counts and quarantine only (enforce() ran before it was
+  // saved, so the first bad record is not kept).
+  BadRecordLog(BadRecordPolicy policy, std::uint64_t n_bad, std::uint64_t bad_bytes,
+               std::map<std::string, std::uint64_t> counts,
+               std::vector<QuarantinedRecord> quarantine)
+      : policy_(policy),
+        n_bad_(n_bad),
+        bad_bytes_(bad_bytes),
+        counts_(std::move(counts)),
+        quarantine_(std::move(quarantine)) {}
 
   void add(std::uint32_t file, std::int64_t line, std::string_view reason, std::string_view detail,
            std::string_view raw);
 
+  // Adds another log's counts and quarantine (a later slice of files: its file indices are
+  // shifted by file_offset). Rank-local.
+  void append(const BadRecordLog& other, std::uint32_t file_offset);
+
+  // Collective: moves every quarantined record to the rank that owns its file (files spread in
+  // order over the ranks) and sorts them there by (file, line), so that the rows over all
+  // ranks are in (file, line) order, as an ingest of all files at once writes them (coordnet
+  // nightly, which appends days ingested one by one). Counts stay where they are.
+  void order_quarantine_by_file(std::uint32_t n_files, const Comm& comm);
+
+  BadRecordPolicy policy() const { return policy_; }
   std::uint64_t n_bad() const { return n_bad_; }
   std::uint64_t bad_bytes() const { return bad_bytes_; }
   const std::map<std::string, std::uint64_t>& counts_by_reason() const { return counts_; }

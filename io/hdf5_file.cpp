@@ -17,18 +17,18 @@ herr_t collect_message(unsigned n, const H5E_error2_t* error, void* out) {
   return 0;
 }
 
+constexpr hsize_t kChunkElements = 1 << 16;
+// Level 1: after the shuffle filter most of the gain is there at a fraction of level 4's time.
+constexpr unsigned kDeflateLevel = 1;
+
+}  // namespace
+
 std::string hdf5_error_text() {
   std::string text;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect_message, &text);
   H5Eclear2(H5E_DEFAULT);
   return text;
 }
-
-constexpr hsize_t kChunkElements = 1 << 16;
-// Level 1: after the shuffle filter most of the gain is there at a fraction of level 4's time.
-constexpr unsigned kDeflateLevel = 1;
-
-}  // namespace
 
 void h5_check(herr_t status, const char* what) {
   if (status < 0) throw IoError(std::string("HDF5: ") + what + " failed: " + hdf5_error_text());

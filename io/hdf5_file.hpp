@@ -39,8 +39,30 @@ class H5Id {
   Closer closer_ = nullptr;
 };
 
+// The innermost message of HDF5's current error stack (then cleared).
+std::string hdf5_error_text();
+
 // Throws IoError with HDF5's own message when status is negative.
 void h5_check(herr_t status, const char* what);
+
+// The HDF5 memory type of a C++ column type.
+template <class T>
+hid_t h5_native_type() {
+  if constexpr (std::is_same_v<T, double>)
+    return H5T_NATIVE_DOUBLE;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return H5T_NATIVE_UINT64;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return H5T_NATIVE_UINT32;
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    return H5T_NATIVE_UINT8;
+  else
+    static_assert(sizeof(T) == 0, "no HDF5 type for this column type");
+}
 
 class Hdf5Writer {
  public:
@@ -51,7 +73,7 @@ class Hdf5Writer {
 
   template <class T>
   void write_column(const std::string& path, std::span<const T> local) {
-    write_raw(path, native_type<T>(), local.data(), local.size());
+    write_raw(path, h5_native_type<T>(), local.data(), local.size());
   }
   template <class T>
   void write_column(const std::string& path, const std::vector<T>& local) {
@@ -77,8 +99,6 @@ class Hdf5Writer {
   const std::string& final_path() const { return final_path_; }
 
  private:
-  template <class T>
-  static hid_t native_type();
   void write_raw(const std::string& path, hid_t type, const void* data, std::uint64_t local_count);
   void maybe_die_for_test(const std::string& path) const;
   void write_attribute(const std::string& object, const std::string& name, hid_t type,
@@ -90,23 +110,5 @@ class Hdf5Writer {
   H5Id file_;
   bool committed_ = false;
 };
-
-template <class T>
-hid_t Hdf5Writer::native_type() {
-  if constexpr (std::is_same_v<T, double>)
-    return H5T_NATIVE_DOUBLE;
-  else if constexpr (std::is_same_v<T, std::int64_t>)
-    return H5T_NATIVE_INT64;
-  else if constexpr (std::is_same_v<T, std::uint64_t>)
-    return H5T_NATIVE_UINT64;
-  else if constexpr (std::is_same_v<T, std::int32_t>)
-    return H5T_NATIVE_INT32;
-  else if constexpr (std::is_same_v<T, std::uint32_t>)
-    return H5T_NATIVE_UINT32;
-  else if constexpr (std::is_same_v<T, std::uint8_t>)
-    return H5T_NATIVE_UINT8;
-  else
-    static_assert(sizeof(T) == 0, "no HDF5 type for this column type");
-}
 
 }  // namespace coordnet

@@ -1,29 +1,16 @@
 #include "pipeline/evaluate_command.hpp"
 
 #include <cstdio>
-#include <exception>
-#include <filesystem>
-#include <fstream>
 
 #include "core/errors.hpp"
 #include "eval/evaluate.hpp"
 #include "eval/report.hpp"
+#include "io/atomic_file.hpp"
+#include "pipeline/root_only.hpp"
 
 namespace coordnet {
 
 namespace {
-
-void write_text_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw IoError("cannot write " + tmp);
-  }
-  std::error_code error;
-  std::filesystem::rename(tmp, path, error);
-  if (error) throw IoError("cannot rename " + tmp + ": " + error.message());
-}
 
 eval::LabelSource label_source(const std::string& name) {
   if (name == "flagged") return eval::LabelSource::flagged;
@@ -54,21 +41,15 @@ void add_evaluate_command(CLI::App& app, EvaluateCommand& command) {
 }
 
 void run_evaluate(const EvaluateCommand& command, const Comm& comm) {
-  std::exception_ptr failure;
-  if (comm.is_root()) {
-    try {
-      const auto truth = eval::read_truth(command.truth);
-      const auto result = eval::read_result_labels(command.result);
-      const auto run = eval::evaluate_result(truth, result, label_source(command.flagged_from),
-                                             command.min_size);
-      std::fputs(eval::format_table(run).c_str(), stdout);
-      std::fflush(stdout);
-      if (!command.json.empty()) write_text_file(command.json, eval::format_json(run));
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  }
-  comm.throw_if_any_failed(failure);
+  run_on_root(comm, [&] {
+    const auto truth = eval::read_truth(command.truth);
+    const auto result = eval::read_result_labels(command.result);
+    const auto run =
+        eval::evaluate_result(truth, result, label_source(command.flagged_from), command.min_size);
+    std::fputs(eval::format_table(run).c_str(), stdout);
+    std::fflush(stdout);
+    if (!command.json.empty()) write_file_atomically(command.json, eval::format_json(run));
+  });
 }
 
 }  // namespace coordnet

@@ -10,7 +10,10 @@
 #include "core/log.hpp"
 #include "pipeline/cluster_command.hpp"
 #include "pipeline/evaluate_command.hpp"
+#include "pipeline/export_command.hpp"
 #include "pipeline/generate_command.hpp"
+#include "pipeline/inspect_command.hpp"
+#include "pipeline/nightly/nightly_command.hpp"
 #include "pipeline/run_config.hpp"
 #include "pipeline/run_pipeline.hpp"
 #include "pipeline/version.hpp"
@@ -40,10 +43,16 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   coordnet::add_generate_command(app, generate);
   coordnet::EvaluateCommand evaluate;
   coordnet::add_evaluate_command(app, evaluate);
+  coordnet::ExportCommand export_command;
+  coordnet::add_export_command(app, export_command);
+  coordnet::InspectCommand inspect;
+  coordnet::add_inspect_command(app, inspect);
   coordnet::ClusterCommandConfig cluster_config;
   auto* cluster = app.add_subcommand(
       "cluster", "Find communities in a weighted edge list (CSV or a coordnet HDF5 file)");
   coordnet::add_cluster_command_options(*cluster, cluster_config);
+  coordnet::NightlyOptions nightly_options;
+  auto* nightly = coordnet::add_nightly_command(app, nightly_options, config);
 
   try {
     app.parse(argc, argv);
@@ -67,6 +76,14 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
     coordnet::run_evaluate(evaluate, comm);
     return 0;
   }
+  if (export_command.app->parsed()) {
+    coordnet::run_export(export_command, comm);
+    return 0;
+  }
+  if (inspect.app->parsed()) {
+    coordnet::run_inspect(inspect, comm);
+    return 0;
+  }
   const bool clustering = cluster->parsed();
   const bool quiet = clustering ? cluster_config.quiet : config.quiet;
   const bool verbose = clustering ? cluster_config.verbose : config.verbose;
@@ -82,6 +99,10 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   config.resolve();
   if (dump_config) {
     if (comm.is_root()) std::fputs(toml.c_str(), stdout);
+    return 0;
+  }
+  if (nightly->parsed()) {
+    coordnet::run_nightly(nightly_options, config, toml, comm);
     return 0;
   }
   coordnet::run_pipeline(config, toml, comm);

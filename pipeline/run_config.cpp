@@ -165,6 +165,12 @@ void add_run_options(CLI::App& run, RunConfig& c) {
   run.add_option("-o,--out", c.out, "Output HDF5 file (written as OUT.tmp, then renamed)")
       ->required()
       ->group("Output");
+  run.add_option("--checkpoint-dir", c.checkpoint_dir,
+                 "Save every stage's output here (one part per rank and a manifest)")
+      ->group("Checkpoints");
+  run.add_flag("--resume", c.resume,
+               "Skip the stages whose checkpoint in --checkpoint-dir matches this run")
+      ->group("Checkpoints");
   run.add_flag("-v,--verbose", c.verbose, "More log lines")->group("Output")->configurable(false);
   run.add_flag("-q,--quiet", c.quiet, "Only errors")->group("Output")->configurable(false);
 }
@@ -234,6 +240,7 @@ void RunConfig::resolve() {
         std::max<std::size_t>(1024, memory_budget_bytes / 4 / (3 * sizeof(CoactionEdge)));
   }
   if (coaction.block_pairs == 0) throw UsageError("--block-pairs must be positive", true);
+  if (resume && checkpoint_dir.empty()) throw UsageError("--resume needs --checkpoint-dir", true);
   cluster.resolve();
 }
 

@@ -44,6 +44,8 @@ struct RunConfig {
   std::string column_map;
   std::string memory_budget;  // per rank, e.g. "4G"; empty: none
   std::string out;
+  std::string checkpoint_dir;  // empty: no checkpoints (docs/operations.md)
+  bool resume = false;         // reuse the checkpoints whose manifest matches
   std::string format = "auto";
   std::string on_bad_record = "quarantine";
   int hash_bits = 64;  // hidden: < 64 forces account-id hash collisions in ingest and registry

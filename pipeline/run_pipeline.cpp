@@ -8,6 +8,11 @@
 #include "io/account_registry.hpp"
 #include "io/ingest.hpp"
 #include "kernels/community/leiden.hpp"
+#include "pipeline/checkpoint/checkpoint_store.hpp"
+#include "pipeline/checkpoint/interrupt.hpp"
+#include "pipeline/checkpoint/run_identity.hpp"
+#include "pipeline/checkpoint/stage_codecs.hpp"
+#include "pipeline/checkpoint/test_faults.hpp"
 #include "pipeline/flag_stage.hpp"
 #include "pipeline/near_text_stage.hpp"
 #include "pipeline/project_stage.hpp"
@@ -17,6 +22,31 @@
 namespace coordnet {
 
 namespace {
+
+// The near-duplicate text keys and the account registry, on the parsed inputs.
+AccountsStage register_inputs(const RunConfig& config, RawIngest raw, const Comm& comm,
+                              StageMetrics& metrics) {
+  AccountsStage stage;
+  stage.ingested = std::move(raw.ingested);
+  if (config.ingest.keep_layer[static_cast<std::size_t>(Layer::near_text)]) {
+    assign_near_text_keys(stage.ingested, raw.text_items, config.near_text, comm, metrics);
+  }
+  std::vector<TextItem>().swap(raw.text_items);
+
+  metrics.start("accounts");
+  auto registered = register_accounts(stage.ingested, comm, config.hash_bits);
+  stage.handles = merge_handle_history(stage.ingested, registered, comm);
+  stage.actions = globalise_actions(stage.ingested, registered);
+  stage.table = std::move(registered.table);
+  metrics.add_count("accounts", stage.table.ids.size());
+  metrics.add_count("handles", stage.handles.size());
+  metrics.finish(comm);
+  if (stage.table.n_hash_collisions > 0) {
+    Log::info("accounts: {} id hash collision(s) resolved (no accounts merged)",
+              stage.table.n_hash_collisions);
+  }
+  return stage;
+}
 
 // Communities of the fused coordination graph: every account is a vertex (isolated ones end
 // alone), the weights are the fused edge weights (--compat qut: the two directions of a pair
@@ -37,58 +67,106 @@ ClusterResult cluster_accounts(const Projection& projection, const AccountTable&
   return result;
 }
 
+// What every checkpoint manifest of this run repeats: the options of `run` except those that
+// change no stage's output (where to write, whether to resume).
+std::string run_identity(const RunConfig& config, const std::string& toml, const Comm& comm) {
+  const auto lines = config_lines(toml, [](std::string_view key) {
+    return key.starts_with("run.") && key != "run.out" && key != "run.checkpoint-dir" &&
+           key != "run.resume";
+  });
+  return checkpoint_identity(config.ingest.inputs, lines, comm);
+}
+
+// Saves a computed stage (timed as save_STAGE), after the test hook's `computed` point.
+template <class Write>
+void save_stage(CheckpointStore& store, const std::string& stage, StageMetrics& metrics,
+                const Comm& comm, Write write) {
+  inject_test_fault(stage, "computed", comm.rank());
+  if (!store.enabled()) return;
+  metrics.start("save_" + stage);
+  store.save(stage, write);
+  metrics.finish(comm);
+}
+
+// Loads a stage (timed as load_STAGE); false when it has to be computed.
+template <class Read>
+bool load_stage(CheckpointStore& store, const std::string& stage, StageMetrics& metrics,
+                const Comm& comm, Read read) {
+  if (!store.matches(stage)) return false;
+  metrics.start("load_" + stage);
+  const bool loaded = store.load(stage, read);
+  metrics.finish(comm);
+  return loaded;
+}
+
 }  // namespace
 
 void run_pipeline(const RunConfig& given_config, const std::string& resolved_config_toml,
-                  const Comm& comm) {
+                  const Comm& comm, const IngestSource& source) {
+  install_interrupt_handlers();
   RunConfig config = given_config;  // --window auto is resolved once the actions are known
   StageMetrics metrics;
   Log::info("coordnet run on {} rank(s): {} input file(s), layers {}, window {} s, compat {}",
             comm.size(), config.ingest.inputs.size(), config.layers, config.window, config.compat);
-  auto ingest_config = config.ingest;
-  const bool near_text = ingest_config.keep_layer[static_cast<std::size_t>(Layer::near_text)];
-  std::vector<TextItem> text_items;
-  if (near_text) {
-    ingest_config.on_near_text = [&](std::string_view text, ContentHash content) {
-      text_items.push_back({content, sketch_text(text, config.near_text).signature, KeyHash{0}});
-    };
+  CheckpointStore store(
+      config.checkpoint_dir, config.resume,
+      config.checkpoint_dir.empty() ? "" : run_identity(config, resolved_config_toml, comm), comm);
+  const auto& dir = config.checkpoint_dir;
+
+  // The actions are read back only when the projection has to be computed.
+  AccountsStage accounts;
+  bool have_actions = false;
+  auto accounts_ready = [&](bool with_actions) {
+    have_actions = with_actions;
+    if (load_stage(store, "ingest", metrics, comm,
+                   [&](CheckpointReader& r) { load_accounts_stage(r, accounts, with_actions); })) {
+      return;
+    }
+    accounts = register_inputs(
+        config, source ? source(metrics) : ingest_inputs(config, comm, metrics), comm, metrics);
+    have_actions = true;
+    save_stage(store, "ingest", metrics, comm,
+               [&](CheckpointWriter& w) { save_accounts_stage(w, accounts); });
+  };
+  accounts_ready(!store.matches("project"));
+  stop_if_interrupted("ingest", dir, comm);
+
+  const auto& table = accounts.table;
+  Projection projection;
+  if (!load_stage(store, "project", metrics, comm,
+                  [&](CheckpointReader& r) { projection = load_projection(r); })) {
+    if (!have_actions) accounts_ready(true);
+    if (config.window_auto) resolve_auto_window(config, accounts.actions, comm, metrics);
+    projection = project_layers(config, accounts.actions, table, comm, metrics);
+    save_stage(store, "project", metrics, comm,
+               [&](CheckpointWriter& w) { save_projection(w, projection); });
   }
-  auto ingested = ingest(ingest_config, comm, metrics);
-  if (near_text) assign_near_text_keys(ingested, text_items, config.near_text, comm, metrics);
-  std::vector<TextItem>().swap(text_items);
-
-  metrics.start("accounts");
-  auto registered = register_accounts(ingested, comm, config.hash_bits);
-  const auto handles = merge_handle_history(ingested, registered, comm);
-  auto actions = globalise_actions(ingested, registered);
-  metrics.add_count("accounts", registered.table.ids.size());
-  metrics.add_count("handles", handles.size());
-  metrics.finish(comm);
-  if (registered.table.n_hash_collisions > 0) {
-    Log::info("accounts: {} id hash collision(s) resolved (no accounts merged)",
-              registered.table.n_hash_collisions);
-  }
-
-  if (config.window_auto) resolve_auto_window(config, actions, comm, metrics);
-
-  const auto& table = registered.table;
-  const auto projection = project_layers(config, actions, table, comm, metrics);
+  // The null model needs the actions and the projected layers (their windows included).
   const bool flag = config.flag.enabled && projection.compat == Compat::none;
   FlagResult flags{config.flag, {}, {}};
   if (flag) {
+    if (!have_actions) accounts_ready(true);
     EdgeMinCounts min_counts{1, std::max<std::uint64_t>(1, config.synchrony.min_co_bins)};
     if (config.coaction.weighting == Weighting::pairs) {
       min_counts.coactions =
           static_cast<std::uint64_t>(std::max(1.0, std::ceil(config.coaction.min_weight)));
     }
-    flags.null = edge_null_model(actions, table, projection, min_counts, comm, metrics);
+    flags.null = edge_null_model(accounts.actions, table, projection, min_counts, comm, metrics);
   }
-  std::vector<Action>().swap(actions);
+  std::vector<Action>().swap(accounts.actions);
+  stop_if_interrupted("project", dir, comm);
 
-  metrics.start("cluster");
-  const auto communities = cluster_accounts(projection, table, config.cluster.config, comm);
-  metrics.add_count("communities", comm.is_root() ? communities.n_communities : 0);
-  metrics.finish(comm);
+  ClusterResult communities;
+  if (!load_stage(store, "cluster", metrics, comm,
+                  [&](CheckpointReader& r) { communities = load_clusters(r); })) {
+    metrics.start("cluster");
+    communities = cluster_accounts(projection, table, config.cluster.config, comm);
+    metrics.add_count("communities", comm.is_root() ? communities.n_communities : 0);
+    metrics.finish(comm);
+    save_stage(store, "cluster", metrics, comm,
+               [&](CheckpointWriter& w) { save_clusters(w, communities); });
+  }
+  stop_if_interrupted("cluster", dir, comm);
   if (flag) {
     flags.flags =
         flag_communities(config.flag, table, projection, flags.null, communities, comm, metrics);
@@ -96,8 +174,8 @@ void run_pipeline(const RunConfig& given_config, const std::string& resolved_con
 
   metrics.start("write");
   write_result(config.out,
-               RunResult{ingested, table, handles, projection, communities, metrics.reports(),
-                         resolved_config_toml, flag ? &flags : nullptr},
+               RunResult{accounts.ingested, table, accounts.handles, projection, communities,
+                         metrics.reports(), resolved_config_toml, flag ? &flags : nullptr},
                comm);
   metrics.finish(comm);
   const auto n_edges = projection.compat == Compat::qut ? projection.fused_directed.edges.size()

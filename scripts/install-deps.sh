@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages coordnet needs to build, test and run; installs only what is
+# Installs the Debian 12 packages coordnet needs to build and run; installs only what is
 # missing, so running it again is cheap. Needs root or sudo.
+#   --report   also what scripts/report.py needs (matplotlib)
+#   --test     also what the test suite needs (report packages, networkx, headless chromium,
+#              a single-node Slurm)
 set -euo pipefail
 
 packages=(
@@ -10,6 +13,17 @@ packages=(
   libfmt-dev libsimdjson-dev libxxhash-dev libabsl-dev zlib1g-dev
   python3 python3-h5py python3-numpy python3-igraph
 )
+report_packages=(python3-matplotlib)
+# --test: the exports/report tests (networkx, headless chromium) and the tests of slurm/ (a
+# private single-node Slurm started by tests/slurm/local_slurm.sh).
+test_packages=(python3-networkx chromium munge slurmctld slurmd slurm-client)
+for option in "$@"; do
+  case "$option" in
+    --report) packages+=("${report_packages[@]}") ;;
+    --test) packages+=("${report_packages[@]}" "${test_packages[@]}") ;;
+    *) echo "install-deps: unknown option $option (use --report or --test)" >&2; exit 64 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,7 +3,7 @@
 # the whole test suite with ctest. Extra arguments go to ctest (e.g. -R golden).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 preset="${COORDNET_PRESET:-ci}"
 jobs="$(nproc)"
 cmake --preset "$preset" >/dev/null

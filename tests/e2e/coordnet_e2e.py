@@ -352,3 +352,64 @@ def reference_coactions(path: str | os.PathLike[str], window_s: float,
 
 
 
+
+
+RUN_SPECIFIC_ROOT_ATTRIBUTES = frozenset({"created", "ranks", "stages"})
+"""Root attributes that may differ between equal runs (docs/operations.md, reproducibility)."""
+
+RUN_SPECIFIC_CONFIG_KEYS = frozenset({"out", "checkpoint-dir", "resume"})
+"""Keys of the ``config`` attribute (``run.out``, ...) that name where a run wrote or whether it
+resumed, not what it computed."""
+
+
+def comparable_config(text: str) -> str:
+    """The ``config`` attribute without the keys of RUN_SPECIFIC_CONFIG_KEYS."""
+    kept = [line for line in text.splitlines()
+            if line.split("=", 1)[0].strip().split(".")[-1] not in RUN_SPECIFIC_CONFIG_KEYS]
+    return "\n".join(kept)
+
+
+def all_attributes(path: str | os.PathLike[str]) -> dict[str, object]:
+    """Every attribute of the file, keyed ``OBJECT@NAME`` (``/@NAME`` for the root), except the
+    run-specific root attributes; ``config`` with its run-specific keys left out."""
+    found: dict[str, object] = {}
+    with h5py.File(path, "r") as f:
+        def collect(name: str, obj: h5py.HLObject) -> None:
+            for key, value in obj.attrs.items():
+                if name == "/" and key in RUN_SPECIFIC_ROOT_ATTRIBUTES:
+                    continue
+                if isinstance(value, (bytes, np.bytes_, str)):
+                    value = attr_text(value)
+                    if name == "/" and key == "config":
+                        value = comparable_config(value)
+                elif isinstance(value, np.ndarray):
+                    value = value.tolist()
+                found[f"{name}@{key}"] = value
+        collect("/", f)
+        f.visititems(lambda name, obj: collect("/" + name, obj))
+    return found
+
+
+def result_differences(path_a: str | os.PathLike[str], path_b: str | os.PathLike[str],
+                       ignore: frozenset[str] = frozenset()) -> list[str]:
+    """:func:`dataset_differences` plus every attribute that differs (run-specific ones aside,
+    and those named in ``ignore`` as ``OBJECT@NAME``)."""
+    problems = dataset_differences(path_a, path_b)
+    a, b = all_attributes(path_a), all_attributes(path_b)
+    for key in sorted((set(a) | set(b)) - ignore):
+        if key not in a or key not in b:
+            problems.append(f"attribute {key}: only in {path_a if key in a else path_b}")
+        elif a[key] != b[key]:
+            problems.append(f"attribute {key}: {a[key]!r} != {b[key]!r}")
+    return problems
+
+
+def assert_same_result(test: unittest.TestCase, path_a: str | os.PathLike[str],
+                       path_b: str | os.PathLike[str], what: str = "",
+                       ignore: frozenset[str] = frozenset()) -> None:
+    """Fails ``test`` unless both files agree in every dataset and every attribute, apart from
+    the run-specific ones (RUN_SPECIFIC_ROOT_ATTRIBUTES, RUN_SPECIFIC_CONFIG_KEYS) and those in
+    ``ignore``."""
+    problems = result_differences(path_a, path_b, ignore)
+    test.assertEqual(problems, [], f"{what}: {path_a} and {path_b} differ:\n" +
+                     "\n".join(problems))

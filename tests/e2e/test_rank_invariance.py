@@ -1,8 +1,10 @@
-"""The same job at 1, 2, 3 and 4 ranks writes the same datasets.
+"""The same job at 1, 2, 3 and 4 ranks, and the same job run twice, writes the same file.
 
-Every dataset of the file (accounts, handles, edges, rejects, inputs) must be identical in dtype,
-shape and value at every rank count; only root attributes such as ``ranks``, ``created`` and
-``stages`` may differ. Runs on the hand-written fixture tests/data/events_small.csv (needs no
+Every dataset of the file (accounts, handles, edges, communities, rejects, inputs) must be
+identical in dtype, shape and value at every rank count and on a rerun, and so must every
+attribute of every group and dataset, except the run-specific ones documented in
+docs/operations.md: the root attributes ``created``, ``ranks`` and ``stages``, and the keys
+``out``, ``checkpoint-dir`` and ``resume`` of the ``config`` attribute. Runs on the hand-written fixture tests/data/events_small.csv (needs no
 shared data) and, when present, on CooRTweet's russian_coord_tweets.csv (35,125 retweets; MIT,
 Righetti & Balluff).
 
@@ -28,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import coordnet_e2e as e2e  # noqa: E402
 
 RANK_COUNTS = (1, 2, 3, 4)
+RERUN_RANKS = 2
 FIXTURE = "events_small.csv"
 SHARED = "CooRTweet/russian_coord_tweets.csv"
 WINDOW_S = 60
@@ -44,14 +47,18 @@ class RankInvarianceTest(unittest.TestCase):
             out = tmp / f"np{ranks}.h5"
             e2e.run_ok(self, [data], out, *args, ranks=ranks)
             outputs[ranks] = out
+        rerun = tmp / f"np{RERUN_RANKS}-rerun.h5"
+        e2e.run_ok(self, [data], rerun, *args, ranks=RERUN_RANKS)
+        e2e.assert_same_result(self, outputs[RERUN_RANKS], rerun, "run vs rerun")
         return outputs
 
     def assert_rank_invariant(self, outputs: dict[int, Path]) -> None:
-        """Every output equals the 1-rank output in every dataset; 'ranks' says the rank count."""
+        """Every output equals the 1-rank output in every dataset and attribute; 'ranks' says
+        the rank count."""
         baseline = outputs[RANK_COUNTS[0]]
         for ranks, out in outputs.items():
             with self.subTest(ranks=ranks):
-                e2e.assert_same_datasets(self, baseline, out, f"1 rank vs {ranks} ranks")
+                e2e.assert_same_result(self, baseline, out, f"1 rank vs {ranks} ranks")
                 with h5py.File(out, "r") as f:
                     self.assertEqual(int(f.attrs["ranks"]), ranks)
 

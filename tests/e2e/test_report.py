@@ -1,0 +1,100 @@
+"""End-to-end test of scripts/report.py: the HTML report of a result renders with its plots.
+
+Runs the script on the h5py fixture (result_fixture.py, with the analysis datasets) and on a real
+``coordnet run`` output, checks the page's content and images, and renders it in headless
+Chromium (Debian ``chromium``; skipped with a message when it is absent) to check the screenshot
+is not blank.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import matplotlib.image
+
+import coordnet_e2e as e2e
+import result_fixture as fx
+
+REPORT = e2e.REPO_ROOT / "scripts" / "report.py"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def make_report(test: unittest.TestCase, result: Path, out: Path) -> str:
+    """Runs report.py, fails ``test`` unless it exits 0; returns index.html's text."""
+    run = subprocess.run([sys.executable, REPORT, result, "-o", out], capture_output=True,
+                         text=True, timeout=300)
+    test.assertEqual(run.returncode, 0, f"{run.stdout}\n{run.stderr}")
+    return (out / "index.html").read_text(encoding="utf-8")
+
+
+def screenshot(page: Path, png: Path) -> None:
+    """Renders ``page`` with headless Chromium into ``png`` (1200 x 2000)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise unittest.SkipTest("chromium is absent (scripts/install-deps.sh --test installs it)")
+    with tempfile.TemporaryDirectory(prefix="coordnet-chromium-") as profile:
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                        f"--screenshot={png}", "--window-size=1200,2000", page.as_uri()],
+                       capture_output=True, timeout=180, check=False)
+
+
+class Report(unittest.TestCase):
+    def setUp(self):
+        self.work = e2e.make_temp_dir(self)
+
+    def check_images(self, html: str, out: Path) -> list[str]:
+        images = re.findall(r'<img src="([^"]+)"', html)
+        for name in images:
+            self.assertTrue((out / name).read_bytes().startswith(PNG_SIGNATURE), name)
+        return images
+
+    def test_fixture_report(self):
+        result, out = self.work / "fixture.h5", self.work / "report"
+        fx.write_fixture(result)
+        html = make_report(self, result, out)
+        images = self.check_images(html, out)
+        self.assertEqual(sorted(images), ["delays.png", "distributions.png", "layers.png",
+                                          "timeline_0.png", "timeline_1.png", "timeline_2.png"])
+        self.assertIn("Top 3 communities (by rank)", html)
+        self.assertIn("<td>wrong_field_count</td><td>1</td>", html)
+        self.assertIn("<th>density</th>", html)
+        self.assertIn("<td>#vote</td>", html)
+        self.assertIn("<td>2023-11-14 22:13:20Z</td>", html)  # evidence first_ms as a time
+        self.assertNotIn("excess_null", html)  # not one value per community
+        self.assertFalse(list(out.glob("*.tmp")))
+        shot = self.work / "shot.png"
+        screenshot(out / "index.html", shot)
+        pixels = matplotlib.image.imread(shot)
+        self.assertEqual(pixels.shape[:2], (2000, 1200))
+        self.assertGreater(float(pixels[..., :3].std()), 0.05, "the screenshot is blank")
+
+    def test_real_run_report(self):
+        result, out = self.work / "real.h5", self.work / "report"
+        e2e.run_ok(self, [e2e.test_data_dir() / "events_small.csv"], result, "-q")
+        html = make_report(self, result, out)
+        self.assertIn("timeline_0.png", self.check_images(html, out))
+        self.assertIn("Top 2 communities (by size)", html)
+
+    def test_missing_or_bad_file(self):
+        run = subprocess.run([sys.executable, REPORT, self.work / "absent.h5", "-o",
+                              self.work / "r"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 74)
+        self.assertIn("cannot open", run.stderr)
+        text = self.work / "text.h5"
+        text.write_text("object_id,account_id\n")
+        run = subprocess.run([sys.executable, REPORT, text, "-o", self.work / "r"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 65, run.stderr)
+        self.assertIn("text.h5", run.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
