@@ -226,6 +226,7 @@ void write_result(const std::string& path, const RunResult& result, const Comm& 
   write_rejects(writer, result.ingested, comm);
   write_communities(writer, result.communities, comm);
   write_analysis(writer, result.analysis);
+  if (result.flags != nullptr) write_flags(writer, result.projection, *result.flags);
   writer.commit();
 }
 

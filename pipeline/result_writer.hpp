@@ -11,6 +11,7 @@
 #include "io/ingest.hpp"
 #include "kernels/community/leiden.hpp"
 #include "pipeline/analysis_stage.hpp"
+#include "pipeline/flag_stage.hpp"
 #include "pipeline/project_stage.hpp"
 
 namespace coordnet {
@@ -24,6 +25,7 @@ struct RunResult {
   const RunAnalysis& analysis;
   const std::vector<StageReport>& stages;
   std::string config_toml;
+  const FlagResult* flags = nullptr;  // absent when flagging is off
 };
 
 void write_result(const std::string& path, const RunResult& result, const Comm& comm);

@@ -96,9 +96,11 @@ void add_run_options(CLI::App& run, RunConfig& c) {
                  "the input except the costlier near_text and synchrony")
       ->capture_default_str()
       ->group("Projection");
-  run.add_option("--window", c.window_s, "Co-action window in seconds (|dt| <= window)")
+  run.add_option("--window", c.window,
+                 "Co-action window in seconds (|dt| <= window), or auto: estimated from the lags "
+                 "of co-actions against chance (docs/detection.md)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::NonNegativeNumber | CLI::IsMember({"auto"}))
       ->group("Projection");
   run.add_option("--layer-window", c.layer_windows,
                  "Window of one layer in seconds, as LAYER=SECONDS (repeatable)")
@@ -183,6 +185,7 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->check(CLI::Range(1, 64));
 
   add_cluster_options(run, c.cluster);
+  add_flag_options(run, c.flag);
 
   run.add_option("--evidence-keys", c.evidence_keys,
                  "Keys per community kept as evidence (/communities/evidence)")
@@ -232,7 +235,15 @@ void RunConfig::resolve() {
   for (const auto& [role, column] : ingest.column_map) domain_mapped |= role == "domain";
   ingest.derive_domains = !domain_mapped && is_selected(Layer::domain);
 
+  window_auto = window == "auto";
+  window_s = 0.0;
+  if (!window_auto) {
+    std::size_t used = 0;
+    window_s = parse_number(window, "--window", used);
+    if (used != window.size()) throw UsageError("--window: '" + window + "' is not a number", true);
+  }
   window_ms.fill(seconds_to_ms(window_s, "--window"));
+  layer_window_given.fill(false);
   for (const auto& item : layer_windows) {
     if (item.empty()) continue;  // --dump-config writes no windows as "", read back as one ""
     const auto eq = item.find('=');
@@ -247,6 +258,7 @@ void RunConfig::resolve() {
       throw UsageError("--layer-window: '" + item + "' is not LAYER=SECONDS", true);
     }
     window_ms[static_cast<std::size_t>(layer)] = seconds_to_ms(seconds, "--layer-window");
+    layer_window_given[static_cast<std::size_t>(layer)] = true;
   }
   coaction.fast_window_ms = seconds_to_ms(fast_window_s, "--fast-window");
   coaction.weighting = weighting == "keys"    ? Weighting::keys

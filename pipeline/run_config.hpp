@@ -16,6 +16,7 @@
 #include "kernels/synchrony.hpp"
 #include "kernels/text_sketch.hpp"
 #include "pipeline/cluster_options.hpp"
+#include "pipeline/flag_config.hpp"
 
 namespace coordnet {
 
@@ -26,8 +27,9 @@ struct RunConfig {
   IngestConfig ingest;
   CoactionConfig coaction;  // the settings shared by every layer
   ClusterOptions cluster;
+  FlagConfig flag;
   std::string layers = "auto";
-  double window_s = 60.0;
+  std::string window = "60";               // seconds, or auto: estimated from the data (--window)
   std::vector<std::string> layer_windows;  // "layer=seconds"
   double fast_window_s = 10.0;
   std::string weighting = "pairs";
@@ -54,7 +56,10 @@ struct RunConfig {
 
   // Resolved by resolve():
   std::vector<Layer> selected_layers;  // empty: every layer present in the input
+  double window_s = 60.0;              // --window in seconds (0 while auto is not yet estimated)
+  bool window_auto = false;
   std::array<DurationMs, kLayerCount> window_ms{};
+  std::array<bool, kLayerCount> layer_window_given{};  // set by --layer-window
   Compat compat_mode = Compat::none;
   std::uint64_t memory_budget_bytes = 0;
 

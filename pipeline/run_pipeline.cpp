@@ -1,5 +1,8 @@
 #include "pipeline/run_pipeline.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/log.hpp"
 #include "core/stage_metrics.hpp"
 #include "io/account_registry.hpp"
@@ -11,9 +14,11 @@
 #include "pipeline/checkpoint/run_identity.hpp"
 #include "pipeline/checkpoint/stage_codecs.hpp"
 #include "pipeline/checkpoint/test_faults.hpp"
+#include "pipeline/flag_stage.hpp"
 #include "pipeline/near_text_stage.hpp"
 #include "pipeline/project_stage.hpp"
 #include "pipeline/result_writer.hpp"
+#include "pipeline/window_stage.hpp"
 
 namespace coordnet {
 
@@ -97,13 +102,13 @@ bool load_stage(CheckpointStore& store, const std::string& stage, StageMetrics& 
 
 }  // namespace
 
-void run_pipeline(const RunConfig& config, const std::string& resolved_config_toml,
+void run_pipeline(const RunConfig& given_config, const std::string& resolved_config_toml,
                   const Comm& comm, const IngestSource& source) {
   install_interrupt_handlers();
+  RunConfig config = given_config;  // --window auto is resolved once the actions are known
   StageMetrics metrics;
   Log::info("coordnet run on {} rank(s): {} input file(s), layers {}, window {} s, compat {}",
-            comm.size(), config.ingest.inputs.size(), config.layers, config.window_s,
-            config.compat);
+            comm.size(), config.ingest.inputs.size(), config.layers, config.window, config.compat);
   CheckpointStore store(
       config.checkpoint_dir, config.resume,
       config.checkpoint_dir.empty() ? "" : run_identity(config, resolved_config_toml, comm), comm);
@@ -122,12 +127,25 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
   stop_if_interrupted("ingest", dir, comm);
 
   const auto& table = accounts.table;
+  // The estimated window is needed by the null model also when the projection is loaded.
+  if (config.window_auto) resolve_auto_window(config, accounts.actions, comm, metrics);
   Projection projection;
   if (!load_stage(store, "project", metrics, comm,
                   [&](CheckpointReader& r) { projection = load_projection(r); })) {
     projection = project_layers(config, accounts.actions, table, comm, metrics);
     save_stage(store, "project", metrics, comm,
                [&](CheckpointWriter& w) { save_projection(w, projection); });
+  }
+  // The null model needs the actions and the projected layers (their windows included).
+  const bool flag = !config.flag.skip && projection.compat == Compat::none;
+  FlagResult flags{config.flag, {}, {}};
+  if (flag) {
+    EdgeMinCounts min_counts{1, std::max<std::uint64_t>(1, config.synchrony.min_co_bins)};
+    if (config.coaction.weighting == Weighting::pairs) {
+      min_counts.coactions =
+          static_cast<std::uint64_t>(std::max(1.0, std::ceil(config.coaction.min_weight)));
+    }
+    flags.null = edge_null_model(accounts.actions, table, projection, min_counts, comm, metrics);
   }
   stop_if_interrupted("project", dir, comm);
 
@@ -142,6 +160,10 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
                [&](CheckpointWriter& w) { save_clusters(w, communities); });
   }
   stop_if_interrupted("cluster", dir, comm);
+  if (flag) {
+    flags.flags =
+        flag_communities(config.flag, table, projection, flags.null, communities, comm, metrics);
+  }
 
   metrics.start("analysis");
   auto analysis = analyse_run(config, accounts.actions, table, projection, communities, comm);
@@ -153,10 +175,11 @@ void run_pipeline(const RunConfig& config, const std::string& resolved_config_to
   metrics.finish(comm);
 
   metrics.start("write");
-  write_result(config.out,
-               RunResult{accounts.ingested, table, accounts.handles, projection, communities, analysis,
-                         metrics.reports(), resolved_config_toml},
-               comm);
+  write_result(
+      config.out,
+      RunResult{accounts.ingested, table, accounts.handles, projection, communities, analysis,
+                metrics.reports(), resolved_config_toml, flag ? &flags : nullptr},
+      comm);
   metrics.finish(comm);
   const auto n_edges = projection.compat == Compat::qut ? projection.fused_directed.edges.size()
                                                         : projection.fused.edges.size();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end demo: installs what is missing, builds the release binary, generates a synthetic
 # events CSV with planted campaigns (coordnet generate --scenario default), runs coordnet on it
-# with MPI and prints a summary of the result (scripts/summarize.py).
+# with MPI and prints a summary of the result (scripts/summarize.py: the largest groups and the
+# flagged communities with their evidence) and the evaluation of the flags (coordnet evaluate).
 #
 # Usage: scripts/demo.sh [WORK_DIR]        (from any directory)
 #   WORK_DIR       where the sample, truth and result go (default: build/demo in the repository)
@@ -53,5 +54,5 @@ mpiexec --oversubscribe -np "$ranks" "$coordnet" run "$work/events.csv" -o "$wor
 step "summary"
 "$python" "$root/scripts/summarize.py" "$work/result.h5" --truth "$work/truth.csv"
 
-step "evaluation against the planted campaigns (accounts in communities of >= 3 count as flagged)"
+step "evaluation of the flagged accounts against the planted campaigns"
 mpiexec --oversubscribe -np 1 "$coordnet" evaluate "$work/result.h5" --truth "$work/truth.csv"

@@ -271,6 +271,33 @@ def truth_lines(groups: list[Group], campaign_sizes: dict[str, int]) -> list[str
     return out
 
 
+def flagged_lines(path: Path, top: int, n_handles: int) -> list[str]:
+    """The flagged communities of the run (docs/detection.md), strongest excess first, with the
+    statistics behind each flag; empty when the run did not flag (--no-flag, --compat)."""
+    with h5py.File(path, "r") as f:
+        if "/communities/flagged" not in f:
+            return []
+        c = {name: f["/communities/" + name][:] for name in
+             ("size", "significant", "internal_edges", "observed", "expected", "excess",
+              "flagged")}
+        acc_flagged = f["/accounts/flagged"][:]
+        community = f["/accounts/community"][:]
+        handles = _decode(f["/accounts/handle"][:])
+        threshold = float(f["/accounts"].attrs["flag_threshold"])
+        tested = int(f["/accounts"].attrs["flag_tested"])
+    flagged = np.flatnonzero(c["flagged"])
+    out = [f"flagged: {len(flagged)} communities, {int(acc_flagged.sum())} accounts "
+           f"(account test: excess >= {threshold:.2f} nats over {tested} accounts with edges)"]
+    for k in flagged[np.argsort(-c["excess"][flagged], kind="stable")][:top]:
+        members = np.flatnonzero((community == k) & (acc_flagged == 1))
+        names = ", ".join(handles[i] or "?" for i in members[:n_handles])
+        out.append(f"  community {k}: {c['size'][k]} accounts, {c['significant'][k]} flagged; "
+                   f"{c['internal_edges'][k]} internal edges with {c['observed'][k]} co-actions "
+                   f"against {c['expected'][k]:.1f} by chance (excess {c['excess'][k]:.0f} nats)"
+                   f"; {names}")
+    return out
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -292,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     groups = components(r, min_weight)
     sizes = match_truth(groups, r, read_truth(args.truth)) if args.truth else None
     print(format_summary(args.result, r, groups, min_weight, args.top, args.handles, sizes))
+    for line in flagged_lines(args.result, args.top, args.handles):
+        print(line)
     return 0
 
 

@@ -1,0 +1,120 @@
+#include "kernels/null_model.hpp"
+
+#include <cmath>
+#include <tuple>
+
+namespace coordnet {
+
+double expected_coactions(const AccountExposure& u, const AccountExposure& v,
+                          std::uint64_t total_actions) {
+  if (total_actions == 0) return 0.0;
+  return (static_cast<double>(u.exposure) * static_cast<double>(v.actions) +
+          static_cast<double>(v.exposure) * static_cast<double>(u.actions)) /
+         (2.0 * static_cast<double>(total_actions));
+}
+
+namespace {
+
+// ln P(X >= k) for X Poisson(expected > 0), k >= 1.
+double log_poisson_tail(std::uint64_t k, double expected) {
+  const auto o = static_cast<double>(k);
+  if (o > expected) {
+    // P(X >= k) = pmf(k) * (1 + E/(k+1) + E^2/((k+1)(k+2)) + ...), summed in the log domain.
+    const double log_pmf = -expected + o * std::log(expected) - std::lgamma(o + 1.0);
+    double sum = 1.0;
+    double term = 1.0;
+    for (double j = o + 1.0; term > 1e-17 * sum; j += 1.0) {
+      term *= expected / j;
+      sum += term;
+    }
+    return log_pmf + std::log(sum);
+  }
+  if (k == 1) return std::log(-std::expm1(-expected));
+  // P(X >= k) = 1 - P(X < k), about 1/2 or more here.
+  double cdf = 0;
+  double pmf = std::exp(-expected);
+  for (std::uint64_t j = 0; j < k; ++j) {
+    cdf += pmf;
+    pmf *= expected / static_cast<double>(j + 1);
+  }
+  return std::log(std::max(1.0 - cdf, 1e-300));
+}
+
+}  // namespace
+
+double repeat_evidence(std::uint64_t observed, double expected, std::uint64_t min_count) {
+  min_count = std::max<std::uint64_t>(min_count, 1);
+  if (observed <= min_count) return 0.0;
+  expected = std::max(expected, 1e-12);  // an edge has co-actions, so its chance is never 0
+  return std::max(0.0,
+                  log_poisson_tail(min_count, expected) - log_poisson_tail(observed, expected));
+}
+
+namespace null_model_detail {
+
+DurationMs bucket_ms_for(DurationMs window_ms) {
+  return std::max<DurationMs>(16 * window_ms, 60'000);
+}
+
+void count_bucket(const Action* begin, const Action* end, DurationMs window_ms,
+                  std::vector<AccountExposure>& out) {
+  // Same-account partners: positions by (account, time), swept per account.
+  static thread_local std::vector<std::uint32_t> by_account;
+  static thread_local std::vector<std::uint64_t> own_partners;
+  const auto n = static_cast<std::uint32_t>(end - begin);
+  by_account.resize(n);
+  own_partners.assign(n, 0);
+  for (std::uint32_t i = 0; i < n; ++i) by_account[i] = i;
+  std::sort(by_account.begin(), by_account.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return std::tie(begin[a].account, begin[a].t_ms, a) <
+           std::tie(begin[b].account, begin[b].t_ms, b);
+  });
+  for (std::uint32_t i = 0, lo = 0, hi = 0; i < n; ++i) {
+    const Action& x = begin[by_account[i]];
+    while (begin[by_account[lo]].account != x.account ||
+           x.t_ms - begin[by_account[lo]].t_ms > window_ms) {
+      ++lo;
+    }
+    if (hi < i) hi = i;
+    while (hi + 1 < n && begin[by_account[hi + 1]].account == x.account &&
+           begin[by_account[hi + 1]].t_ms - x.t_ms <= window_ms) {
+      ++hi;
+    }
+    own_partners[by_account[i]] = hi - lo;
+  }
+  // All partners: two pointers over the time order.
+  for (std::uint32_t i = 0, lo = 0, hi = 0; i < n; ++i) {
+    while (begin[i].t_ms - begin[lo].t_ms > window_ms) ++lo;
+    if (hi < i) hi = i;
+    while (hi + 1 < n && begin[hi + 1].t_ms - begin[i].t_ms <= window_ms) ++hi;
+    if (begin[i].flags & kActionIsHalo) continue;
+    out.push_back({begin[i].account, 1, (hi - lo) - own_partners[i]});
+  }
+}
+
+void sort_and_reduce(std::vector<AccountExposure>& partials) {
+  std::sort(
+      partials.begin(), partials.end(),
+      [](const AccountExposure& a, const AccountExposure& b) { return a.account < b.account; });
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < partials.size(); ++i) {
+    if (out > 0 && partials[out - 1].account == partials[i].account) {
+      partials[out - 1].actions += partials[i].actions;
+      partials[out - 1].exposure += partials[i].exposure;
+    } else {
+      partials[out++] = partials[i];
+    }
+  }
+  partials.resize(out);
+}
+
+AccountExposure exposure_of(const std::vector<AccountExposure>& owned, AccountIndex account) {
+  const auto it =
+      std::lower_bound(owned.begin(), owned.end(), account,
+                       [](const AccountExposure& e, AccountIndex a) { return e.account < a; });
+  return it != owned.end() && it->account == account ? *it : AccountExposure{account};
+}
+
+}  // namespace null_model_detail
+
+}  // namespace coordnet

@@ -1,0 +1,112 @@
+// Template part of null_model.hpp: the collective drivers.
+#pragma once
+
+#include <algorithm>
+
+#include "core/exchange.hpp"
+#include "core/hash.hpp"
+
+namespace coordnet {
+
+namespace null_model_detail {
+
+// floor(t_ms / bucket_ms), also for negative times.
+inline std::int64_t bucket_of(TimeMs t_ms, DurationMs bucket_ms) {
+  return t_ms >= 0 ? t_ms / bucket_ms : -((-t_ms + bucket_ms - 1) / bucket_ms);
+}
+
+// The account's (a, x) in a reduced, sorted share; zeros when absent.
+AccountExposure exposure_of(const std::vector<AccountExposure>& owned, AccountIndex account);
+
+template <class Keep>
+std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& keep,
+                                     DurationMs bucket_ms, DurationMs halo_ms, bool halo_both_sides,
+                                     const Comm& comm) {
+  std::vector<Action> bucketed;
+  for (const auto& a : actions) {
+    if (!keep(a)) continue;
+    const auto bucket = bucket_of(a.t_ms, bucket_ms);
+    auto in_bucket = [&](std::int64_t b, std::uint8_t flags) {
+      Action copy = a;
+      copy.key = KeyHash{hash_combine(a.key.value, static_cast<std::uint64_t>(b))};
+      copy.slice = 0;
+      copy.flags = flags;
+      bucketed.push_back(copy);
+    };
+    in_bucket(bucket, 0);
+    if (halo_both_sides && a.t_ms - bucket * bucket_ms <= halo_ms) {
+      in_bucket(bucket - 1, kActionIsHalo);
+    }
+    if ((bucket + 1) * bucket_ms - a.t_ms <= halo_ms) in_bucket(bucket + 1, kActionIsHalo);
+  }
+  auto groups =
+      exchange_by_owner(
+          bucketed, [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)
+          .data;
+  std::vector<Action>().swap(bucketed);
+  coaction_detail::sort_and_dedupe(groups);
+  return groups;
+}
+
+}  // namespace null_model_detail
+
+template <class OwnerOf>
+LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, DurationMs window_ms,
+                             OwnerOf&& owner_of_account, const Comm& comm) {
+  using namespace null_model_detail;
+  const auto bucket_ms = bucket_ms_for(window_ms);
+  auto groups = bucketed_actions(
+      actions, [&](const Action& a) { return a.layer == layer; }, bucket_ms, window_ms, true, comm);
+
+  std::vector<AccountExposure> partials;
+  std::uint64_t local_actions = 0;
+  for (std::size_t begin = 0; begin < groups.size();) {
+    std::size_t end = begin + 1;
+    while (end < groups.size() && groups[end].key == groups[begin].key) ++end;
+    const auto before = partials.size();
+    count_bucket(groups.data() + begin, groups.data() + end, window_ms, partials);
+    local_actions += partials.size() - before;
+    begin = end;
+  }
+  std::vector<Action>().swap(groups);
+  sort_and_reduce(partials);
+  LayerExposure result;
+  result.accounts =
+      exchange_by_owner(
+          partials, [&](const AccountExposure& e) { return owner_of_account(e.account); }, comm)
+          .data;
+  sort_and_reduce(result.accounts);
+  result.total_actions = comm.allreduce<std::uint64_t>(local_actions, ReduceOp::sum);
+  return result;
+}
+
+template <class OwnerOf>
+std::vector<double> edge_expectations(const std::vector<CoactionEdge>& edges,
+                                      const LayerExposure& exposure, OwnerOf&& owner_of_account,
+                                      const Comm& comm) {
+  using namespace null_model_detail;
+  std::vector<AccountIndex> wanted;
+  for (const auto& e : edges) {
+    wanted.push_back(e.src);
+    wanted.push_back(e.dst);
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  const auto answers = ask_owners<AccountExposure>(
+      wanted, owner_of_account,
+      each_answer<AccountExposure, AccountIndex>(
+          [&](AccountIndex account) { return exposure_of(exposure.accounts, account); }),
+      comm);
+  auto lookup = [&](AccountIndex account) {
+    const auto i = std::lower_bound(wanted.begin(), wanted.end(), account) - wanted.begin();
+    return answers[static_cast<std::size_t>(i)];
+  };
+  std::vector<double> expected;
+  expected.reserve(edges.size());
+  for (const auto& e : edges) {
+    expected.push_back(expected_coactions(lookup(e.src), lookup(e.dst), exposure.total_actions));
+  }
+  return expected;
+}
+
+}  // namespace coordnet
