@@ -23,6 +23,8 @@ void install_interrupt_handlers() {
   sigaction(SIGUSR1, &action, nullptr);
 }
 
+bool interrupt_received() { return g_interrupted != 0; }
+
 void stop_if_interrupted(const std::string& after_stage, const std::string& checkpoint_dir,
                          const Comm& comm) {
   const int signal = comm.allreduce<int>(g_interrupted, ReduceOp::max);

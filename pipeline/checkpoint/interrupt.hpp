@@ -15,6 +15,9 @@ namespace coordnet {
 // Installs the flag-setting handlers for SIGTERM and SIGUSR1 (once per process).
 void install_interrupt_handlers();
 
+// Rank-local: whether this process got SIGTERM or SIGUSR1 (no communication).
+bool interrupt_received();
+
 // Collective: throws RetryLaterError (exit 75, agreed) on every rank when any rank got a signal.
 // after_stage names the last stage done (for the message); checkpoint_dir empty: none kept.
 void stop_if_interrupted(const std::string& after_stage, const std::string& checkpoint_dir,

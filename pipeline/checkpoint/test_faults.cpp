@@ -1,8 +1,12 @@
 #include "pipeline/checkpoint/test_faults.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <string>
+#include <thread>
+
+#include "pipeline/checkpoint/interrupt.hpp"
 
 namespace coordnet {
 
@@ -29,6 +33,12 @@ void inject_test_fault(std::string_view stage, std::string_view point, int rank)
   if (action == "kill") std::raise(SIGKILL);
   if (action == "usr1") std::raise(SIGUSR1);
   if (action == "term") std::raise(SIGTERM);
+  if (action == "wait") {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!interrupt_received() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
 }
 
 }  // namespace coordnet

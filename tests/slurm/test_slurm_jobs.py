@@ -194,14 +194,18 @@ class SlurmJobsTest(unittest.TestCase):
             self.skipTest("coordnet run has no --checkpoint-dir yet")
         work = e2e.make_temp_dir(self, "coordnet-sbatch-usr1-")
         run_dir = work / "runs" / "usr1"
+        # Rank 0 waits once its ingest part is saved (test hook,
+        # pipeline/checkpoint/test_faults.hpp) until the signal arrives, so the signal surely
+        # finds the run running; the resumed attempt loads ingest and does not wait.
         job_id = slurm("sbatch", "--parsable", f"--chdir={work}", "--ntasks=2",
+                       "--export=ALL,COORDNET_TEST_FAULT=ingest:0:wait:part-saved",
                        str(SLURM_DIR / "coordnet.sbatch"), "--out-root", str(work / "runs"),
                        "--name", "usr1", "--", str(self.inputs["large"]),
                        *RUN_OPTIONS["large"]).stdout.strip()
         self.addCleanup(slurm, "scancel", job_id, check=False)
-        # What Slurm does 300 s before the time limit (--signal=B:USR1@300), once the first
-        # stage is saved: the batch shell passes it on, coordnet stops at the next stage end.
-        self.wait_until(lambda: any(run_dir.glob("checkpoints/*.manifest")), job_id)
+        # What Slurm does 300 s before the time limit (--signal=B:USR1@300): the batch shell
+        # passes it on, coordnet stops at the end of the stage.
+        self.wait_until(lambda: any(run_dir.glob("checkpoints/ingest.part-0-*.bin")), job_id)
         slurm("scancel", "--signal=USR1", "--batch", job_id)
 
         def requeued() -> bool:
