@@ -54,5 +54,9 @@ mpiexec --oversubscribe -np "$ranks" "$coordnet" run "$work/events.csv" -o "$wor
 step "summary"
 "$python" "$root/scripts/summarize.py" "$work/result.h5" --truth "$work/truth.csv"
 
+step "the 3 most suspicious communities: features, score parts and evidence (coordnet inspect)"
+mpiexec --oversubscribe -np 1 "$coordnet" inspect "$work/result.h5" --top 3 --max-evidence 3 |
+  sed -n '/^community /,$p'
+
 step "evaluation of the flagged accounts against the planted campaigns"
 mpiexec --oversubscribe -np 1 "$coordnet" evaluate "$work/result.h5" --truth "$work/truth.csv"
