@@ -1,9 +1,12 @@
 // coordnet: finds coordinated campaigns in social-media interaction data.
 // `mpirun -np N coordnet run INPUT... --out RESULT.h5`; see README.md and docs/.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "core/comm.hpp"
 #include "core/errors.hpp"
@@ -23,6 +26,29 @@ namespace {
 using coordnet::ExitCode;
 
 int exit_code(ExitCode code) { return static_cast<int>(code); }
+
+// The configuration as TOML, restricted to the subcommand that runs: CLI11 writes the options of
+// every subcommand (unused ones empty), and `cluster.edges=""` read back names no file.
+std::string config_of_parsed_subcommand(const CLI::App& app) {
+  const std::string all = app.config_to_str(true, false);
+  std::vector<std::string> unused;
+  for (const auto* sub : app.get_subcommands([](const CLI::App* a) { return !a->parsed(); })) {
+    unused.push_back(sub->get_name() + ".");
+  }
+  const auto is_other_subcommand = [&](const std::string& line) {
+    return std::any_of(unused.begin(), unused.end(),
+                       [&](const std::string& prefix) { return line.starts_with(prefix); });
+  };
+  std::string kept;
+  std::size_t start = 0;
+  while (start < all.size()) {
+    const auto end = std::min(all.find('\n', start), all.size());
+    const std::string line = all.substr(start, end - start);
+    if (!is_other_subcommand(line)) kept += line + '\n';
+    start = end + 1;
+  }
+  return kept;
+}
 
 int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   CLI::App app{"coordnet: coordinated-campaign detection on MPI", "coordnet"};
@@ -90,7 +116,7 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   coordnet::Log::init(comm.rank(), quiet     ? coordnet::Verbosity::quiet
                                    : verbose ? coordnet::Verbosity::debug
                                              : coordnet::Verbosity::info);
-  const std::string toml = app.config_to_str(true, false);
+  const std::string toml = config_of_parsed_subcommand(app);
   if (clustering) {
     cluster_config.cluster.resolve();
     coordnet::run_cluster_command(cluster_config, toml, comm);

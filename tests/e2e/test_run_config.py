@@ -21,7 +21,7 @@ FIXTURE = "events_small.csv"
 
 
 class RunConfigTest(unittest.TestCase):
-    """Bad values are refused as usage errors."""
+    """Bad values are refused as usage errors; a dumped configuration reads back."""
 
     def setUp(self) -> None:
         """A temporary folder and the fixture."""
@@ -40,6 +40,21 @@ class RunConfigTest(unittest.TestCase):
                 result = e2e.run_coordnet([self.data], self.out, *args, ranks=1)
                 self.assertEqual(result.returncode, e2e.EXIT_USAGE, e2e.describe(result))
                 self.assertIn(option, result.stderr, e2e.describe(result))
+
+    def test_dumped_config_reads_back(self) -> None:
+        """--dump-config holds only run.* keys and, read back with --config, dumps the same."""
+        first = e2e.run_coordnet([self.data], self.out, "--window", "30", "--no-flag",
+                                 "--layer-window", "hashtag=5", "--dump-config", ranks=1)
+        self.assertEqual(first.returncode, 0, e2e.describe(first))
+        keys = [line.split("=", 1)[0] for line in first.stdout.splitlines() if "=" in line]
+        self.assertIn("run.window", keys)
+        self.assertEqual([k for k in keys if "." in k and not k.startswith("run.")], [])
+        dump = self.tmp / "dump.toml"
+        dump.write_text(first.stdout)
+        again = e2e.run_coordnet_command(["--config", dump, "run", self.data, "-o", self.out,
+                                          "--dump-config"])
+        self.assertEqual(again.returncode, 0, e2e.describe(again))
+        self.assertEqual(again.stdout, first.stdout)
 
 
 if __name__ == "__main__":
