@@ -114,6 +114,9 @@ class AccountProfileTest(unittest.TestCase):
                         self.assertAlmostEqual(float(got), value, places=12)
 
     def test_bad_values_are_quarantined_with_line_and_reason(self) -> None:
+        rejects = e2e.read_group(self.outputs[2], "/rejects")
+        self.assertEqual(dict(zip(e2e.decode(rejects["reason"]), rejects["count"].tolist())),
+                         {"bad_creation_time": 1, "bad_language": 1})
         with h5py.File(self.outputs[2], "r") as f:
             records = f["/rejects/records"]
             got = sorted(zip(records["line"][()].tolist(),
