@@ -73,7 +73,9 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->group("Input");
   run.add_option("--map", c.column_map,
                  "Read a wide CSV through a column mapping: account=COL,time=COL[,content=COL]"
-                 "[,handle=COL],LAYER=COL... (one action per non-empty layer column)")
+                 "[,handle=COL][,created=COL][,language=COL][,location=COL],LAYER=COL... (one "
+                 "action per non-empty layer column; created/language/location: the account "
+                 "profile, docs/inputs.md)")
       ->group("Input");
   run.add_option("--on-bad-record", c.on_bad_record,
                  "What to do with a malformed record: fail, skip or quarantine")
