@@ -123,16 +123,19 @@ std::size_t owner_allowance(const CoactionConfig& config, std::size_t actions_he
   const std::uint64_t fixed = actions_held * sizeof(Action) + config.held_bytes +
                               config.block_pairs * kSweepBytesPerBlockPair;
   const auto most = comm.allreduce<std::uint64_t>(fixed, ReduceOp::max);
+  // An eighth of the budget is left to the rest of the process (MPI's buffers, the allocator's
+  // slack, the account table), and the pairs need at least another eighth.
   const auto budget = config.memory_budget_bytes;
-  if (most > budget - budget / 8) {
-    throw ConfigError(fmt::format(
-        "--memory-budget {} MiB is too small for the {} layer: the actions, earlier layers' "
-        "edges and the stream's blocks take {} MiB on some rank, and the pairs need at least an "
-        "eighth of the budget; give at least {} MiB",
-        budget >> 20, layer_name(config.layer), most >> 20, (most + most / 7) / (1 << 20) + 1),
+  if (most > budget - budget / 4) {
+    throw ConfigError(
+        fmt::format(
+            "--memory-budget {} MiB is too small for the {} layer: the actions, earlier layers' "
+            "edges and the stream's blocks take {} MiB on some rank, and the pairs and the rest of "
+            "the process need at least a quarter of the budget; give at least {} MiB",
+            budget >> 20, layer_name(config.layer), most >> 20, (most + most / 3) / (1 << 20) + 1),
         true);
   }
-  return static_cast<std::size_t>((budget - fixed) /
+  return static_cast<std::size_t>((budget - budget / 8 - fixed) /
                                   (sizeof(PairPartial) + PairAccumulator::kSortBytesPerRecord));
 }
 

@@ -36,8 +36,9 @@ class KeyTags {
 
 // The partials a rank's owner accumulation may hold: config.owner_partials if set, else under
 // config.memory_budget_bytes (0: no limit) what the budget leaves after the actions held (40 bytes
-// each), config.held_bytes and the stream's blocks. Throws ConfigError on every rank when
-// that is under an eighth of the budget on some rank. Collective.
+// each), config.held_bytes, the stream's blocks and an eighth of the budget kept for the rest of
+// the process. Throws ConfigError on every rank when that is under an eighth of the budget on
+// some rank. Collective.
 std::size_t owner_allowance(const CoactionConfig& config, std::size_t actions_held,
                             const Comm& comm);
 
@@ -171,6 +172,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     if (comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) == 0) break;
   }
   std::vector<PairPartial>().swap(partials);
+  accumulated.make_room(sizeof(CoactionEdge));
 
   // Each pair's tags collapse into its edge, weighted and filtered as the merge goes.
   std::vector<std::uint64_t> norms;

@@ -68,6 +68,15 @@ void PairAccumulator::reduce_or_spill() {
   if (buffer_.size() > max_records_ / 2) spill();
 }
 
+void PairAccumulator::make_room(std::size_t bytes_per_pair) {
+  if (max_records_ == 0 || buffer_.empty()) return;
+  finish_buffer();
+  const std::size_t limit_bytes = max_records_ * (sizeof(PairPartial) + kSortBytesPerRecord);
+  if (buffer_.size() * (sizeof(PairPartial) + bytes_per_pair) <= limit_bytes) return;
+  spill();
+  std::vector<PairPartial>().swap(buffer_);
+}
+
 void PairAccumulator::finish_buffer() {
   if (!sorted_) sort_and_reduce(buffer_);
   sorted_ = true;

@@ -38,6 +38,11 @@ class PairAccumulator {
 
   void add(const std::vector<PairPartial>& received);
 
+  // Before the last merge, when what the caller will build from it (bytes_per_pair for each
+  // reduced partial) would not fit beside the buffer in the limit: writes the buffer as a run
+  // and frees it, so the merge holds only the runs' read buffers. Nothing without a limit.
+  void make_room(std::size_t bytes_per_pair);
+
   // Calls visit(const PairPartial&) once per (pair, tag), in (pair, tag) order, each reduced over
   // everything added. Can be called more than once.
   template <class Visit>

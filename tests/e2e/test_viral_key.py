@@ -6,6 +6,9 @@ hashtags. The reference is one rank with slicing off (the whole key swept at onc
 MPI kernel tests check against the serial all-pairs reference); the runs under test slice every
 key with more than 10,000 actions into slices of about 3,000 with a halo of one window, and
 stream pair partials in blocks of 5,000, at 2 and 3 ranks. Every dataset must be identical.
+The same holds at 2 ranks under a memory budget small enough that the owners spill sorted runs
+of pair partials to disk and merge them back; a budget too small for the actions is refused
+with exit 78 and the figure it needs.
 """
 
 from __future__ import annotations
@@ -49,6 +52,24 @@ class ViralKeyTest(unittest.TestCase):
                 stages = tomllib.loads(e2e.attr_text(f.attrs["stages"]))
                 self.assertGreaterEqual(stages["project_hashtag"]["hot_keys"], 1)
             e2e.assert_same_datasets(self, whole, out, f"sliced at {ranks} ranks vs whole")
+
+        spill = tmp / "spill"
+        spill.mkdir()
+        out = tmp / "spilled.h5"
+        e2e.run_ok(self, [data], out, *COMMON, "--hot-key-actions", "10000", "--slice-actions",
+                   "3000", "--memory-budget", "12M", "--spill-dir", str(spill), ranks=2)
+        with h5py.File(out) as f:
+            stages = tomllib.loads(e2e.attr_text(f.attrs["stages"]))
+            self.assertGreater(stages["project_hashtag"]["spilled_runs"], 1)
+        self.assertEqual(list(spill.iterdir()), [], "spill files left behind")
+        e2e.assert_same_datasets(self, whole, out, "spilled at 2 ranks vs whole")
+
+        refused = e2e.run_coordnet([data], tmp / "refused.h5", *COMMON, "--memory-budget", "1M",
+                                   ranks=2)
+        self.assertEqual(refused.returncode, 78, e2e.describe(refused))
+        self.assertIn("--memory-budget 1 MiB is too small for the", refused.stderr)
+        self.assertIn("give at least", refused.stderr)
+        self.assertFalse((tmp / "refused.h5").exists())
 
 
 if __name__ == "__main__":
