@@ -146,16 +146,15 @@ void register_ghosts(LevelGraph& g, const Comm& comm) {
 
 }  // namespace
 
-LevelGraph build_level_graph(std::vector<VertexRecord> vertices, std::vector<Arc> arcs,
+LevelGraph build_level_graph(std::vector<VertexRecord> vertices, ArcsByOwner arcs,
                              const Comm& comm) {
   LevelGraph g;
   auto received_vertices = exchange_by_owner(
       vertices, [&](const VertexRecord& r) { return owner_of_vertex(r.id, comm.size()); }, comm);
   std::vector<VertexRecord>().swap(vertices);
   take_vertices(std::move(received_vertices.data), g);
-  auto received_arcs = exchange_by_owner(
-      arcs, [&](const Arc& a) { return owner_of_vertex(a.src, comm.size()); }, comm);
-  std::vector<Arc>().swap(arcs);
+  auto received_arcs = comm.alltoallv<Arc>(arcs.arcs, arcs.counts);
+  std::vector<Arc>().swap(arcs.arcs);
   take_arcs(received_arcs.data, g);
   std::vector<Arc>().swap(received_arcs.data);
   index_ghost_neighbours(g);
