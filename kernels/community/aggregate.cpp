@@ -55,6 +55,7 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
   arcs.arcs.reserve(g.targets.size() + n);
   std::vector<FixedWeight> weight_to(part_ids.size(), 0);
   std::vector<std::uint32_t> touched;
+  std::vector<std::uint32_t> row_parts;
   for (const auto p : by_owner.order) {
     if (first[p] == first[p + 1]) continue;
     touched.clear();
@@ -78,10 +79,17 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
       const auto v = grouped[i];
       node_weight += g.node_weight[v];
       if (g.loop[v] != 0) add(static_cast<std::uint32_t>(p), g.loop[v]);
-      const auto end = g.offsets[v + 1];
-      for (auto e = g.offsets[v]; e < end; ++e) {
+      // Two passes over the row, each loading a few entries ahead: the parts of the
+      // neighbours, then their sums.
+      const auto begin = g.offsets[v], end = g.offsets[v + 1];
+      row_parts.resize(end - begin);
+      for (auto e = begin; e < end; ++e) {
         if (e + kAhead < end) __builtin_prefetch(&part_of_slot[g.targets[e + kAhead]]);
-        add(part_of_slot[g.targets[e]], g.weights[e]);
+        row_parts[e - begin] = part_of_slot[g.targets[e]];
+      }
+      for (std::size_t k = 0; k < row_parts.size(); ++k) {
+        if (k + kAhead < row_parts.size()) __builtin_prefetch(&weight_to[row_parts[k + kAhead]]);
+        add(row_parts[k], g.weights[begin + k]);
       }
     }
     const auto member = grouped[first[p]];
