@@ -92,7 +92,9 @@ class CommunityState {
     VertexId id;
   };
   std::vector<CachedCommunity> cache_;
-  std::vector<VertexId> pending_;  // communities met since the last subscription round
+  // Communities met since the last subscription round (the constructor's; afterwards movers
+  // subscribe the ghost holders, and send_moves drops what a label update added here).
+  std::vector<VertexId> pending_;
   std::vector<CommunityTotals> owned_;
   std::size_t words_per_vertex_;
   std::vector<std::uint64_t> subscribers_;  // bit r of owned vertex v: rank r caches v
