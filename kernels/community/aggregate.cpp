@@ -1,5 +1,9 @@
 #include "kernels/community/aggregate.hpp"
 
+#include <algorithm>
+
+#include "core/exchange.hpp"
+
 namespace coordnet {
 
 namespace {
@@ -28,12 +32,6 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
     part_of_slot[s] = part_index.insert(id, next);
     if (part_of_slot[s] == next) part_ids.push_back(id);
   }
-  std::vector<VertexRecord> vertices;
-  vertices.reserve(n);
-  for (std::size_t v = 0; v < n; ++v) {
-    vertices.push_back({refinement.part[v], g.node_weight[v],
-                        start_alone ? refinement.part[v] : refinement.next_label[v]});
-  }
   // Owned vertices grouped by part (counting sort), then one arc per pair of parts.
   std::vector<std::uint64_t> first(part_ids.size() + 1, 0);
   for (std::size_t v = 0; v < n; ++v) ++first[part_of_slot[v] + 1];
@@ -43,38 +41,64 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
     std::vector<std::uint64_t> next(first.begin(), first.end() - 1);
     for (std::uint32_t v = 0; v < n; ++v) grouped[next[part_of_slot[v]]++] = v;
   }
-  std::vector<Arc> arcs;
+  // Parts taken in the order of their owners, so that the arcs come out grouped by owner.
+  const auto by_owner = order_by_owner(
+      part_ids.size(), [&](std::size_t p) { return owner_of_vertex(part_ids[p], comm.size()); },
+      comm.size());
+  // One vertex record per part met here (its members' node weights summed; members of a part
+  // share their community).
+  std::vector<VertexRecord> vertices;
+  vertices.reserve(part_ids.size());
+  ArcsByOwner arcs{{}, std::move(by_owner.counts)};
+  std::fill(arcs.counts.begin(), arcs.counts.end(), 0);
+  // At most one arc per entry and loop; pages of the unused tail are never touched.
+  arcs.arcs.reserve(g.targets.size() + n);
   std::vector<FixedWeight> weight_to(part_ids.size(), 0);
   std::vector<std::uint32_t> touched;
-  for (std::size_t p = 0; p < part_ids.size(); ++p) {
+  std::vector<std::uint32_t> row_parts;
+  for (const auto p : by_owner.order) {
     if (first[p] == first[p + 1]) continue;
     touched.clear();
     const auto add = [&](std::uint32_t q, FixedWeight w) {
       if (weight_to[q] == 0) touched.push_back(q);
       weight_to[q] += w;
     };
+    std::int64_t node_weight = 0;
     for (auto i = first[p]; i < first[p + 1]; ++i) {
       // Grouped vertices are scattered over the slots: load the rows a few vertices ahead.
-      if (i + kAhead < n) {
+      if (i + kAhead < first[p + 1]) {
         const auto ahead = grouped[i + kAhead];
         __builtin_prefetch(&g.offsets[ahead]);
         __builtin_prefetch(&g.loop[ahead]);
       }
-      if (i + kAhead / 2 < n) {
+      if (i + kAhead / 2 < first[p + 1]) {
         const auto ahead = grouped[i + kAhead / 2];
         __builtin_prefetch(&g.targets[g.offsets[ahead]]);
         __builtin_prefetch(&g.weights[g.offsets[ahead]]);
       }
       const auto v = grouped[i];
+      node_weight += g.node_weight[v];
       if (g.loop[v] != 0) add(static_cast<std::uint32_t>(p), g.loop[v]);
-      const auto end = g.offsets[v + 1];
-      for (auto e = g.offsets[v]; e < end; ++e) {
+      // Two passes over the row, each loading a few entries ahead: the parts of the
+      // neighbours, then their sums.
+      const auto begin = g.offsets[v], end = g.offsets[v + 1];
+      row_parts.resize(end - begin);
+      for (auto e = begin; e < end; ++e) {
         if (e + kAhead < end) __builtin_prefetch(&part_of_slot[g.targets[e + kAhead]]);
-        add(part_of_slot[g.targets[e]], g.weights[e]);
+        row_parts[e - begin] = part_of_slot[g.targets[e]];
+      }
+      for (std::size_t k = 0; k < row_parts.size(); ++k) {
+        if (k + kAhead < row_parts.size()) __builtin_prefetch(&weight_to[row_parts[k + kAhead]]);
+        add(row_parts[k], g.weights[begin + k]);
       }
     }
+    const auto member = grouped[first[p]];
+    vertices.push_back(
+        {part_ids[p], node_weight, start_alone ? part_ids[p] : refinement.next_label[member]});
+    arcs.counts[static_cast<std::size_t>(owner_of_vertex(part_ids[p], comm.size()))] +=
+        touched.size();
     for (auto q : touched) {
-      arcs.push_back({part_ids[p], part_ids[q], weight_to[q]});
+      arcs.arcs.push_back({part_ids[p], part_ids[q], weight_to[q]});
       weight_to[q] = 0;
     }
   }

@@ -12,17 +12,15 @@ struct TotalsDelta {
   CommunityTotals delta;
 };
 
-// Either a change of community totals (label == kNoLabel) or the new label of a vertex.
+// To the owner of community `key`: a change of its totals (label == kTotals), or a subscription
+// of rank `subscriber` (label == kSubscribe). To a ghost holder: the new label of vertex `key`.
 struct MoveRecord {
-  static constexpr VertexId kNoLabel = IdMap::kEmpty;
+  static constexpr VertexId kTotals = IdMap::kEmpty;
+  static constexpr VertexId kSubscribe = IdMap::kEmpty - 1;
   VertexId key;
   VertexId label;
   CommunityTotals delta;
-};
-
-struct CommunityUpdate {
-  VertexId community;
-  CommunityTotals totals;
+  int subscriber;
 };
 
 void add(CommunityTotals& to, const CommunityTotals& d) {
@@ -72,20 +70,28 @@ std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> move
   for (const auto& m : moves) {
     const CommunityTotals leaving{-graph_.degree[m.vertex], -graph_.node_weight[m.vertex], -1};
     const auto from = label_[m.vertex];
-    records.push_back({from, MoveRecord::kNoLabel, leaving});
+    records.push_back({from, MoveRecord::kTotals, leaving, 0});
     dest.push_back(owner_of_vertex(from, p));
-    records.push_back({m.to, MoveRecord::kNoLabel, {-leaving.sigma, -leaving.nodes, 1}});
-    dest.push_back(owner_of_vertex(m.to, p));
+    const auto to_owner = owner_of_vertex(m.to, p);
+    records.push_back({m.to, MoveRecord::kTotals, {-leaving.sigma, -leaving.nodes, 1}, 0});
+    dest.push_back(to_owner);
     for (auto h = graph_.holder_offsets[m.vertex]; h < graph_.holder_offsets[m.vertex + 1]; ++h) {
-      records.push_back({graph_.ids[m.vertex], m.to, {}});
+      records.push_back({graph_.ids[m.vertex], m.to, {}, 0});
       dest.push_back(graph_.holder_ranks[h]);
+      records.push_back({m.to, MoveRecord::kSubscribe, {}, graph_.holder_ranks[h]});
+      dest.push_back(to_owner);
     }
   }
   const auto received = send_to_ranks<MoveRecord>(records, dest, comm_);
   std::vector<std::uint32_t> ghosts;
   for (const auto& r : received.data) {
-    if (r.label == MoveRecord::kNoLabel) {
+    if (r.label == MoveRecord::kTotals || r.label == MoveRecord::kSubscribe) {
       const auto v = graph_.owned_index.find(r.key);
+      if (r.label == MoveRecord::kSubscribe) {
+        const auto h = static_cast<std::size_t>(r.subscriber);
+        subscribers_[v * words_per_vertex_ + h / 64] |= std::uint64_t{1} << (h % 64);
+        continue;
+      }
       add(owned_[v], r.delta);
       if (!is_changed_[v]) {
         is_changed_[v] = 1;
@@ -99,6 +105,9 @@ std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> move
     cache_slot_[slot] = cache_slot_of(r.label);
     ghosts.push_back(ghost);
   }
+  // The communities met here for the first time were subscribed by the movers, and they changed
+  // (a vertex joined them): push_changed brings their totals.
+  pending_.clear();
   return ghosts;
 }
 
@@ -123,6 +132,10 @@ void CommunityState::subscribe_and_push() {
       }
     }
   }
+  push_changed(updates, dest);
+}
+
+void CommunityState::push_changed(std::vector<CommunityUpdate>& updates, std::vector<int>& dest) {
   for (auto v : changed_) {
     is_changed_[v] = 0;
     for (std::size_t w = 0; w < words_per_vertex_; ++w) {

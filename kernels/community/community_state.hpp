@@ -8,7 +8,9 @@
 // is a flat array, so the moving loop never looks an id up). A rank that first meets a
 // community subscribes to it at the owner; after each sub-round owners push the new totals of
 // changed communities to their subscribers only, and movers send new labels only to the ranks
-// that hold the moved vertex as a ghost: three all-to-alls per sub-round.
+// that hold the moved vertex as a ghost. A rank meets a new community only through such a label
+// (its own vertices move to communities it caches), so the mover subscribes the holders in the
+// same message: two all-to-alls per sub-round.
 //
 // Collective: the constructor and apply_moves are called by every rank in the same order.
 #pragma once
@@ -27,6 +29,11 @@ struct CommunityTotals {
   FixedWeight sigma = 0;     // sum of member degrees
   std::int64_t nodes = 0;    // sum of member node weights
   std::int64_t members = 0;  // member vertices of this level
+};
+
+struct CommunityUpdate {
+  VertexId community;
+  CommunityTotals totals;
 };
 
 struct Move {
@@ -65,11 +72,14 @@ class CommunityState {
  private:
   std::uint32_t cache_slot_of(VertexId community);
   // One all-to-all: total deltas to the owners of the old and new communities, new labels to
-  // the ghost holders. Returns the ghosts whose label changed here.
+  // the ghost holders and the holders' subscriptions to the owner of the new community. Returns
+  // the ghosts whose label changed here.
   std::vector<std::uint32_t> send_moves(std::span<const Move> moves);
-  // Two all-to-alls: subscriptions for communities met for the first time, then the totals of
-  // those and of every changed community to its subscribers.
+  // Two all-to-alls: subscriptions for the communities in pending_, then the totals of those
+  // and of every changed community to its subscribers.
   void subscribe_and_push();
+  // One all-to-all: the totals of every changed community to its subscribers.
+  void push_changed(std::vector<CommunityUpdate>& updates, std::vector<int>& dest);
 
   const LevelGraph& graph_;
   const Comm& comm_;
@@ -82,7 +92,9 @@ class CommunityState {
     VertexId id;
   };
   std::vector<CachedCommunity> cache_;
-  std::vector<VertexId> pending_;  // communities met since the last subscription round
+  // Communities met since the last subscription round (the constructor's; afterwards movers
+  // subscribe the ghost holders, and send_moves drops what a label update added here).
+  std::vector<VertexId> pending_;
   std::vector<CommunityTotals> owned_;
   std::size_t words_per_vertex_;
   std::vector<std::uint64_t> subscribers_;  // bit r of owned vertex v: rank r caches v
@@ -106,7 +118,9 @@ void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activat
       activate(graph_.ghost_neighbours[e]);
     }
   }
-  subscribe_and_push();
+  std::vector<CommunityUpdate> updates;
+  std::vector<int> dest;
+  push_changed(updates, dest);
 }
 
 }  // namespace coordnet

@@ -41,15 +41,28 @@ LevelGraph level_zero(const ClusterInput& input, const Comm& comm) {
   for (auto v = input.first_vertex_by_rank[rank]; v < input.first_vertex_by_rank[rank + 1]; ++v) {
     vertices.push_back({v, 1, v});
   }
-  std::vector<Arc> arcs;
-  arcs.reserve(2 * input.edges.size());
+  // Both directions of every edge (a loop once, twice its weight), written straight into their
+  // owner's range of the message: the owners' counts first, then the arcs.
+  const auto owner = [&](VertexId v) { return owner_of_vertex(v, comm.size()); };
+  ArcsByOwner arcs{{}, std::vector<std::uint64_t>(static_cast<std::size_t>(comm.size()), 0)};
+  for (const auto& e : input.edges) {
+    if (e.weight == 0) continue;
+    ++arcs.counts[static_cast<std::size_t>(owner(e.src))];
+    if (e.src != e.dst) ++arcs.counts[static_cast<std::size_t>(owner(e.dst))];
+  }
+  std::vector<std::uint64_t> next(arcs.counts.size(), 0);
+  for (std::size_t r = 1; r < next.size(); ++r) next[r] = next[r - 1] + arcs.counts[r - 1];
+  arcs.arcs.resize(next.back() + arcs.counts.back());
+  const auto put = [&](const Arc& arc) {
+    arcs.arcs[next[static_cast<std::size_t>(owner(arc.src))]++] = arc;
+  };
   for (const auto& e : input.edges) {
     if (e.weight == 0) continue;
     if (e.src == e.dst) {
-      arcs.push_back({e.src, e.src, 2 * e.weight});
+      put({e.src, e.src, 2 * e.weight});
     } else {
-      arcs.push_back({e.src, e.dst, e.weight});
-      arcs.push_back({e.dst, e.src, e.weight});
+      put({e.src, e.dst, e.weight});
+      put({e.dst, e.src, e.weight});
     }
   }
   return build_level_graph(std::move(vertices), std::move(arcs), comm);

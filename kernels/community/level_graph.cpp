@@ -29,17 +29,24 @@ void take_vertices(std::vector<VertexRecord> received, LevelGraph& g) {
 }
 
 // Counting sort of the arcs into CSR rows, then parallel entries of a row merged.
-void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g) {
+void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
   const std::size_t n = g.n_owned();
   g.loop.assign(n, 0);
   std::vector<std::uint32_t> src(arcs.size()), dst(arcs.size());
   std::vector<std::uint64_t> counts(n + 1, 0);
+  // A target owned elsewhere (by the hash partition) is a ghost: only one map is searched.
+  const auto owned_here = [&](VertexId v) {
+    return owner_of_vertex(v, comm.size()) == comm.rank();
+  };
   for (std::size_t i = 0; i < arcs.size(); ++i) {
     if (i + IdMap::kPrefetchDistance < arcs.size()) {
       const auto& ahead = arcs[i + IdMap::kPrefetchDistance];
       g.owned_index.prefetch(ahead.src);
-      g.owned_index.prefetch(ahead.dst);
-      g.ghost_index.prefetch(ahead.dst);
+      if (owned_here(ahead.dst)) {
+        g.owned_index.prefetch(ahead.dst);
+      } else {
+        g.ghost_index.prefetch(ahead.dst);
+      }
     }
     // Arcs of one source often arrive together (a vertex's row, a part's arcs).
     src[i] = i > 0 && arcs[i].src == arcs[i - 1].src ? src[i - 1] : g.owned_index.find(arcs[i].src);
@@ -48,7 +55,7 @@ void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g) {
       dst[i] = IdMap::kMissing;
       continue;
     }
-    auto slot = g.owned_index.find(arcs[i].dst);
+    auto slot = owned_here(arcs[i].dst) ? g.owned_index.find(arcs[i].dst) : IdMap::kMissing;
     if (slot == IdMap::kMissing) {
       const auto ghost =
           g.ghost_index.insert(arcs[i].dst, static_cast<std::uint32_t>(g.ghost_ids.size()));
@@ -125,38 +132,49 @@ void index_ghost_neighbours(LevelGraph& g) {
   }
 }
 
-// Registers every ghost with its owner (who records the holder rank) and fetches its label.
+// Registers every ghost with its owner (who records the holder ranks of each owned vertex, in
+// rank order, as a CSR) and fetches its label.
 void register_ghosts(LevelGraph& g, const Comm& comm) {
-  std::vector<std::vector<int>> holders(g.n_owned());
+  g.holder_offsets.assign(g.n_owned() + 1, 0);
   const auto labels = ask_owners<VertexId>(
       g.ghost_ids, [&](VertexId id) { return owner_of_vertex(id, comm.size()); },
-      each_answer_with_source<VertexId, VertexId>([&](VertexId id, int source) {
-        const auto v = g.owned_index.find(id);
-        holders[v].push_back(source);
-        return g.initial_label[v];
-      }),
+      [&](const Received<VertexId>& asked) {
+        std::vector<std::uint32_t> slot(asked.data.size());
+        std::vector<VertexId> answers(asked.data.size());
+        for (std::size_t i = 0; i < asked.data.size(); ++i) {
+          if (i + IdMap::kPrefetchDistance < asked.data.size())
+            g.owned_index.prefetch(asked.data[i + IdMap::kPrefetchDistance]);
+          slot[i] = g.owned_index.find(asked.data[i]);
+          ++g.holder_offsets[slot[i] + 1];
+          answers[i] = g.initial_label[slot[i]];
+        }
+        for (std::size_t v = 0; v < g.n_owned(); ++v)
+          g.holder_offsets[v + 1] += g.holder_offsets[v];
+        g.holder_ranks.resize(g.holder_offsets.back());
+        std::vector<std::uint64_t> next(g.holder_offsets.begin(), g.holder_offsets.end() - 1);
+        std::size_t i = 0;
+        for (std::size_t source = 0; source < asked.counts_by_source.size(); ++source) {
+          for (std::uint64_t j = 0; j < asked.counts_by_source[source]; ++j, ++i)
+            g.holder_ranks[next[slot[i]]++] = static_cast<int>(source);
+        }
+        return answers;
+      },
       comm);
   g.initial_label.insert(g.initial_label.end(), labels.begin(), labels.end());
-  g.holder_offsets.assign(g.n_owned() + 1, 0);
-  for (std::size_t v = 0; v < g.n_owned(); ++v) {
-    g.holder_offsets[v + 1] = g.holder_offsets[v] + holders[v].size();
-    g.holder_ranks.insert(g.holder_ranks.end(), holders[v].begin(), holders[v].end());
-  }
 }
 
 }  // namespace
 
-LevelGraph build_level_graph(std::vector<VertexRecord> vertices, std::vector<Arc> arcs,
+LevelGraph build_level_graph(std::vector<VertexRecord> vertices, ArcsByOwner arcs,
                              const Comm& comm) {
   LevelGraph g;
   auto received_vertices = exchange_by_owner(
       vertices, [&](const VertexRecord& r) { return owner_of_vertex(r.id, comm.size()); }, comm);
   std::vector<VertexRecord>().swap(vertices);
   take_vertices(std::move(received_vertices.data), g);
-  auto received_arcs = exchange_by_owner(
-      arcs, [&](const Arc& a) { return owner_of_vertex(a.src, comm.size()); }, comm);
-  std::vector<Arc>().swap(arcs);
-  take_arcs(received_arcs.data, g);
+  auto received_arcs = comm.alltoallv<Arc>(arcs.arcs, arcs.counts);
+  std::vector<Arc>().swap(arcs.arcs);
+  take_arcs(received_arcs.data, g, comm);
   std::vector<Arc>().swap(received_arcs.data);
   index_ghost_neighbours(g);
   register_ghosts(g, comm);

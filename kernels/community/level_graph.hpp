@@ -12,8 +12,9 @@
 // neighbour's move re-activates them).
 //
 // build_level_graph is collective: vertex records and arcs may be on any rank; they are sent to
-// the owner of the vertex / of the arc's source and reduced there (node weights and parallel
-// arcs summed). Each arc must be given in both directions; a loop once.
+// the owner of the vertex / of the arc's source (arcs come grouped by that owner) and reduced
+// there (node weights and parallel arcs summed). Each arc must be given in both directions; a
+// loop once.
 #pragma once
 
 #include <cstdint>
@@ -65,7 +66,14 @@ struct LevelGraph {
   }
 };
 
-LevelGraph build_level_graph(std::vector<VertexRecord> vertices, std::vector<Arc> arcs,
+// Arcs grouped by the owner of their source: the first counts[0] go to rank 0, the next
+// counts[1] to rank 1, and so on (callers generate them in this order: no regrouping copy).
+struct ArcsByOwner {
+  std::vector<Arc> arcs;
+  std::vector<std::uint64_t> counts;  // per rank
+};
+
+LevelGraph build_level_graph(std::vector<VertexRecord> vertices, ArcsByOwner arcs,
                              const Comm& comm);
 
 // Collective: the value of every ghost, from its owner's owned_values (one per owned vertex).

@@ -20,6 +20,27 @@ class MoveChooser {
     min_gain_ = config.objective == Objective::modularity ? 1e-12 * m2_ * m2_ : 1e-12 * m2_;
   }
 
+  // Starts loading what choose() reads first, for vertices a few steps ahead in the visiting
+  // order: stage 0 (furthest ahead) the row's bounds, stage 1 its first entries, stage 2 the
+  // cache slots of its first neighbours and of the vertex itself (each stage reads only what the
+  // previous one loaded).
+  void prefetch_row(std::uint32_t v, int stage) const noexcept {
+    if (stage == 0) {
+      __builtin_prefetch(&graph_.offsets[v]);
+      return;
+    }
+    const auto begin = graph_.offsets[v];
+    if (stage == 1) {
+      __builtin_prefetch(&graph_.targets[begin]);
+      __builtin_prefetch(&graph_.weights[begin]);
+      __builtin_prefetch(&graph_.degree[v]);
+      return;
+    }
+    const auto end = std::min(graph_.offsets[v + 1], begin + kAhead);
+    for (auto e = begin; e < end; ++e) state_.prefetch_cache_slot(graph_.targets[e]);
+    state_.prefetch_cache_slot(v);
+  }
+
   // The community v should move to, or its own.
   VertexId choose(std::uint32_t v) {
     if (weight_.size() < state_.cache_size()) weight_.resize(state_.cache_size(), 0);
@@ -31,7 +52,13 @@ class MoveChooser {
     row_slots_.resize(end - begin);
     for (auto e = begin; e < end; ++e) {
       if (e + kAhead < end) state_.prefetch_cache_slot(graph_.targets[e + kAhead]);
-      row_slots_[e - begin] = state_.cache_slot(graph_.targets[e]);
+      const auto c = state_.cache_slot(graph_.targets[e]);
+      row_slots_[e - begin] = c;
+      // The first entries of the second pass are not loaded ahead there: start them here.
+      if (e < begin + kAhead) {
+        __builtin_prefetch(&weight_[c]);
+        state_.prefetch_cached(c);
+      }
     }
     const auto degree = end - begin;
     for (std::size_t k = 0; k < degree; ++k) {
@@ -88,6 +115,9 @@ class MoveChooser {
   std::vector<std::uint32_t> row_slots_;
 };
 
+// How many vertices ahead in the visiting order the loading of a row starts.
+constexpr std::size_t kRowsAhead = 4;
+
 }  // namespace
 
 MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
@@ -102,6 +132,7 @@ MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
   MoveChooser chooser(graph, state, config);
   MovingStats stats;
   std::vector<Move> moves;
+  std::vector<std::uint32_t> todo;
   const auto activate = [&](std::uint32_t v) { active[v] = 1; };
   while (stats.iterations < static_cast<std::uint64_t>(config.max_iterations)) {
     std::uint64_t moved = 0;
@@ -120,10 +151,19 @@ MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
     }
     for (std::uint64_t s = 0; s < sub_rounds; ++s) {
       moves.clear();
+      // The active vertices of this sub-round (no vertex is activated before it ends).
+      todo.clear();
       for (auto k = first_of_sub_round[s]; k < first_of_sub_round[s + 1]; ++k) {
         const auto v = by_sub_round[k];
-        if (!active[v]) continue;
+        if (active[v]) todo.push_back(v);
         active[v] = 0;
+      }
+      for (std::size_t k = 0; k < todo.size(); ++k) {
+        // Rows are visited in a scattered order: load the next ones in stages ahead.
+        if (k + kRowsAhead < todo.size()) chooser.prefetch_row(todo[k + kRowsAhead], 0);
+        if (k + kRowsAhead / 2 < todo.size()) chooser.prefetch_row(todo[k + kRowsAhead / 2], 1);
+        if (k + 1 < todo.size()) chooser.prefetch_row(todo[k + 1], 2);
+        const auto v = todo[k];
         const auto to = chooser.choose(v);
         if (to != state.label(v)) moves.push_back({v, to});
       }

@@ -42,7 +42,9 @@ void finish_on_root(const LevelGraph& graph, const std::vector<VertexId>& curren
   std::vector<VertexId> flat_labels;
   if (comm.is_root()) {
     const Comm self(MPI_COMM_SELF, false);
-    auto gathered = build_level_graph(std::move(vertices.data), std::move(arcs.data), self);
+    const std::uint64_t n_arcs = arcs.data.size();
+    auto gathered =
+        build_level_graph(std::move(vertices.data), {std::move(arcs.data), {n_arcs}}, self);
     ids = gathered.ids;
     Log::debug("cluster: level {} gathered on rank 0 ({} vertices)", level, ids.size());
     auto rest = run_levels(std::move(gathered), config, level, self);

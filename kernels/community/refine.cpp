@@ -17,11 +17,11 @@ struct Member {
   VertexId vertex;
   FixedWeight degree;
   std::int64_t node_weight;
+  std::uint64_t inner_arcs;  // its arcs inside the community, sent after it in the arc message
 };
 
+// An arc inside a community; its source is the member it is sent with.
 struct InnerArc {
-  VertexId community;
-  VertexId src;
   VertexId dst;
   FixedWeight weight;
 };
@@ -40,34 +40,40 @@ struct CommunityBlock {
   std::vector<FixedWeight> weights;
 };
 
-CommunityBlock assemble(std::vector<Member> members, const std::vector<InnerArc>& arcs) {
+// received: the members in the order they arrived, arcs[...]: their inner arcs in the same
+// order; sorted[k]: the received position of the k-th member in (community, vertex) order.
+CommunityBlock assemble(const std::vector<Member>& received, const std::vector<InnerArc>& arcs,
+                        const std::vector<std::uint32_t>& sorted) {
   CommunityBlock b;
-  b.members = std::move(members);
+  b.members.reserve(sorted.size());
+  for (auto i : sorted) b.members.push_back(received[i]);
   IdMap position(b.members.size());
   for (std::size_t i = 0; i < b.members.size(); ++i) {
     if (i + IdMap::kPrefetchDistance < b.members.size())
       position.prefetch(b.members[i + IdMap::kPrefetchDistance].vertex);
     position.insert(b.members[i].vertex, static_cast<std::uint32_t>(i));
   }
-  b.offsets.assign(b.members.size() + 1, 0);
-  std::vector<std::uint32_t> src(arcs.size());
-  for (std::size_t i = 0; i < arcs.size(); ++i) {
-    if (i + IdMap::kPrefetchDistance < arcs.size())
-      position.prefetch(arcs[i + IdMap::kPrefetchDistance].src);
-    // A vertex's arcs arrive together.
-    src[i] = i > 0 && arcs[i].src == arcs[i - 1].src ? src[i - 1] : position.find(arcs[i].src);
-    ++b.offsets[src[i] + 1];
-  }
-  for (std::size_t i = 0; i < b.members.size(); ++i) b.offsets[i + 1] += b.offsets[i];
-  b.neighbours.resize(arcs.size());
-  b.weights.resize(arcs.size());
-  std::vector<std::uint64_t> next(b.offsets.begin(), b.offsets.end() - 1);
+  // Positions of the arcs' targets, in the order received (a flat pass, loaded ahead).
+  std::vector<std::uint32_t> target(arcs.size());
   for (std::size_t i = 0; i < arcs.size(); ++i) {
     if (i + IdMap::kPrefetchDistance < arcs.size())
       position.prefetch(arcs[i + IdMap::kPrefetchDistance].dst);
-    const auto at = next[src[i]]++;
-    b.neighbours[at] = position.find(arcs[i].dst);
-    b.weights[at] = arcs[i].weight;
+    target[i] = position.find(arcs[i].dst);
+  }
+  std::vector<std::uint64_t> first_arc(received.size() + 1, 0);
+  for (std::size_t i = 0; i < received.size(); ++i)
+    first_arc[i + 1] = first_arc[i] + received[i].inner_arcs;
+  b.offsets.assign(b.members.size() + 1, 0);
+  for (std::size_t k = 0; k < sorted.size(); ++k)
+    b.offsets[k + 1] = b.offsets[k] + received[sorted[k]].inner_arcs;
+  b.neighbours.resize(arcs.size());
+  b.weights.resize(arcs.size());
+  for (std::size_t k = 0; k < sorted.size(); ++k) {
+    auto at = b.offsets[k];
+    for (auto i = first_arc[sorted[k]]; i < first_arc[sorted[k] + 1]; ++i, ++at) {
+      b.neighbours[at] = target[i];
+      b.weights[at] = arcs[i].weight;
+    }
   }
   return b;
 }
@@ -183,27 +189,35 @@ class CommunityRefiner {
 Refinement refine_communities(const LevelGraph& graph, const CommunityState& state,
                               const ClusterConfig& config, const Comm& comm) {
   const auto n = graph.n_owned();
+  const auto owner = [&](VertexId c) { return owner_of_vertex(c, comm.size()); };
+  // Members grouped by the owner of their community (the order the replies come back in),
+  // each followed in the arc message by its arcs inside the community.
+  const auto order = order_by_owner(
+      n, [&](std::size_t v) { return owner(state.label(static_cast<std::uint32_t>(v))); },
+      comm.size());
   std::vector<Member> members;
   std::vector<InnerArc> arcs;
+  std::vector<std::uint64_t> arc_counts(static_cast<std::size_t>(comm.size()), 0);
   members.reserve(n);
-  for (std::uint32_t v = 0; v < n; ++v) {
-    const auto c = state.label(v);
-    members.push_back({c, graph.ids[v], graph.degree[v], graph.node_weight[v]});
+  // At most every entry is inside its community; pages of the unused tail are never touched.
+  arcs.reserve(graph.targets.size());
+  for (const auto v : order.order) {
+    const auto c = state.label(static_cast<std::uint32_t>(v));
+    const auto before = arcs.size();
     const auto end = graph.offsets[v + 1];
     for (auto e = graph.offsets[v]; e < end; ++e) {
       // Neighbours' labels are random accesses: load them a few entries ahead.
       if (e + kAhead < end) state.prefetch_label(graph.targets[e + kAhead]);
       const auto t = graph.targets[e];
-      if (state.label(t) == c)
-        arcs.push_back({c, graph.ids[v], graph.id_of_slot(t), graph.weights[e]});
+      if (state.label(t) == c) arcs.push_back({graph.id_of_slot(t), graph.weights[e]});
     }
+    members.push_back(
+        {c, graph.ids[v], graph.degree[v], graph.node_weight[v], arcs.size() - before});
+    arc_counts[static_cast<std::size_t>(owner(c))] += arcs.size() - before;
   }
-  const auto owner = [&](VertexId c) { return owner_of_vertex(c, comm.size()); };
-  auto received = exchange_by_owner(
-      members, [&](const Member& m) { return owner(m.community); }, comm);
+  const auto received = comm.alltoallv<Member>(members, order.counts);
   std::vector<Member>().swap(members);
-  const auto received_arcs = exchange_by_owner(
-      arcs, [&](const InnerArc& a) { return owner(a.community); }, comm);
+  const auto received_arcs = comm.alltoallv<InnerArc>(arcs, arc_counts);
   std::vector<InnerArc>().swap(arcs);
 
   // Positions of the received members once sorted by (community, vertex): the keys are sorted
@@ -223,14 +237,9 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
     return x.community != y.community ? x.community < y.community : x.vertex < y.vertex;
   });
   std::vector<std::uint32_t> sorted(keys.size());
-  std::vector<Member> ordered;
-  ordered.reserve(keys.size());
-  for (std::size_t k = 0; k < keys.size(); ++k) {
-    sorted[k] = keys[k].position;
-    ordered.push_back(received.data[keys[k].position]);
-  }
+  for (std::size_t k = 0; k < keys.size(); ++k) sorted[k] = keys[k].position;
   std::vector<MemberKey>().swap(keys);
-  const auto block = assemble(std::move(ordered), received_arcs.data);
+  const auto block = assemble(received.data, received_arcs.data, sorted);
 
   CommunityRefiner refiner(block, config, static_cast<double>(graph.total_degree));
   std::vector<PartReply> by_position(block.members.size());
@@ -254,10 +263,7 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
   for (std::size_t k = 0; k < sorted.size(); ++k) replies[sorted[k]] = by_position[k];
   const auto answers = reply_to_sources<PartReply>(received, replies, comm);
 
-  // exchange_by_owner sent the members grouped by owner, stably: walk them in the same order.
-  const auto order = order_by_owner(
-      n, [&](std::size_t v) { return owner(state.label(static_cast<std::uint32_t>(v))); },
-      comm.size());
+  // The answers come in the order the members were sent: order.order.
   Refinement result{std::vector<VertexId>(n), std::vector<VertexId>(n)};
   for (std::size_t k = 0; k < order.order.size(); ++k) {
     result.part[order.order[k]] = answers[k].part;
