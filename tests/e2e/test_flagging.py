@@ -87,17 +87,24 @@ def write_weak_fixture(path: Path) -> None:
 
 
 class FlaggingTest(unittest.TestCase):
-    """The campaign is flagged, the burst is not, at every rank count alike."""
+    """The campaigns are flagged, the burst and the moment are not, at every rank count alike."""
 
-    def test_campaign_flagged_burst_not(self) -> None:
+    def run_at_every_rank_count(self, write) -> Path:
+        """Writes a fixture with `write`, runs it at 1, 2 and 4 ranks (window 60 s), checks the
+        results are identical and returns the 1-rank result."""
         tmp = e2e.make_temp_dir(self)
         data = tmp / "events.csv"
-        write_fixture(data)
+        write(data)
         outputs = {}
         for ranks in RANK_COUNTS:
             outputs[ranks] = tmp / f"np{ranks}.h5"
             e2e.run_ok(self, [data], outputs[ranks], "--window", "60", ranks=ranks)
-        with h5py.File(outputs[1], "r") as f:
+        for ranks in RANK_COUNTS[1:]:
+            e2e.assert_same_datasets(self, outputs[1], outputs[ranks], f"1 vs {ranks} ranks")
+        return outputs[1]
+
+    def test_campaign_flagged_burst_not(self) -> None:
+        with h5py.File(self.run_at_every_rank_count(write_fixture), "r") as f:
             ids = e2e.decode(f["/accounts/id"][:])
             flagged = {a for a, x in zip(ids, f["/accounts/flagged"][:]) if x}
             self.assertEqual(flagged, set(CAMPAIGN))
@@ -124,18 +131,9 @@ class FlaggingTest(unittest.TestCase):
             tested = int(f["/accounts"].attrs["flag_tested"])
             self.assertAlmostEqual(threshold, float(np.log(tested / 0.01)), places=9)
             self.assertTrue((f["/accounts/excess"][:][camp_rows] >= threshold).all())
-        for ranks in RANK_COUNTS[1:]:
-            e2e.assert_same_datasets(self, outputs[1], outputs[ranks], f"1 vs {ranks} ranks")
 
     def test_weak_campaigns_flagged_moment_not(self) -> None:
-        tmp = e2e.make_temp_dir(self)
-        data = tmp / "events.csv"
-        write_weak_fixture(data)
-        outputs = {}
-        for ranks in RANK_COUNTS:
-            outputs[ranks] = tmp / f"np{ranks}.h5"
-            e2e.run_ok(self, [data], outputs[ranks], "--window", "60", ranks=ranks)
-        with h5py.File(outputs[1], "r") as f:
+        with h5py.File(self.run_at_every_rank_count(write_weak_fixture), "r") as f:
             ids = e2e.decode(f["/accounts/id"][:])
             row = {a: i for i, a in enumerate(ids)}
             community = f["/accounts/community"][:]
@@ -164,8 +162,6 @@ class FlaggingTest(unittest.TestCase):
             self.assertEqual(int(in_moment.sum()), 780)
             self.assertEqual(set(f["/edges/count"][:][in_moment].tolist()), {2})
             self.assertEqual(float(f["/edges/excess"][:][in_moment].max()), 0.0)
-        for ranks in RANK_COUNTS[1:]:
-            e2e.assert_same_datasets(self, outputs[1], outputs[ranks], f"1 vs {ranks} ranks")
 
 
 if __name__ == "__main__":
