@@ -29,6 +29,16 @@ using ContentHash = StrongId<struct ContentHashTag, std::uint64_t>;
 using TimeMs = std::int64_t;
 using DurationMs = std::int64_t;
 
+// A time that the input does not give (an account's creation time, say): unknown, never zero.
+inline constexpr TimeMs kUnknownTime = INT64_MIN;
+
+// The earlier of two times, an unknown one left out (unknown when both are).
+constexpr TimeMs earliest_known(TimeMs a, TimeMs b) {
+  if (a == kUnknownTime) return b;
+  if (b == kUnknownTime) return a;
+  return a < b ? a : b;
+}
+
 // The kinds of co-action an input can express. The order is part of the HDF5 schema.
 enum class Layer : std::uint8_t {
   retweet,

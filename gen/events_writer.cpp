@@ -6,7 +6,8 @@ namespace coordnet::gen {
 
 void append_events_rows(const World& world, const Post& post, std::string& scratch,
                         std::string& out) {
-  // ",account,content,time," shared by every row of the post, and ",handle\n" after the layer.
+  // ",account,content,time," shared by every row of the post, and ",handle,created,language,
+  // location\n" after the layer.
   scratch.clear();
   scratch.push_back(',');
   world.append_account_id(post.account, scratch);
@@ -18,6 +19,12 @@ void append_events_rows(const World& world, const Post& post, std::string& scrat
   const auto middle = scratch.size();
   scratch.push_back(',');
   world.append_handle(post.account, post.t_ms, scratch);
+  scratch.push_back(',');
+  append_date(world.creation_day(post.account), scratch);
+  scratch.push_back(',');
+  scratch += world.post_language(post.account, post.tweet_id);
+  scratch.push_back(',');
+  append_csv_field(world.location(post.account), scratch);
   scratch.push_back('\n');
   const std::string_view shared(scratch.data(), middle);
   const std::string_view tail(scratch.data() + middle, scratch.size() - middle);

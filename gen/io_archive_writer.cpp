@@ -69,7 +69,7 @@ void append_io_archive_row(const World& world, const Post& post, std::string& sc
   field([&](std::string& s) { world.append_display_name(post.account, s); });
   world.append_handle(post.account, post.t_ms, out);
   out.push_back(',');
-  field([&](std::string& s) { s += vocab::kLocations[account_h % vocab::kLocations.size()]; });
+  field([&](std::string& s) { s += world.location(post.account); });
   field([&](std::string& s) {
     s += vocab::kDescriptions[(account_h >> 8) % vocab::kDescriptions.size()];
   });
@@ -84,10 +84,9 @@ void append_io_archive_row(const World& world, const Post& post, std::string& sc
   out.push_back(',');
   append_date(world.creation_day(post.account), out);
   out.push_back(',');
-  const auto language = world.language(post.account);
-  out += language;
+  out += world.language(post.account);
   out.push_back(',');
-  out += (h >> 8) % 10 == 0 ? std::string_view("und") : language;
+  out += world.post_language(post.account, post.tweet_id);
   out.push_back(',');
 
   // tweet_text: "RT @author: text #Tag url" or "text #Tag url".

@@ -69,17 +69,20 @@ struct WeightedLanguage {
 inline constexpr std::array<WeightedLanguage, 6> kOrganicLanguages = {
     {{"en", 55}, {"es", 70}, {"pt", 80}, {"ja", 88}, {"fr", 94}, {"de", 100}}};
 
-// Where campaign operators sit: UTC offset of their working day, language, client.
+// Where campaign operators sit: UTC offset of their working day, language, client, and the
+// location they give all their accounts.
 struct Operator {
   int utc_offset_min;
   std::string_view language;
   std::string_view client;
+  std::string_view location;
 };
-inline constexpr std::array<Operator, 6> kOperators = {{{180, "ru", "Twitter Web Client"},
-                                                        {480, "zh", "TweetDeck"},
-                                                        {210, "fa", "Twitter Web Client"},
-                                                        {180, "ar", "Twitter for Android"},
-                                                        {420, "vi", "SocialPilot"},
-                                                        {-180, "pt", "Hootsuite Inc."}}};
+inline constexpr std::array<Operator, 6> kOperators = {
+    {{180, "ru", "Twitter Web Client", "Moscow"},
+     {480, "zh", "TweetDeck", "Beijing"},
+     {210, "fa", "Twitter Web Client", "Tehran, Iran"},
+     {180, "ar", "Twitter for Android", "Riyadh"},
+     {420, "vi", "SocialPilot", "Hà Nội"},
+     {-180, "pt", "Hootsuite Inc.", "Brasília, DF"}}};
 
 }  // namespace coordnet::gen::vocabulary

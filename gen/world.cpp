@@ -220,6 +220,17 @@ std::string_view World::language(std::uint64_t account) const {
   return vocab::kOrganicLanguages.back().code;
 }
 
+std::string_view World::post_language(std::uint64_t account, std::uint64_t tweet_id) const {
+  return (mix64(tweet_id) >> 8) % 10 == 0 ? std::string_view("und") : language(account);
+}
+
+std::string_view World::location(std::uint64_t account) const {
+  const int campaign = campaign_of(account);
+  if (campaign >= 0) return vocab::kOperators[campaigns_[campaign].operator_index].location;
+  const auto account_h = mix64(account * 0x9E3779B97F4A7C15ULL + config_.seed);
+  return vocab::kLocations[account_h % vocab::kLocations.size()];
+}
+
 std::string_view World::client(std::uint64_t account) const {
   const int campaign = campaign_of(account);
   if (campaign >= 0) return vocab::kOperators[campaigns_[campaign].operator_index].client;

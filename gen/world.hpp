@@ -118,6 +118,11 @@ class World {
   void append_handle(std::uint64_t account, TimeMs t_ms, std::string& out) const;
   void append_display_name(std::uint64_t account, std::string& out) const;
   std::string_view language(std::uint64_t account) const;
+  // A post's language: the account's, or `und` (undetermined) for one post in ten.
+  std::string_view post_language(std::uint64_t account, std::uint64_t tweet_id) const;
+  // The reported location: the operator's for every member of a campaign, else one of
+  // vocabulary::kLocations per account (some empty).
+  std::string_view location(std::uint64_t account) const;
   std::string_view client(std::uint64_t account) const;
   std::int64_t creation_day(std::uint64_t account) const;
 

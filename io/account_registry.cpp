@@ -22,11 +22,13 @@ std::uint64_t truncate_hash(std::uint64_t hash, int bits) {
 struct Registration {
   std::uint64_t hash;
   std::uint64_t n_actions;
+  TimeMs created_ms;
 };
 
 struct OwnedAccount {
   std::string id;
   std::uint64_t n_actions;
+  TimeMs created_ms;
 };
 
 // One round of registration at the owners. Returns, per request, whether it was accepted.
@@ -50,13 +52,18 @@ std::vector<std::uint8_t> register_round(const std::vector<Registration>& reques
     auto [it, inserted] = winner.try_emplace(hash, strings.strings[i]);
     if (!inserted && strings.strings[i] < it->second) it->second = strings.strings[i];
   }
-  for (const auto& [hash, id] : winner) owned.emplace(hash, OwnedAccount{std::string(id), 0});
+  for (const auto& [hash, id] : winner) {
+    owned.emplace(hash, OwnedAccount{std::string(id), 0, kUnknownTime});
+  }
 
   std::vector<std::uint8_t> accepted(received.data.size());
   for (std::size_t i = 0; i < received.data.size(); ++i) {
     auto& entry = owned.at(received.data[i].hash);
     accepted[i] = entry.id == strings.strings[i];
-    if (accepted[i]) entry.n_actions += received.data[i].n_actions;
+    if (accepted[i]) {
+      entry.n_actions += received.data[i].n_actions;
+      entry.created_ms = earliest_known(entry.created_ms, received.data[i].created_ms);
+    }
   }
   return reply_to_sources<std::uint8_t>(received, accepted, comm);
 }
@@ -107,7 +114,8 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
       order.push_back(pending[k]);
     }
     for (auto i : order) {
-      requests.push_back({final_hash[i], ingested.account_actions[i]});
+      requests.push_back(
+          {final_hash[i], ingested.account_actions[i], ingested.account_created_ms[i]});
       ids.push_back(ingested.account_ids[i]);
     }
     const auto accepted = register_round(requests, ids, owned, comm);
@@ -132,6 +140,7 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
     auto& entry = owned.at(hash);
     table.ids.push_back(std::move(entry.id));
     table.n_actions.push_back(entry.n_actions);
+    table.created_ms.push_back(entry.created_ms);
   }
   table.first_index = comm.exscan_sum<std::uint64_t>(hashes.size());
   const auto starts = comm.allgather<std::uint64_t>(table.first_index);
@@ -139,6 +148,8 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
   table.first_index_by_rank.push_back(comm.allreduce<std::uint64_t>(hashes.size(), ReduceOp::sum));
   table.handle.assign(hashes.size(), std::string());
   table.n_renames.assign(hashes.size(), 0);
+  table.language.assign(hashes.size(), std::string());
+  table.location.assign(hashes.size(), std::string());
 
   // Dense index and global action count for every local dictionary entry.
   std::vector<std::size_t> order;

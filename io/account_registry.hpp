@@ -28,7 +28,12 @@ struct AccountTable {
   std::vector<std::uint64_t> n_actions;
   std::vector<std::string> handle;       // latest handle seen (empty when none)
   std::vector<std::uint32_t> n_renames;  // distinct handles - 1
-  std::uint64_t n_hash_collisions = 0;   // global: strings moved to another seed
+  // Profile (docs/inputs.md "Account profile"): earliest creation time given (kUnknownTime when
+  // none), the language and the location given with most of its actions (empty when none).
+  std::vector<TimeMs> created_ms;
+  std::vector<std::string> language;
+  std::vector<std::string> location;
+  std::uint64_t n_hash_collisions = 0;  // global: strings moved to another seed
 
   std::uint64_t total() const { return first_index_by_rank.back(); }
   int owner_of(AccountIndex index) const;

@@ -15,6 +15,11 @@ struct ParsedAction {
   std::string_view handle;   // screen name at the time of the action; empty when unknown
   std::string_view content;  // id of the post that carried the action
   TimeMs t_ms = 0;
+  // Profile of the account as this record gives it (io/account_fields.hpp); unknown: empty or
+  // kUnknownTime.
+  std::string_view language;         // language of the post
+  std::string_view location;         // reported location or time zone of the account
+  TimeMs created_ms = kUnknownTime;  // creation time of the account
 };
 
 class ActionSink {

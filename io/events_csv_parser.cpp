@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "io/account_fields.hpp"
 #include "io/csv_columns.hpp"
 #include "io/timestamp.hpp"
 
@@ -21,7 +22,16 @@ class EventsCsvParser final : public RecordParser {
         content_(columns.index("content_id")),
         time_(columns.index("timestamp_share")),
         layer_(columns.find("layer")),
-        handle_(columns.find("handle")) {}
+        handle_(columns.find("handle")) {
+    const auto profile_column = [&](const char* name) -> std::optional<ProfileColumn> {
+      const auto position = columns.find(name);
+      if (!position) return std::nullopt;
+      return ProfileColumn{*position, name};
+    };
+    profile_.created = profile_column("account_created");
+    profile_.language = profile_column("language");
+    profile_.location = profile_column("location");
+  }
 
   std::optional<Rejection> parse(const RecordView& record, ActionSink& sink) override {
     const auto& f = record.fields;
@@ -43,6 +53,7 @@ class EventsCsvParser final : public RecordParser {
       action.layer = *layer;
     }
     if (handle_) action.handle = f[*handle_];
+    if (auto rejection = read_profile(f, profile_, action)) return rejection;
     sink.emit(action);
     return std::nullopt;
   }
@@ -50,6 +61,7 @@ class EventsCsvParser final : public RecordParser {
  private:
   std::size_t n_columns_, object_, account_, content_, time_;
   std::optional<std::size_t> layer_, handle_;
+  ProfileColumns profile_;
 };
 
 }  // namespace

@@ -31,7 +31,8 @@ namespace {
 //
 // Handles: each account keeps its current run of actions under one handle (recognised by the
 // handle's 64-bit hash); a run is added to the (account, handle) sightings when the handle
-// changes and at the end.
+// changes and at the end. The profile fields are tallied the same way (io/profile_tally.hpp);
+// an account's creation time is the earliest its actions give.
 class InterningSink final : public ActionSink {
  public:
   InterningSink(IngestResult& out, const IngestConfig& config)
@@ -72,10 +73,14 @@ class InterningSink final : public ActionSink {
   void finish() {
     resolve();
     out_.account_actions.resize(slots_.size());
+    out_.account_created_ms.resize(slots_.size());
     for (std::uint32_t account = 0; account < slots_.size(); ++account) {
       end_run(account);
       out_.account_actions[account] = slots_[account].n_actions;
+      out_.account_created_ms[account] = slots_[account].created_ms;
     }
+    out_.languages = languages_.finish();
+    out_.locations = locations_.finish();
     out_.handles.reserve(sightings_.size());
     for (const auto& [key, s] : sightings_) {
       out_.handles.push_back({static_cast<std::uint32_t>(key >> 32),
@@ -109,6 +114,9 @@ class InterningSink final : public ActionSink {
       p.handle = store(a.handle);
     }
     p.t_ms = a.t_ms;
+    p.created_ms = a.created_ms;
+    p.language = store(a.language);
+    p.location = store(a.location);
     pending_.push_back(p);
   }
 
@@ -117,9 +125,10 @@ class InterningSink final : public ActionSink {
   };
   struct Pending {
     XXH128_hash_t fingerprint{};
-    TextRef account, handle;
+    TextRef account, handle, language, location;
     std::uint64_t handle_hash = 0;
     TimeMs t_ms = 0;
+    TimeMs created_ms = kUnknownTime;
     bool has_handle = false;
   };
   struct AccountKey {
@@ -131,6 +140,7 @@ class InterningSink final : public ActionSink {
     std::uint64_t run_handle_hash = 0;
     std::uint64_t run_n = 0;
     TimeMs run_first_ms = 0, run_last_ms = 0;
+    TimeMs created_ms = kUnknownTime;
     std::uint32_t run_handle = 0;
   };
   struct Sighting {
@@ -162,8 +172,12 @@ class InterningSink final : public ActionSink {
       const auto& p = pending_[i];
       const auto account = index[i];
       out_.actions[first + i].local_account = account;
-      ++slots_[account].n_actions;
+      auto& slot = slots_[account];
+      ++slot.n_actions;
+      slot.created_ms = earliest_known(slot.created_ms, p.created_ms);
       if (p.has_handle) extend_run(account, p);
+      if (p.language.length > 0) languages_.add(account, text(p.language));
+      if (p.location.length > 0) locations_.add(account, text(p.location));
     }
     pending_.clear();
     text_.clear();
@@ -232,9 +246,10 @@ class InterningSink final : public ActionSink {
   std::vector<std::string> handle_names_;
   std::vector<AccountSlot> slots_;
   absl::flat_hash_map<std::uint64_t, Sighting> sightings_;
+  ProfileTally languages_, locations_;
   std::vector<Pending> pending_;
   std::vector<std::uint32_t> resolved_;
-  std::string text_;  // account ids and handles of the pending actions
+  std::string text_;  // account ids, handles and profile values of the pending actions
   std::size_t committed_actions_ = 0, committed_pending_ = 0, committed_text_ = 0;
 };
 

@@ -23,6 +23,7 @@
 #include "io/bad_records.hpp"
 #include "io/input_files.hpp"
 #include "io/input_format.hpp"
+#include "io/profile_tally.hpp"
 
 namespace coordnet {
 
@@ -83,6 +84,11 @@ struct IngestResult {
   std::vector<std::string> account_ids;        // this rank's dictionary of account id strings
   std::vector<std::uint64_t> account_actions;  // actions per dictionary entry on this rank
   std::vector<HandleSighting> handles;
+  // Account profile (io/account_fields.hpp): per dictionary entry the earliest creation time
+  // seen (kUnknownTime when none), and the actions per (account, language / location).
+  std::vector<TimeMs> account_created_ms;
+  std::vector<ProfileValueCount> languages;
+  std::vector<ProfileValueCount> locations;
   BadRecordLog bad{BadRecordPolicy::quarantine};
   std::uint64_t good_records = 0;  // this rank
   std::uint64_t bytes = 0;         // this rank's share of the input bytes

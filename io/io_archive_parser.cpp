@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "io/account_fields.hpp"
 #include "io/timestamp.hpp"
 
 namespace coordnet {
@@ -30,8 +31,11 @@ enum class Column : std::size_t {
   urls,
   user_mentions,
   tweet_text,
+  account_creation_date,
+  tweet_language,
+  user_reported_location,
 };
-constexpr std::array<std::string_view, 12> kColumnNames = {"tweetid",
+constexpr std::array<std::string_view, 15> kColumnNames = {"tweetid",
                                                            "userid",
                                                            "tweet_time",
                                                            "user_screen_name",
@@ -42,7 +46,10 @@ constexpr std::array<std::string_view, 12> kColumnNames = {"tweetid",
                                                            "hashtags",
                                                            "urls",
                                                            "user_mentions",
-                                                           "tweet_text"};
+                                                           "tweet_text",
+                                                           "account_creation_date",
+                                                           "tweet_language",
+                                                           "user_reported_location"};
 constexpr std::size_t kRequiredColumns = 3;
 constexpr std::size_t kNotInHeader = static_cast<std::size_t>(-1);
 
@@ -285,7 +292,16 @@ void add_distinct(std::vector<std::string_view>& keys, std::string_view key) {
 class IoArchiveParser final : public RecordParser {
  public:
   IoArchiveParser(const ColumnIndex& columns, std::size_t field_count)
-      : columns_(columns), field_count_(field_count) {}
+      : columns_(columns), field_count_(field_count) {
+    const auto profile_column = [&](Column column) -> std::optional<ProfileColumn> {
+      const std::size_t position = columns_[static_cast<std::size_t>(column)];
+      if (position == kNotInHeader) return std::nullopt;
+      return ProfileColumn{position, std::string(column_name(column))};
+    };
+    profile_.created = profile_column(Column::account_creation_date);
+    profile_.language = profile_column(Column::tweet_language);
+    profile_.location = profile_column(Column::user_reported_location);
+  }
 
   std::optional<Rejection> parse(const RecordView& record, ActionSink& sink) override {
     if (auto rejection = read_record(record.fields)) return rejection;
@@ -317,6 +333,7 @@ class IoArchiveParser final : public RecordParser {
     }
     if (auto rejection = read_identity_and_time(fields)) return rejection;
     if (auto rejection = read_references(fields)) return rejection;
+    if (auto rejection = read_profile(fields, profile_, profile_fields_)) return rejection;
     return read_lists(fields);
   }
 
@@ -396,7 +413,7 @@ class IoArchiveParser final : public RecordParser {
   }
 
   void emit_actions(ActionSink& sink) const {
-    ParsedAction action;
+    ParsedAction action = profile_fields_;
     action.account = tweet_.account;
     action.handle = tweet_.handle;
     action.content = tweet_.tweet_id;
@@ -420,7 +437,9 @@ class IoArchiveParser final : public RecordParser {
 
   ColumnIndex columns_;
   std::size_t field_count_;
+  ProfileColumns profile_;
   Tweet tweet_;
+  ParsedAction profile_fields_;  // the record's profile fields only
   Scratch scratch_;
   std::vector<std::string_view> items_;
   std::vector<std::string_view> hashtags_;

@@ -1,9 +1,11 @@
 #include "io/mapped_csv_parser.hpp"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 #include "core/errors.hpp"
+#include "io/account_fields.hpp"
 #include "io/csv_columns.hpp"
 #include "io/timestamp.hpp"
 
@@ -20,12 +22,13 @@ class MappedCsvParser final : public RecordParser {
  public:
   MappedCsvParser(std::size_t n_columns, std::size_t account, std::size_t time,
                   std::optional<std::size_t> content, std::optional<std::size_t> handle,
-                  std::vector<LayerColumn> layers)
+                  ProfileColumns profile, std::vector<LayerColumn> layers)
       : n_columns_(n_columns),
         account_(account),
         time_(time),
         content_(content),
         handle_(handle),
+        profile_(std::move(profile)),
         layers_(std::move(layers)) {}
 
   std::optional<Rejection> parse(const RecordView& record, ActionSink& sink) override {
@@ -41,6 +44,7 @@ class MappedCsvParser final : public RecordParser {
     action.t_ms = *t_ms;
     action.content = content_ ? f[*content_] : record.raw;
     if (handle_) action.handle = f[*handle_];
+    if (auto rejection = read_profile(f, profile_, action)) return rejection;
     for (const auto& [layer, column] : layers_) {
       if (f[column].empty()) continue;
       action.layer = layer;
@@ -53,6 +57,7 @@ class MappedCsvParser final : public RecordParser {
  private:
   std::size_t n_columns_, account_, time_;
   std::optional<std::size_t> content_, handle_;
+  ProfileColumns profile_;
   std::vector<LayerColumn> layers_;
 };
 
@@ -69,10 +74,12 @@ ColumnMap parse_column_map(std::string_view text) {
       throw UsageError("--map: '" + std::string(item) + "' is not role=column");
     }
     const auto role = item.substr(0, eq);
-    if (role != "account" && role != "time" && role != "content" && role != "handle" &&
-        !parse_layer(role)) {
+    constexpr std::array<std::string_view, 7> kRoles = {"account", "time",     "content", "handle",
+                                                        "created", "language", "location"};
+    if (std::find(kRoles.begin(), kRoles.end(), role) == kRoles.end() && !parse_layer(role)) {
       throw UsageError("--map: unknown role '" + std::string(role) +
-                       "' (account, time, content, handle or a layer name)");
+                       "' (account, time, content, handle, created, language, location or a "
+                       "layer name)");
     }
     map.emplace_back(std::string(role), std::string(item.substr(eq + 1)));
   }
@@ -93,6 +100,7 @@ std::unique_ptr<RecordParser> make_mapped_csv_parser(std::span<const std::string
                                                      const ColumnMap& map) {
   const CsvColumns columns(header);
   std::optional<std::size_t> account, time, content, handle;
+  ProfileColumns profile;
   std::vector<LayerColumn> layers;
   std::string missing;
   for (const auto& [role, column] : map) {
@@ -109,12 +117,18 @@ std::unique_ptr<RecordParser> make_mapped_csv_parser(std::span<const std::string
       content = index;
     else if (role == "handle")
       handle = index;
+    else if (role == "created")
+      profile.created = ProfileColumn{*index, column};
+    else if (role == "language")
+      profile.language = ProfileColumn{*index, column};
+    else if (role == "location")
+      profile.location = ProfileColumn{*index, column};
     else
       layers.push_back({*parse_layer(role), *index});
   }
   if (!missing.empty()) throw DataError("--map: header lacks column(s) " + missing);
   return std::make_unique<MappedCsvParser>(columns.size(), *account, *time, content, handle,
-                                           std::move(layers));
+                                           std::move(profile), std::move(layers));
 }
 
 }  // namespace coordnet

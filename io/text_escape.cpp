@@ -56,6 +56,13 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 std::string csv_field(std::string_view text) {
   const auto clean = valid_utf8(text);
   if (clean.find_first_of(",\"\r\n") == std::string::npos) return clean;

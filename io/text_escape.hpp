@@ -11,6 +11,9 @@ namespace coordnet {
 // `text` with every invalid UTF-8 sequence replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
 
+// The longest prefix of `text` of at most `max_bytes` that does not end inside a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
 // An RFC 4180 field: quoted (with "" for ") when it holds a comma, quote, CR or LF.
 std::string csv_field(std::string_view text);
 

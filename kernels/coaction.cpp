@@ -1,15 +1,16 @@
 #include "kernels/coaction.hpp"
 
 #include <absl/container/flat_hash_map.h>
+#include <fmt/core.h>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
 
-#include "kernels/radix_sort.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
 
 namespace coordnet::coaction_detail {
 
@@ -69,19 +70,6 @@ class SameAccountLinks {
   absl::flat_hash_map<std::uint64_t, std::uint32_t> last_of_;
 };
 
-void merge_into(CoactionEdge& e, const CoactionEdge& x) {
-  e.count += x.count;
-  e.n_keys += x.n_keys;
-  e.n_fast += x.n_fast;
-  e.min_delay_ms = std::min(e.min_delay_ms, x.min_delay_ms);
-  e.sum_delay_ms += x.sum_delay_ms;
-  e.first_ms = std::min(e.first_ms, x.first_ms);
-  e.last_ms = std::max(e.last_ms, x.last_ms);
-  e.n_older += x.n_older;
-  e.n_newer += x.n_newer;
-  e.tfidf_dot += x.tfidf_dot;
-}
-
 std::uint64_t tf_of(const KeyTerms& terms, AccountIndex account) {
   const auto it = std::lower_bound(
       terms.tf.begin(), terms.tf.end(), account,
@@ -104,52 +92,87 @@ void sort_and_dedupe(std::vector<Action>& actions) {
   actions.erase(last, actions.end());
 }
 
-void sort_and_reduce(std::vector<CoactionEdge>& edges) {
-  std::uint64_t max_src = 0, max_dst = 0;
-  for (const auto& e : edges) {
-    max_src = std::max(max_src, e.src.value);
-    max_dst = std::max(max_dst, e.dst.value);
+KeyTags::KeyTags(const std::vector<HotKey>& hot_keys, const Comm& comm)
+    : hot_keys_(hot_keys),
+      next_(hot_keys.size() + 1 + static_cast<std::uint64_t>(comm.rank())),
+      stride_(static_cast<std::uint64_t>(comm.size())) {}
+
+std::uint32_t KeyTags::hot_tag(KeyHash key) const {
+  const auto it = std::lower_bound(hot_keys_.begin(), hot_keys_.end(), key,
+                                   [](const HotKey& h, KeyHash k) { return h.key < k; });
+  return it != hot_keys_.end() && it->key == key
+             ? static_cast<std::uint32_t>(it - hot_keys_.begin() + 1)
+             : 0;
+}
+
+std::uint32_t KeyTags::whole(KeyHash key) const { return hot_tag(key); }
+
+std::uint32_t KeyTags::cut(KeyHash key) {
+  if (const auto tag = hot_tag(key); tag != 0) return tag;
+  if (next_ > UINT32_MAX) {
+    throw ConfigError(
+        "co-action: more keys cut between blocks than 32-bit tags hold; raise --block-pairs");
   }
-  const auto dst_bits = static_cast<int>(std::bit_width(max_dst));
-  if (static_cast<int>(std::bit_width(max_src)) + dst_bits <= 64) {
-    sort_by_key(edges, [&](const CoactionEdge& e) {
-      return dst_bits == 64 ? e.dst.value : (e.src.value << dst_bits) | e.dst.value;
-    });
-  } else {
-    std::sort(edges.begin(), edges.end(), [](const CoactionEdge& a, const CoactionEdge& b) {
-      return std::tie(a.src, a.dst) < std::tie(b.src, b.dst);
-    });
+  return static_cast<std::uint32_t>(std::exchange(next_, next_ + stride_));
+}
+
+std::size_t owner_allowance(const CoactionConfig& config, std::size_t actions_held,
+                            const Comm& comm) {
+  if (config.owner_partials > 0) return config.owner_partials;
+  if (config.memory_budget_bytes == 0) return 0;
+  const std::uint64_t fixed = actions_held * sizeof(Action) + config.held_bytes +
+                              config.block_pairs * kSweepBytesPerBlockPair;
+  const auto most = comm.allreduce<std::uint64_t>(fixed, ReduceOp::max);
+  const auto budget = config.memory_budget_bytes;
+  if (most > budget - budget / 8) {
+    throw ConfigError(fmt::format(
+        "--memory-budget {} MiB is too small for the {} layer: the actions, earlier layers' "
+        "edges and the stream's blocks take {} MiB on some rank, and the pairs need at least an "
+        "eighth of the budget; give at least {} MiB",
+        budget >> 20, layer_name(config.layer), most >> 20, (most + most / 7) / (1 << 20) + 1),
+        true);
   }
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < edges.size(); ++i) {
-    if (out > 0 && edges[out - 1].src == edges[i].src && edges[out - 1].dst == edges[i].dst) {
-      merge_into(edges[out - 1], edges[i]);
-    } else {
-      edges[out++] = edges[i];
+  return static_cast<std::size_t>((budget - fixed) /
+                                  (sizeof(PairPartial) + PairAccumulator::kSortBytesPerRecord));
+}
+
+void report_memory(const CoactionConfig& config, const std::vector<CoactionEdge>& edges,
+                   const PairAccumulator& accumulated, std::uint64_t saturated, const Comm& comm,
+                   StageMetrics& metrics) {
+  const auto runs = comm.allreduce<std::uint64_t>(accumulated.runs(), ReduceOp::sum);
+  const auto spilled = comm.allreduce<std::uint64_t>(accumulated.spilled_records(), ReduceOp::sum);
+  if (runs > 0) {
+    Log::info("project {}: {} sorted run(s) of {} pair partials spilled to disk",
+              layer_name(config.layer), runs, spilled);
+  }
+  metrics.add_count("spilled_runs", accumulated.runs());
+  metrics.add_count("spilled_partials", accumulated.spilled_records());
+  metrics.add_count("saturated_partials", saturated);
+  if (comm.allreduce<std::uint64_t>(saturated, ReduceOp::sum) > 0) {
+    Log::always(fmt::format("project {}: some pair counters reached 2^32 - 1 and stopped there",
+                            layer_name(config.layer)));
+  }
+  if (config.memory_budget_bytes == 0) return;
+  const auto kept = comm.allreduce<std::uint64_t>(
+      edges.size() * sizeof(CoactionEdge) + config.held_bytes, ReduceOp::max);
+  if (kept > config.memory_budget_bytes) {
+    Log::always(fmt::format(
+        "project {}: the edges kept (with earlier layers') take {} MiB on some rank, past "
+        "--memory-budget {} MiB; raise --min-weight to keep fewer",
+        layer_name(config.layer), kept >> 20, config.memory_budget_bytes >> 20));
+  }
+}
+
+std::vector<CoactionEdge> collapse_to_edges(std::vector<PairPartial> partials) {
+  sort_and_reduce(partials);
+  std::vector<CoactionEdge> edges;
+  for (const auto& p : partials) {
+    if (edges.empty() || edges.back().src != p.src() || edges.back().dst != p.dst()) {
+      edges.emplace_back();
     }
+    add_to_edge(edges.back(), p);
   }
-  edges.resize(out);
-}
-
-void add_pair_keys(std::vector<PairKey>& pair_keys, std::vector<CoactionEdge>& edges) {
-  dedupe_pair_keys(pair_keys);
-  auto edge = edges.begin();
-  for (const auto& pk : pair_keys) {
-    while (edge->src != pk.src || edge->dst != pk.dst) ++edge;
-    edge->n_keys += 1;
-    edge->tfidf_dot += pk.tfidf_dot;
-  }
-}
-
-void dedupe_pair_keys(std::vector<PairKey>& pair_keys) {
-  std::sort(pair_keys.begin(), pair_keys.end(), [](const PairKey& a, const PairKey& b) {
-    return std::tie(a.src, a.dst, a.key) < std::tie(b.src, b.dst, b.key);
-  });
-  pair_keys.erase(std::unique(pair_keys.begin(), pair_keys.end(),
-                              [](const PairKey& a, const PairKey& b) {
-                                return a.src == b.src && a.dst == b.dst && a.key == b.key;
-                              }),
-                  pair_keys.end());
+  return edges;
 }
 
 std::vector<std::pair<std::size_t, std::size_t>> key_groups(const std::vector<Action>& actions) {
@@ -266,45 +289,38 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
   return right_end;
 }
 
-void emit_piece(const PairTable& table, KeyHash key, KeyCounting counting, SeenPairs* seen,
-                const KeyTerms* terms, const CoactionConfig& config, std::vector<CoactionEdge>& out,
-                std::vector<PairKey>& pair_keys) {
+void emit_piece(const PairTable& table, std::uint32_t key_tag, const KeyTerms* terms,
+                const CoactionConfig& config, std::vector<PairPartial>& out) {
   const bool tfidf = config.weighting == Weighting::tfidf && terms != nullptr;
   table.for_each([&](const PairSlot& s) {
-    CoactionEdge e{AccountIndex{s.src}, AccountIndex{s.dst}};
-    e.count = s.count;
-    e.n_fast = s.n_fast;
-    e.min_delay_ms = s.min_delay_ms;
-    e.sum_delay_ms = s.sum_delay_ms;
-    e.first_ms = s.first_ms;
-    e.last_ms = s.last_ms;
-    e.n_older = s.n_older;
-    e.n_newer = s.n_newer;
-    const std::uint64_t dot =
-        tfidf ? static_cast<std::uint64_t>(
-                    std::llround(static_cast<double>(tf_of(*terms, e.src) * tf_of(*terms, e.dst)) *
-                                 terms->idf * terms->idf * kTfidfScale))
-              : 0;
-    const bool first_in_group = seen == nullptr || seen->insert({s.src, s.dst}).second;
-    if (first_in_group && counting == KeyCounting::here) {
-      e.n_keys = 1;
-      e.tfidf_dot = dot;
-    } else if (first_in_group) {
-      pair_keys.push_back({e.src, e.dst, key, dot});
+    PairPartial p;
+    p.pair = PairPartial::pack(s.src, s.dst);
+    p.key_tag = key_tag;
+    p.count = s.count;
+    p.n_keys = 1;
+    p.n_fast = s.n_fast;
+    p.n_older = s.n_older;
+    p.n_newer = s.n_newer;
+    p.min_delay_ms = s.min_delay_ms;
+    p.sum_delay_ms = s.sum_delay_ms;
+    p.first_ms = s.first_ms;
+    p.last_ms = s.last_ms;
+    if (tfidf) {
+      const auto tf = tf_of(*terms, AccountIndex{s.src}) * tf_of(*terms, AccountIndex{s.dst});
+      p.tfidf_dot = static_cast<std::uint64_t>(
+          std::llround(static_cast<double>(tf) * terms->idf * terms->idf * kTfidfScale));
     }
-    out.push_back(e);
+    out.push_back(p);
   });
 }
 
 void sweep_key(const Action* begin, const Action* end, const Action* right_begin,
-               const Action* right_end, const CoactionConfig& config, bool whole_key,
-               const KeyTerms* terms, std::vector<CoactionEdge>& out,
-               std::vector<PairKey>& pair_keys) {
+               const Action* right_end, const CoactionConfig& config, std::uint32_t key_tag,
+               const KeyTerms* terms, std::vector<PairPartial>& out) {
   static thread_local PairTable table;
   if (begin == end) return;
   sweep_piece(begin, right_begin, right_end, config, UINT32_MAX, table);
-  emit_piece(table, begin->key, whole_key ? KeyCounting::here : KeyCounting::at_owner, nullptr,
-             terms, config, out, pair_keys);
+  emit_piece(table, key_tag, terms, config, out);
 }
 
 }  // namespace coordnet::coaction_detail

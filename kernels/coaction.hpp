@@ -17,26 +17,35 @@
 // How: actions are shuffled to the owner of their key; a hot key (more actions than
 // hot_key_actions) is cut into time slices owned by different ranks, each with a halo of one
 // window so no pair is lost or doubled (kernels/key_slicing.hpp). Each key (slice) is sorted by
-// time and swept with a sliding window. Pair partials are emitted in blocks of at most
-// block_pairs, pre-aggregated locally, and streamed in rounds to the owner of the smaller
-// account, which reduces them; so the memory of the sweep is bounded by the block, not by the
-// pairs of a viral key. A pair seen in several blocks or slices of one key sends one
-// (pair, key) record so n_keys still counts the key once. The result on each rank is sorted by
-// (src, dst), and the concatenation over ranks is the same list at every rank count.
+// time and swept with a sliding window into a table of its pairs. Pair partials (72 bytes,
+// kernels/pair_partial.hpp) are emitted in blocks of at most block_pairs, pre-aggregated locally,
+// and streamed in rounds to the owner of the smaller account, which accumulates them
+// (kernels/pair_accumulator.hpp); so the memory of the sweep is bounded by the block, not by the
+// pairs of a viral key. A key whose pairs are emitted in several pieces (a slice of a hot key, or
+// a key cut between blocks) tags its partials, so the owner counts the key once per pair.
+//
+// Memory: with memory_budget_bytes (per rank), the owner's accumulation gets what the budget
+// leaves after the actions (the input and the shuffled layer, 40 bytes each), held_bytes (what
+// the caller holds besides) and the stream's blocks (kSweepBytesPerBlockPair per block pair); it
+// spills sorted runs to spill_dir past that, and merges them at the end. Too small a budget for
+// the actions and blocks is a ConfigError naming the figures. The edges returned
+// (104 bytes each, only those of weight >= min_weight) are not bounded: a run whose kept edges
+// pass the budget says so in the log. The result on each rank is sorted by (src, dst), and the
+// concatenation over ranks is the same list at every rank count.
 //
 // Collective: every rank calls project_coactions once with its actions (any layers; only
 // config.layer is used).
 #pragma once
 
-#include <absl/container/flat_hash_set.h>
-
 #include <cstdint>
+#include <filesystem>
 #include <utility>
 #include <vector>
 
 #include "core/action.hpp"
 #include "core/comm.hpp"
 #include "core/stage_metrics.hpp"
+#include "kernels/pair_partial.hpp"
 #include "kernels/pair_table.hpp"
 
 namespace coordnet {
@@ -56,7 +65,18 @@ struct CoactionConfig {
   std::uint64_t hot_key_actions = std::uint64_t{1} << 20;
   std::uint64_t slice_actions = std::uint64_t{1} << 18;
   std::uint64_t n_accounts = 0;  // accounts of the run (the N of the inverse key frequency)
+  std::uint64_t memory_budget_bytes = 0;  // per rank; 0: no budget, nothing spilled
+  std::uint64_t held_bytes = 0;           // held by the caller besides the actions
+  std::filesystem::path spill_dir;        // where runs are spilled; empty: the temp directory
+  // Partials an owner holds before it spills; 0: derived from memory_budget_bytes (no limit
+  // without a budget). Set directly by tests to force spills.
+  std::size_t owner_partials = 0;
 };
+
+// What the stream of one block pair costs a rank: the partial and its sort entries, its copy in
+// the send buffer with its owner index, its share of the received block, and the pair table's
+// slots (at most twice the table's room of half a block, 64 bytes each).
+inline constexpr std::size_t kSweepBytesPerBlockPair = 72 + 32 + 84 + 72 + 128;
 
 struct CoactionEdge {
   AccountIndex src;  // src < dst
@@ -97,22 +117,9 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
 // Local building blocks, exposed for the serial reference and tests.
 namespace coaction_detail {
 
-// A (pair, key) seen in a block that does not hold the whole key: reduced at the pair's owner so
-// that the key counts once in n_keys (and its TF-IDF product is added once).
-struct PairKey {
-  AccountIndex src, dst;
-  KeyHash key;
-  std::uint64_t tfidf_dot;
-};
-
-// Sorts by (src, dst) and merges equal pairs (sums, minima, maxima).
-void sort_and_reduce(std::vector<CoactionEdge>& edges);
-// Sorts and dedupes pair-keys, then adds one key (and its product) per pair-key to `edges`
-// (sorted by (src, dst) and holding every pair of `pair_keys`).
-void add_pair_keys(std::vector<PairKey>& pair_keys, std::vector<CoactionEdge>& edges);
-// Sorts pair-keys and drops repeats (the owner does so whenever they double, to bound them by
-// the distinct (pair, key) of split keys).
-void dedupe_pair_keys(std::vector<PairKey>& pair_keys);
+// Reduces partials and collapses each pair's key tags into its edge (weights not set): the
+// owner's result in (src, dst) order, for the serial reference and tests.
+std::vector<CoactionEdge> collapse_to_edges(std::vector<PairPartial> partials);
 // Sorts by (key, slice, time, account, content) and drops exact duplicates.
 void sort_and_dedupe(std::vector<Action>& actions);
 // Number of pairs of non-halo actions with earlier partners within the window of one key group
@@ -136,22 +143,15 @@ KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accou
 // stay exact across pieces and slices without records.
 const Action* sweep_piece(const Action* begin, const Action* right_begin, const Action* right_end,
                           const CoactionConfig& config, std::size_t max_pairs, PairTable& table);
-// The pairs met in earlier pieces of the key group being swept.
-using SeenPairs = absl::flat_hash_set<std::pair<std::uint64_t, std::uint64_t>>;
-// Where a key counts in n_keys: in the partials (the key is not sliced, so no other rank sweeps
-// it) or at the pair's owner through pair-keys (a slice of a hot key).
-enum class KeyCounting { here, at_owner };
-// Appends one partial per pair of `table`; a pair met for the first time in its key group (no
-// `seen`: the piece is the whole group) counts the key (n_keys = 1 and the TF-IDF product, or one
-// pair-key). `terms` is used under tfidf weighting only.
-void emit_piece(const PairTable& table, KeyHash key, KeyCounting counting, SeenPairs* seen,
-                const KeyTerms* terms, const CoactionConfig& config, std::vector<CoactionEdge>& out,
-                std::vector<PairKey>& pair_keys);
+// Appends one partial per pair of `table` counting the key once (n_keys 1 and, under tfidf
+// weighting, the key's TF-IDF product from `terms`), tagged key_tag: 0 when the piece is the
+// whole key, else the tag every piece of the key shares (see kernels/pair_partial.hpp).
+void emit_piece(const PairTable& table, std::uint32_t key_tag, const KeyTerms* terms,
+                const CoactionConfig& config, std::vector<PairPartial>& out);
 // sweep_piece over all of [right_begin, right_end) of the group [begin, end), then emit_piece.
 void sweep_key(const Action* begin, const Action* end, const Action* right_begin,
-               const Action* right_end, const CoactionConfig& config, bool whole_key,
-               const KeyTerms* terms, std::vector<CoactionEdge>& out,
-               std::vector<PairKey>& pair_keys);
+               const Action* right_end, const CoactionConfig& config, std::uint32_t key_tag,
+               const KeyTerms* terms, std::vector<PairPartial>& out);
 
 }  // namespace coaction_detail
 

@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/errors.hpp"
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
 #include "kernels/key_slicing.hpp"
+#include "kernels/pair_accumulator.hpp"
 
 namespace coordnet {
 
@@ -15,6 +17,35 @@ namespace coaction_detail {
 
 // The key groups of a rank's shuffled actions (sorted by key, slice, time): [begin, end) each.
 std::vector<std::pair<std::size_t, std::size_t>> key_groups(const std::vector<Action>& actions);
+
+// The key tags of the groups a rank sweeps (kernels/pair_partial.hpp): 0 for a key swept whole in
+// one piece; a hot key's slices share 1 + its index among the hot keys (the same on every rank);
+// a key cut between blocks takes the next of this rank's tags, n_hot + 1 + rank + size * i, so
+// no two ranks' tags meet.
+class KeyTags {
+ public:
+  KeyTags(const std::vector<HotKey>& hot_keys, const Comm& comm);
+  std::uint32_t whole(KeyHash key) const;
+  std::uint32_t cut(KeyHash key);
+
+ private:
+  std::uint32_t hot_tag(KeyHash key) const;
+  const std::vector<HotKey>& hot_keys_;
+  std::uint64_t next_, stride_;
+};
+
+// The partials a rank's owner accumulation may hold: config.owner_partials if set, else under
+// config.memory_budget_bytes (0: no limit) what the budget leaves after the actions held (40 bytes
+// each), config.held_bytes and the stream's blocks. Throws ConfigError on every rank when
+// that is under an eighth of the budget on some rank. Collective.
+std::size_t owner_allowance(const CoactionConfig& config, std::size_t actions_held,
+                            const Comm& comm);
+
+// Logs and counts what the owner accumulation spilled and how the result compares with the
+// budget (saying so when the kept edges alone pass it). Collective.
+void report_memory(const CoactionConfig& config, const std::vector<CoactionEdge>& edges,
+                   const PairAccumulator& accumulated, std::uint64_t saturated, const Comm& comm,
+                   StageMetrics& metrics);
 
 // One key's contribution to an account's squared TF-IDF norm (fixed point).
 struct NormTerm {
@@ -69,6 +100,9 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                             StageMetrics& metrics) {
   using namespace coaction_detail;
   metrics.start(std::string("project_") + std::string(layer_name(config.layer)));
+  if (config.n_accounts > kMaxPairAccount + 1) {
+    throw DataError("co-action: more than 2^32 accounts; pairs hold 32-bit indexes", true);
+  }
   auto layer_actions = actions_of_layer(actions, config.layer);
   KeySlicing slicing{config.window_ms, config.hot_key_actions, config.slice_actions};
   if (config.weighting == Weighting::tfidf) slicing.hot_key_actions = UINT64_MAX;
@@ -87,24 +121,23 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
 
   // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
   // partials (reducing locally when that pays, see below), then all ranks send theirs to the
-  // pairs' owners, which reduce them into their edges. A key group is swept in pieces of whole
-  // right-hand actions, each aggregated per pair in a table of at most the block's room. A pair
-  // counts its key with the first piece of the group that meets it (set `seen`): in n_keys, or,
-  // for a slice of a hot key, through a pair-key to its owner.
+  // pairs' owners, which accumulate them. A key group is swept in pieces of whole right-hand
+  // actions, each aggregated per pair in a table of at most half a block.
   const bool tfidf = config.weighting == Weighting::tfidf;
-  std::vector<CoactionEdge> edges, partials;
-  std::vector<PairKey> pair_keys, edge_pair_keys;
-  std::size_t pair_keys_deduped = 0;
+  const auto owner_records = owner_allowance(config, actions.size() + by_key.size(), comm);
+  PairAccumulator accumulated(owner_records, config.spill_dir.empty()
+                                                 ? std::filesystem::temp_directory_path()
+                                                 : config.spill_dir);
+  std::vector<PairPartial> partials;
+  KeyTags tags(shuffled.hot_keys, comm);
   std::size_t group = 0, right = groups.empty() ? 0 : groups[0].first;
-  std::size_t reduce_at = config.block_pairs, edges_reduced = 0;
-  bool owner_reducing_pays = true;
+  std::size_t reduce_at = config.block_pairs;
+  std::uint32_t group_tag = 0;
   bool reducing_pays = true;
   KeyTerms terms;
   PairTable table;
-  SeenPairs seen;                    // pairs of the key being swept, when it takes several pieces
   std::vector<NormTerm> norm_terms;  // tfidf: each key's terms, gathered as the sweep meets it
-  auto owner_of_partial = [&](const CoactionEdge& e) { return owner_of_account(e.src); };
-  auto owner_of_pair_key = [&](const PairKey& k) { return owner_of_account(k.src); };
+  auto owner_of_partial = [&](const PairPartial& p) { return owner_of_account(p.src()); };
   while (true) {
     while (group < groups.size() && partials.size() < config.block_pairs) {
       const auto [b, e] = groups[group];
@@ -113,20 +146,14 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
         terms = key_terms(base + b, base + e, config.n_accounts);
         append_norm_terms(terms, norm_terms);
       }
-      const auto stop =
-          static_cast<std::size_t>(sweep_piece(base + b, base + right, base + e, config,
-                                               config.block_pairs - partials.size(), table) -
-                                   base);
-      const bool whole = right == b && stop == e;
-      const auto counting =
-          is_hot(shuffled.hot_keys, by_key[b].key) ? KeyCounting::at_owner : KeyCounting::here;
-      emit_piece(table, by_key[b].key, counting, whole ? nullptr : &seen, tfidf ? &terms : nullptr,
-                 config, partials, pair_keys);
+      const auto room = std::min(config.block_pairs - partials.size(),
+                                 std::max<std::size_t>(1, config.block_pairs / 2));
+      const auto stop = static_cast<std::size_t>(
+          sweep_piece(base + b, base + right, base + e, config, room, table) - base);
+      if (right == b) group_tag = stop == e ? tags.whole(by_key[b].key) : tags.cut(by_key[b].key);
+      emit_piece(table, group_tag, tfidf ? &terms : nullptr, config, partials);
       right = stop;
-      if (right == e) {
-        seen.clear();
-        if (++group < groups.size()) right = groups[group].first;
-      }
+      if (right == e && ++group < groups.size()) right = groups[group].first;
       // Local pre-aggregation: sort-reduce whenever the buffer doubles past what the previous
       // reduction left. When a reduction removes less than a tenth of the partials, pairs barely
       // repeat on this rank, and the partials are then sent as they are.
@@ -139,53 +166,51 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     }
     if (reducing_pays) sort_and_reduce(partials);
     auto received = exchange_by_owner(partials, owner_of_partial, comm).data;
-    auto received_keys = exchange_by_owner(pair_keys, owner_of_pair_key, comm).data;
     partials.clear();
-    pair_keys.clear();
-    edges.insert(edges.end(), received.begin(), received.end());
-    edge_pair_keys.insert(edge_pair_keys.end(), received_keys.begin(), received_keys.end());
-    if (edge_pair_keys.size() >= 2 * std::max(pair_keys_deduped, config.block_pairs)) {
-      dedupe_pair_keys(edge_pair_keys);
-      pair_keys_deduped = edge_pair_keys.size();
-    }
-    // The owner reduces what it holds when that doubles, as long as reductions pay (remove a
-    // tenth or more): pairs that repeat across rounds (a viral key's pair space) stay bounded;
-    // pairs that do not (organic traffic) are sorted once, at the end.
-    if (owner_reducing_pays && edges.size() >= 2 * std::max(edges_reduced, config.block_pairs)) {
-      const auto before = edges.size();
-      sort_and_reduce(edges);
-      owner_reducing_pays = edges.size() * 10 < before * 9;
-      edges_reduced = edges.size();
-    }
+    accumulated.add(received);
     if (comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) == 0) break;
   }
-  sort_and_reduce(edges);
-  add_pair_keys(edge_pair_keys, edges);
-  std::vector<PairKey>().swap(edge_pair_keys);
+  std::vector<PairPartial>().swap(partials);
 
+  // Each pair's tags collapse into its edge, weighted and filtered as the merge goes.
+  std::vector<std::uint64_t> norms;
+  std::vector<AccountIndex> ask;
   if (tfidf) {
-    std::vector<AccountIndex> ask;
-    for (const auto& e : edges) {
-      if (ask.empty() || ask.back() != e.src) ask.push_back(e.src);
-      ask.push_back(e.dst);
-    }
+    accumulated.for_each([&](const PairPartial& p) {
+      if (ask.empty() || ask.back() != p.src()) ask.push_back(p.src());
+      ask.push_back(p.dst());
+    });
     std::sort(ask.begin(), ask.end());
     ask.erase(std::unique(ask.begin(), ask.end()), ask.end());
-    const auto norms = tfidf_norms(norm_terms, ask, owner_of_account, comm);
-    auto norm_of = [&](AccountIndex a) {
-      return static_cast<double>(norms[static_cast<std::size_t>(
-          std::lower_bound(ask.begin(), ask.end(), a) - ask.begin())]);
-    };
-    for (auto& e : edges) {
-      const double denominator = std::sqrt(norm_of(e.src) * norm_of(e.dst));
-      e.weight = denominator > 0 ? static_cast<double>(e.tfidf_dot) / denominator : 0.0;
-    }
-  } else {
-    for (auto& e : edges) {
-      e.weight = static_cast<double>(config.weighting == Weighting::keys ? e.n_keys : e.count);
-    }
+    norms = tfidf_norms(norm_terms, ask, owner_of_account, comm);
   }
-  std::erase_if(edges, [&](const CoactionEdge& e) { return e.weight < config.min_weight; });
+  auto norm_of = [&](AccountIndex a) {
+    return static_cast<double>(
+        norms[static_cast<std::size_t>(std::lower_bound(ask.begin(), ask.end(), a) - ask.begin())]);
+  };
+  std::vector<CoactionEdge> edges;
+  CoactionEdge edge;
+  std::uint64_t saturated = 0;
+  auto keep_edge = [&] {
+    if (tfidf) {
+      const double denominator = std::sqrt(norm_of(edge.src) * norm_of(edge.dst));
+      edge.weight = denominator > 0 ? static_cast<double>(edge.tfidf_dot) / denominator : 0.0;
+    } else {
+      edge.weight =
+          static_cast<double>(config.weighting == Weighting::keys ? edge.n_keys : edge.count);
+    }
+    if (edge.weight >= config.min_weight) edges.push_back(edge);
+  };
+  accumulated.for_each([&](const PairPartial& p) {
+    if (edge.count > 0 && (edge.src != p.src() || edge.dst != p.dst())) {
+      keep_edge();
+      edge = CoactionEdge{};
+    }
+    saturated += p.count == UINT32_MAX || p.n_older == UINT32_MAX || p.n_newer == UINT32_MAX;
+    add_to_edge(edge, p);
+  });
+  if (edge.count > 0) keep_edge();
+  report_memory(config, edges, accumulated, saturated, comm, metrics);
   metrics.add_count("actions", static_cast<std::uint64_t>(
                                    std::count_if(by_key.begin(), by_key.end(), [](const Action& a) {
                                      return (a.flags & kActionIsHalo) == 0;

@@ -14,6 +14,28 @@ auto column(const std::vector<Row>& rows, Field field) {
   return values;
 }
 
+void write_mix(Hdf5Writer& w, const std::vector<CommunityFeatures>& f, const std::string& name,
+               ProfileMix CommunityFeatures::*mix) {
+  using F = CommunityFeatures;
+  const std::string g = "/communities/" + name;
+  w.write_column(g + "_known", column(f, [&](const F& x) { return (x.*mix).n_known; }));
+  w.write_strings(g + "_top",
+                  column(f, [&](const F& x) { return std::string((x.*mix).top_value()); }));
+  w.write_column(g + "_top_share", column(f, [&](const F& x) { return (x.*mix).top_share; }));
+  w.write_column(g + "_entropy", column(f, [&](const F& x) { return (x.*mix).entropy_bits; }));
+}
+
+void write_profile_features(Hdf5Writer& w, const std::vector<CommunityFeatures>& f) {
+  using F = CommunityFeatures;
+  const std::string g = "/communities/";
+  w.write_column(g + "created_known", column(f, [](const F& x) { return x.n_created_known; }));
+  w.write_column(g + "created_iqr_days", column(f, [](const F& x) { return x.created_iqr_days; }));
+  w.write_column(g + "created_batch_share",
+                 column(f, [](const F& x) { return x.created_batch_share; }));
+  write_mix(w, f, "language", &F::language);
+  write_mix(w, f, "location", &F::location);
+}
+
 void write_features(Hdf5Writer& w, const std::vector<CommunityFeatures>& f,
                     const std::vector<Layer>& layers) {
   using F = CommunityFeatures;
@@ -37,6 +59,7 @@ void write_features(Hdf5Writer& w, const std::vector<CommunityFeatures>& f,
   w.write_column(g + "n_causes", column(f, [](const F& x) { return x.n_causes; }));
   w.write_column(g + "n_coordinated_keys",
                  column(f, [](const F& x) { return x.n_coordinated_keys; }));
+  write_profile_features(w, f);
   for (const auto layer : layers) {
     const auto l = static_cast<std::size_t>(layer);
     w.write_column(g + "layer_share_" + std::string(layer_name(layer)),

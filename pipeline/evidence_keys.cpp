@@ -8,6 +8,7 @@
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
 #include "core/stage_metrics.hpp"
+#include "io/text_escape.hpp"
 
 namespace coordnet {
 
@@ -22,13 +23,6 @@ std::vector<std::uint64_t> distinct_hashes(std::span<const KeyHash> keys) {
   return out;
 }
 
-std::string cut_to_limit(std::string_view text) {
-  if (text.size() <= kMaxKeyTextBytes) return std::string(text);
-  std::size_t end = kMaxKeyTextBytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return std::string(text.substr(0, end));
-}
-
 // The wanted keys found in this rank's share of the inputs, with their text.
 absl::flat_hash_map<std::uint64_t, std::string> scan_inputs(
     const IngestConfig& config, const std::vector<std::uint64_t>& wanted, const Comm& comm) {
@@ -38,7 +32,7 @@ absl::flat_hash_map<std::uint64_t, std::string> scan_inputs(
   rescan.store_actions = false;
   rescan.on_key = [&](KeyHash key, std::string_view text) {
     if (std::binary_search(wanted.begin(), wanted.end(), key.value) && !found.contains(key.value)) {
-      found.emplace(key.value, cut_to_limit(text));
+      found.emplace(key.value, std::string(utf8_prefix(text, kMaxKeyTextBytes)));
     }
   };
   StageMetrics scratch;

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "core/ids.hpp"
 #include "pipeline/community_selection.hpp"
 #include "pipeline/root_only.hpp"
 
@@ -26,10 +27,13 @@ std::string utc_time(std::int64_t ms) {
   return rest == 0 ? fmt::format("{}Z", text) : fmt::format("{}.{:03}Z", text, rest);
 }
 
-// A field for a person: times (integer columns named *_ms) in UTC, everything else as stored.
+// A field for a person: times (integer columns named *_ms) in UTC (`unknown` for kUnknownTime),
+// everything else as stored.
 std::string shown(const Field& f) {
   const bool is_time = f.name.size() > 3 && f.name.ends_with("_ms") && f.kind == ValueKind::int64;
-  return is_time ? utc_time(std::stoll(f.text)) : f.text;
+  if (!is_time) return f.text;
+  const auto ms = std::stoll(f.text);
+  return ms == kUnknownTime ? "unknown" : utc_time(ms);
 }
 
 const Field* field_named(const std::vector<Field>& fields, const std::string& name) {

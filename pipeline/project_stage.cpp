@@ -116,6 +116,9 @@ Projection project_layers(const RunConfig& config, const std::vector<Action>& ac
         c.layer = layer;
         c.window_ms = out.window_ms;
         c.n_accounts = table.total();
+        for (const auto& earlier : projection.layers) {
+          c.held_bytes += earlier.edges.capacity() * sizeof(CoactionEdge);
+        }
         out.edges = project_coactions(layer_actions, c, owner, comm, metrics);
         if (config.weight_quantile > 0) {
           std::vector<double> weights;

@@ -35,6 +35,17 @@ void append_raw_ingest(RawIngest& into, RawIngest&& later) {
     h.local_account += account_offset;
     a.handles.push_back(std::move(h));
   }
+  a.account_created_ms.insert(a.account_created_ms.end(), b.account_created_ms.begin(),
+                              b.account_created_ms.end());
+  const auto append_values = [&](std::vector<ProfileValueCount>& to,
+                                 std::vector<ProfileValueCount>& from) {
+    for (auto& v : from) {
+      v.local_account += account_offset;
+      to.push_back(std::move(v));
+    }
+  };
+  append_values(a.languages, b.languages);
+  append_values(a.locations, b.locations);
   a.bad.append(b.bad, file_offset);
   a.good_records += b.good_records;
   a.bytes += b.bytes;

@@ -47,6 +47,9 @@ void write_accounts(Hdf5Writer& w, const AccountTable& t) {
   w.write_strings("/accounts/handle", t.handle);
   w.write_column("/accounts/n_actions", t.n_actions);
   w.write_column("/accounts/n_renames", t.n_renames);
+  w.write_column("/accounts/created_ms", t.created_ms);
+  w.write_strings("/accounts/language", t.language);
+  w.write_strings("/accounts/location", t.location);
 }
 
 void write_handles(Hdf5Writer& w, const std::vector<HandleRow>& rows) {

@@ -73,7 +73,9 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->group("Input");
   run.add_option("--map", c.column_map,
                  "Read a wide CSV through a column mapping: account=COL,time=COL[,content=COL]"
-                 "[,handle=COL],LAYER=COL... (one action per non-empty layer column)")
+                 "[,handle=COL][,created=COL][,language=COL][,location=COL],LAYER=COL... (one "
+                 "action per non-empty layer column; created/language/location: the account "
+                 "profile, docs/inputs.md)")
       ->group("Input");
   run.add_option("--on-bad-record", c.on_bad_record,
                  "What to do with a malformed record: fail, skip or quarantine")
@@ -164,8 +166,11 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--memory-budget", c.memory_budget,
-                 "Memory per rank for the projection's pair buffers, e.g. 4G (default: "
-                 "--block-pairs)")
+                 "Memory per rank for the projection, e.g. 4G: past it, pair partials are "
+                 "spilled to --spill-dir as sorted runs (default: no budget)")
+      ->group("Projection");
+  run.add_option("--spill-dir", c.coaction.spill_dir,
+                 "Where --memory-budget spills sorted runs (default: the temp directory)")
       ->group("Projection");
   run.add_option("--block-pairs", c.coaction.block_pairs,
                  "Pair partials a rank emits before a local reduce and a round of the stream")
@@ -274,10 +279,11 @@ void RunConfig::resolve() {
   }
   if (!memory_budget.empty()) {
     memory_budget_bytes = parse_bytes(memory_budget);
-    // The stream holds a block of partials, their sorted copy and the received block: budget
-    // a quarter of the memory to the blocks.
+    // An eighth of the budget streams pair blocks; the owners' accumulation gets what the
+    // actions and the blocks leave (kernels/coaction.hpp).
+    coaction.memory_budget_bytes = memory_budget_bytes;
     coaction.block_pairs =
-        std::max<std::size_t>(1024, memory_budget_bytes / 4 / (3 * sizeof(CoactionEdge)));
+        std::max<std::size_t>(1024, memory_budget_bytes / 8 / kSweepBytesPerBlockPair);
   }
   if (coaction.block_pairs == 0) throw UsageError("--block-pairs must be positive", true);
   if (resume && checkpoint_dir.empty()) throw UsageError("--resume needs --checkpoint-dir", true);

@@ -5,6 +5,7 @@
 
 #include "core/log.hpp"
 #include "core/stage_metrics.hpp"
+#include "io/account_profile.hpp"
 #include "io/account_registry.hpp"
 #include "io/ingest.hpp"
 #include "kernels/community/leiden.hpp"
@@ -37,6 +38,7 @@ AccountsStage register_inputs(const RunConfig& config, RawIngest raw, const Comm
   metrics.start("accounts");
   auto registered = register_accounts(stage.ingested, comm, config.hash_bits);
   stage.handles = merge_handle_history(stage.ingested, registered, comm);
+  merge_account_profile(stage.ingested, registered, comm);
   stage.actions = globalise_actions(stage.ingested, registered);
   stage.table = std::move(registered.table);
   metrics.add_count("accounts", stage.table.ids.size());

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/action.hpp"
@@ -28,6 +30,14 @@ struct MemberRecord {
   std::uint32_t n_renames;
 };
 
+// A member's profile (/accounts/{created_ms, language, location}; unknown: kUnknownTime, "").
+struct MemberProfile {
+  AccountIndex account;
+  TimeMs created_ms = kUnknownTime;
+  std::string language;
+  std::string location;
+};
+
 struct InternalEdge {
   std::uint64_t community;
   AnalysisEdge edge;
@@ -47,6 +57,7 @@ struct CommunityAction {
 struct CommunityInput {
   std::uint64_t community = 0;
   std::vector<MemberRecord> members;
+  std::vector<MemberProfile> profiles;  // one per member
   std::vector<InternalEdge> edges;
   std::vector<CommunityAction> actions;
   double cut_weight = 0;  // weight of the edges with one end in the community (fixed-point sum)
@@ -57,6 +68,21 @@ enum class ScorePart : std::uint8_t { size, cohesion, density, speed, burst, ren
 inline constexpr std::size_t kScorePartCount = 7;
 inline constexpr std::array<const char*, kScorePartCount> kScorePartNames = {
     "size", "cohesion", "density", "speed", "burst", "renames", "causes"};
+
+// How one profile field (language, location) is spread over a community's members.
+struct ProfileMix {
+  static constexpr std::size_t kMaxTopBytes = 64;  // the readers cut longer values
+  std::uint64_t n_known = 0;                       // members with a known value
+  std::array<char, kMaxTopBytes> top{};            // most common value, NUL-padded ("" if none)
+  double top_share = 0;                            // its share of the known members
+  double entropy_bits = 0;                         // Shannon entropy of the known values
+
+  std::string_view top_value() const {
+    std::size_t n = 0;
+    while (n < top.size() && top[n] != '\0') ++n;
+    return {top.data(), n};
+  }
+};
 
 // One row of /communities (NaN where a feature is undefined, see docs/analysis.md).
 struct CommunityFeatures {
@@ -79,6 +105,11 @@ struct CommunityFeatures {
   double renames_per_account = 0;
   std::uint64_t n_causes = 0;
   std::uint64_t n_coordinated_keys = 0;
+  std::uint64_t n_created_known = 0;
+  double created_iqr_days = 0;
+  double created_batch_share = 0;
+  ProfileMix language;
+  ProfileMix location;
   std::array<double, kLayerCount> layer_share{};
   std::array<double, kScorePartCount> score_part{};
   double score = 0;

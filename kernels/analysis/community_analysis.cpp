@@ -9,6 +9,8 @@
 #include <numeric>
 #include <tuple>
 
+#include "kernels/analysis/profile_features.hpp"
+
 namespace coordnet {
 
 namespace {
@@ -249,6 +251,7 @@ CommunityAnalysis analyse_community(CommunityInput in, const AnalysisParams& par
   double renames = 0;
   for (const auto& m : in.members) renames += m.n_renames;
   f.renames_per_account = n == 0 ? 0.0 : renames / n;
+  add_profile_features(in.profiles, f);
 
   const auto groups = coordinated_keys(in, params);
   f.n_coordinated_keys = groups.size();

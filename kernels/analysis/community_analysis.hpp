@@ -1,7 +1,8 @@
 // The analysis of one community, whole on its owner rank (docs/analysis.md has every formula):
 // features (size, density, conductance, co-action delays, lifetime, burstiness, renames, causes,
-// layer mix), the parts of the suspicion score and their mean, the roles of its members
-// (coreness, core/periphery, hub, leader share) and its evidence keys.
+// creation spread, language and location mix, layer mix), the parts of the suspicion score and
+// their mean, the roles of its members (coreness, core/periphery, hub, leader share) and its
+// evidence keys.
 //
 // The input is sorted canonically first, so the result depends only on the community's content,
 // never on the order in which the records arrived (and so not on the rank count).

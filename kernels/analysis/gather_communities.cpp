@@ -16,6 +16,12 @@ struct AccountCommunity {
   std::uint64_t size;
 };
 
+struct ProfileRecord {
+  std::uint64_t community;
+  AccountIndex account;
+  TimeMs created_ms;
+};
+
 struct CutRecord {
   std::uint64_t community;
   FixedWeight weight;
@@ -121,6 +127,33 @@ std::vector<T> send_to_community_owners(const std::vector<T>& records, const Com
       .data;
 }
 
+// The profiles of this rank's accounts, at the owners of their communities.
+std::vector<MemberProfile> send_profiles(const AnalysisInput& in,
+                                         const std::vector<AccountCommunity>& own,
+                                         const Comm& comm) {
+  const auto first_account = in.first_account_by_rank[static_cast<std::size_t>(comm.rank())];
+  std::vector<ProfileRecord> records;
+  std::vector<std::uint32_t> owners;
+  records.reserve(own.size());
+  owners.reserve(own.size());
+  for (std::size_t i = 0; i < own.size(); ++i) {
+    records.push_back({own[i].community, AccountIndex{first_account + i}, in.created_ms[i]});
+    owners.push_back(static_cast<std::uint32_t>(owner_of_community(own[i].community, comm.size())));
+  }
+  // exchange_by_owner and exchange_strings keep the records of one owner in order, so the i-th
+  // record received and the i-th strings received belong together.
+  const auto received = send_to_community_owners(records, comm);
+  const auto language = exchange_strings(in.language, owners, comm);
+  const auto location = exchange_strings(in.location, owners, comm);
+  std::vector<MemberProfile> out;
+  out.reserve(received.size());
+  for (std::size_t i = 0; i < received.size(); ++i) {
+    out.push_back(
+        {received[i].account, received[i].created_ms, language.strings[i], location.strings[i]});
+  }
+  return out;
+}
+
 }  // namespace
 
 int owner_of_community(std::uint64_t community, int n_ranks) {
@@ -173,6 +206,7 @@ std::vector<CommunityInput> gather_communities(const AnalysisInput& in, const Co
   }
 
   const auto my_members = send_to_community_owners(members, comm);
+  auto my_profiles = send_profiles(in, own, comm);
   const auto my_edges = send_to_community_owners(internal, comm);
   const auto my_cuts = send_to_community_owners(cuts, comm);
   const auto my_actions = send_to_community_owners(actions, comm);
@@ -185,7 +219,11 @@ std::vector<CommunityInput> gather_communities(const AnalysisInput& in, const Co
     return out[static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), c) - ids.begin())];
   };
   for (std::size_t i = 0; i < ids.size(); ++i) out[i].community = ids[i];
-  for (const auto& m : my_members) slot(m.community).members.push_back(m);
+  for (std::size_t i = 0; i < my_members.size(); ++i) {
+    auto& community = slot(my_members[i].community);
+    community.members.push_back(my_members[i]);
+    community.profiles.push_back(std::move(my_profiles[i]));
+  }
   for (const auto& e : my_edges) slot(e.community).edges.push_back(e);
   for (const auto& a : my_actions) slot(a.community).actions.push_back(a);
   std::vector<FixedWeight> cut_sum(ids.size(), 0);

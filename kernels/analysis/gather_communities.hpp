@@ -1,8 +1,8 @@
 // Redistribution for the analysis stage: every community becomes whole on one rank, its owner
 // owner_of_community(c) = owner_of_hash(mix_vertex(c)), which spreads big communities over
 // the ranks independently of their ids. The owner receives the community's members (with
-// their rename counts), its internal edges, the weight of its boundary edges (summed per
-// community before sending) and the actions of its members on projected layers (only for
+// their rename counts and profiles), its internal edges, the weight of its boundary edges (summed
+// per community before sending) and the actions of its members on projected layers (only for
 // communities of two or more members: a lone account has no co-action).
 //
 // Input layout: accounts and their community labels in the block layout of the account table
@@ -13,6 +13,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/action.hpp"
@@ -25,6 +26,9 @@ struct AnalysisInput {
   std::span<const std::uint64_t> first_account_by_rank;    // size p + 1
   std::span<const std::uint64_t> community;                // of this rank's accounts
   std::span<const std::uint32_t> n_renames;                // of this rank's accounts
+  std::span<const TimeMs> created_ms;                      // of this rank's accounts
+  std::span<const std::string> language;                   // of this rank's accounts
+  std::span<const std::string> location;                   // of this rank's accounts
   std::span<const std::uint64_t> first_community_by_rank;  // size p + 1
   std::span<const std::uint64_t> community_size;           // of this rank's communities
   std::span<const AnalysisEdge> edges;                     // each undirected edge once

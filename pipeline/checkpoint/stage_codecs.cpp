@@ -95,6 +95,25 @@ void load_handles(CheckpointReader& r, std::vector<Row>& rows, Account Row::*acc
   }
 }
 
+void save_profile_values(CheckpointWriter& w, const std::vector<ProfileValueCount>& values) {
+  w.value<std::uint64_t>(values.size());
+  for (const auto& v : values) {
+    w.value(v.local_account);
+    w.string(v.value);
+    w.value(v.n_actions);
+  }
+}
+
+std::vector<ProfileValueCount> load_profile_values(CheckpointReader& r) {
+  std::vector<ProfileValueCount> values(r.value<std::uint64_t>());
+  for (auto& v : values) {
+    v.local_account = r.value<std::uint32_t>();
+    v.value = r.string();
+    v.n_actions = r.value<std::uint64_t>();
+  }
+  return values;
+}
+
 void save_table(CheckpointWriter& w, const AccountTable& t) {
   w.value(t.first_index);
   w.vector(t.first_index_by_rank);
@@ -102,6 +121,9 @@ void save_table(CheckpointWriter& w, const AccountTable& t) {
   w.vector(t.n_actions);
   w.strings(t.handle);
   w.vector(t.n_renames);
+  w.vector(t.created_ms);
+  w.strings(t.language);
+  w.strings(t.location);
   w.value(t.n_hash_collisions);
 }
 
@@ -113,6 +135,9 @@ AccountTable load_table(CheckpointReader& r) {
   t.n_actions = r.vector<std::uint64_t>();
   t.handle = r.strings();
   t.n_renames = r.vector<std::uint32_t>();
+  t.created_ms = r.vector<TimeMs>();
+  t.language = r.strings();
+  t.location = r.strings();
   t.n_hash_collisions = r.value<std::uint64_t>();
   return t;
 }
@@ -151,6 +176,9 @@ void save_raw_ingest(CheckpointWriter& w, const RawIngest& raw) {
   w.strings(in.account_ids);
   w.vector(in.account_actions);
   save_handles(w, in.handles, &HandleSighting::local_account);
+  w.vector(in.account_created_ms);
+  save_profile_values(w, in.languages);
+  save_profile_values(w, in.locations);
   w.vector(raw.text_items);
 }
 
@@ -161,6 +189,9 @@ void load_raw_ingest(CheckpointReader& r, RawIngest& raw) {
   in.account_ids = r.strings();
   in.account_actions = r.vector<std::uint64_t>();
   load_handles(r, in.handles, &HandleSighting::local_account);
+  in.account_created_ms = r.vector<TimeMs>();
+  in.languages = load_profile_values(r);
+  in.locations = load_profile_values(r);
   raw.text_items = r.vector<TextItem>();
 }
 

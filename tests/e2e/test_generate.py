@@ -11,6 +11,9 @@ is generated at 1, 2 and 3 ranks in both formats; a small viral one at 1 and 2 r
 * both files load with ``coordnet run`` without a bad record and give the same datasets (other
   than /inputs), with as many actions as events.csv has rows;
 * with --min-weight 3, every campaign member is linked to a member of its own campaign;
+* account profile: every account's creation time is known; a campaign's members share one
+  language and one location (their operator's) and were created in batches of 50 three days
+  apart (their creation times span exactly 3 (ceil(size / 50) - 1) days);
 * the viral scenario's two viral keys have exactly --viral-posts retweets each;
 * one day, one hashtag, five objects and campaigns of two accounts work too.
 """
@@ -140,6 +143,23 @@ class GenerateTest(unittest.TestCase):
             if campaign[ids[s]] != "-1" and campaign[ids[s]] == campaign[ids[d]]:
                 linked |= {ids[s], ids[d]}
         self.assertEqual(linked, {a for a, c in campaign.items() if c != "-1"})
+
+        created = accounts["created_ms"].tolist()
+        self.assertNotIn(-(2**63), created, "an account without creation time")
+        by_campaign: dict[str, list[int]] = collections.defaultdict(list)
+        for row, account in enumerate(ids):
+            if campaign[account] != "-1":
+                by_campaign[campaign[account]].append(row)
+        for number, rows in by_campaign.items():
+            with self.subTest(campaign=number):
+                languages = {accounts["language"][r] for r in rows}
+                locations = {accounts["location"][r] for r in rows}
+                self.assertEqual(len(languages), 1, languages)
+                self.assertEqual(len(locations), 1, locations)
+                self.assertNotIn(b"", languages | locations)
+                span_days = (max(created[r] for r in rows) - min(created[r] for r in rows)) \
+                    // 86_400_000
+                self.assertEqual(span_days, 3 * ((len(rows) + 49) // 50 - 1))
 
 
 class ExtremesTest(unittest.TestCase):

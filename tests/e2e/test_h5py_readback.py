@@ -33,7 +33,8 @@ WINDOW_S = 60
 # Group -> dataset -> numpy dtype kind ('S' fixed-length bytes, 'u' unsigned, 'i' signed,
 # 'f' float).
 LAYOUT: dict[str, dict[str, str]] = {
-    "/accounts": {"id": "S", "handle": "S", "n_actions": "u", "n_renames": "u"},
+    "/accounts": {"id": "S", "handle": "S", "n_actions": "u", "n_renames": "u", "created_ms": "i",
+                  "language": "S", "location": "S"},
     "/handles": {"account": "u", "handle": "S", "first_seen_ms": "i", "last_seen_ms": "i",
                  "n_actions": "u"},
     "/edges": {"src": "u", "dst": "u", "weight": "f", "count": "u", "n_keys": "u",

@@ -7,16 +7,30 @@
 #include <set>
 
 #include "core/exchange.hpp"
+#include "io/account_profile.hpp"
 #include "io/account_registry.hpp"
 
 namespace coordnet {
 namespace {
 
+bool sees(int rank, int n_ranks, int i) { return i % n_ranks == rank || (i * 7) % n_ranks == rank; }
+
+// The profile rank r ingested for account i: created 1000 i + 10 r (unknown when 3 divides i);
+// one action in `en`, and r + 1 in `ru` when 4 divides i; one at location L<r> when i is even.
+TimeMs created_seen(int rank, int i) {
+  return i % 3 == 0 ? kUnknownTime : TimeMs{1000} * i + 10 * rank;
+}
+
 // Rank r sees accounts "acct<i>" for i in a window that overlaps its neighbours'.
 IngestResult ingested_share(int rank, int n_ranks, int n_accounts) {
   IngestResult in;
   for (int i = 0; i < n_accounts; ++i) {
-    if (i % n_ranks == rank || (i * 7) % n_ranks == rank) {
+    if (sees(rank, n_ranks, i)) {
+      const auto local = static_cast<std::uint32_t>(in.account_ids.size());
+      in.account_created_ms.push_back(created_seen(rank, i));
+      in.languages.push_back({local, "en", 1});
+      if (i % 4 == 0) in.languages.push_back({local, "ru", static_cast<std::uint64_t>(rank + 1)});
+      if (i % 2 == 0) in.locations.push_back({local, "L" + std::to_string(rank), 1});
       in.account_ids.push_back("acct" + std::to_string(i));
       in.account_actions.push_back(static_cast<std::uint64_t>(1 + i % 3));
       in.handles.push_back({static_cast<std::uint32_t>(in.account_ids.size() - 1),
@@ -96,6 +110,41 @@ TEST_P(AccountRegistryTest, CollisionsNeverMergeAndIndicesAreRankInvariant) {
     for (std::size_t i = 0; i < mine.account_ids.size(); ++i) {
       EXPECT_EQ(distributed.ids[reg.global_of_local[i].value], mine.account_ids[i]);
     }
+  }
+}
+
+// Creation time, language and location at the accounts' owners: the earliest known time, the
+// value of most actions summed over the ranks (ties: the smaller), unknown where none is given.
+TEST(AccountProfile, MergedAtTheOwnersOverAllRanks) {
+  const Comm world;
+  constexpr int kAccounts = 120;
+  auto mine = ingested_share(world.rank(), world.size(), kAccounts);
+  auto reg = register_accounts(mine, world);
+  merge_account_profile(mine, reg, world);
+  std::vector<std::uint32_t> to_root(reg.table.ids.size(), 0);
+  const auto ids = exchange_strings(reg.table.ids, to_root, world).strings;
+  const auto language = exchange_strings(reg.table.language, to_root, world).strings;
+  const auto location = exchange_strings(reg.table.location, to_root, world).strings;
+  const auto created = world.allgatherv<TimeMs>(reg.table.created_ms);
+  if (!world.is_root()) return;
+  ASSERT_EQ(ids.size(), static_cast<std::size_t>(kAccounts));
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const int i = std::stoi(ids[k].substr(4));
+    SCOPED_TRACE(ids[k]);
+    TimeMs earliest = kUnknownTime;
+    std::uint64_t en = 0, ru = 0;
+    std::string first_location;
+    for (int r = world.size() - 1; r >= 0; --r) {
+      if (!sees(r, world.size(), i)) continue;
+      earliest = earliest_known(earliest, created_seen(r, i));
+      ++en;
+      if (i % 4 == 0) ru += static_cast<std::uint64_t>(r + 1);
+      if (i % 2 == 0) first_location = "L" + std::to_string(r);
+    }
+    EXPECT_EQ(created[k], earliest);
+    EXPECT_EQ(created[k] == kUnknownTime, i % 3 == 0);
+    EXPECT_EQ(language[k], ru > en ? "ru" : "en");
+    EXPECT_EQ(location[k], first_location);  // one action each: the smallest rank's name
   }
 }
 

@@ -18,9 +18,21 @@
 // the same posts: 0@2000 (post P1), 1@2010 (P2); H3: 2@3000 (P3), 3@3020 (P4); H4: 1@4000 alone;
 // H5: 0@4000, 1@4005, but accounts 6 and 7 use H5 four times: not c0's own hashtag, no cause.
 // c1: R5: 4@100, 5@102. Accounts 6 and 7 act alone (R6, H5), which the analysis never ships.
+//
+// Profiles (created: days after D, "-" unknown):
+//   account   0       1       2        3        4      5      6     7
+//   created   D       D+3     D+6.5    D+400    -      D      D     -
+//   language  ru      ru      en       -        en     es     pt    -
+//   location  Moscow  Moscow  Moscow   Moscow   -      -      -     -
+// c0: created sorted 0, 3, 6.5, 400 days: quartiles (ranks ceil(q n)) 0 and 6.5, IQR 6.5 days;
+// the first three lie within 7 days: batch share 3/4. Language ru 2 of 3 known, entropy
+// -(2/3 log2 2/3 + 1/3 log2 1/3) = 0.918296 bits; location Moscow 4 of 4, entropy 0.
+// c1: one known creation time (NaN spread); en and es tie: en (the smaller), share 1/2, 1 bit;
+// no location (NaN). c3: nothing known.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "core/exchange.hpp"
 #include "kernels/analysis/analyse_communities.hpp"
@@ -38,6 +50,12 @@ constexpr std::uint64_t kH1 = 101, kH2 = 102, kH3 = 103, kH4 = 104, kH5 = 105;
 const std::vector<std::uint64_t> kCommunityOf = {0, 0, 0, 0, 1, 1, 2, 3};
 const std::vector<std::uint32_t> kRenames = {1, 0, 2, 0, 0, 0, 0, 0};
 const std::vector<std::uint64_t> kSizes = {4, 2, 1, 1};
+constexpr TimeMs kD = 1'500'000'000'000;
+constexpr TimeMs kDay = 86'400'000;
+const std::vector<TimeMs> kCreated = {
+    kD, kD + 3 * kDay, kD + 13 * kDay / 2, kD + 400 * kDay, kUnknownTime, kD, kD, kUnknownTime};
+const std::vector<std::string> kLanguage = {"ru", "ru", "en", "", "en", "es", "pt", ""};
+const std::vector<std::string> kLocation = {"Moscow", "Moscow", "Moscow", "Moscow", "", "", "", ""};
 
 AnalysisEdge edge(std::uint64_t u, std::uint64_t v, double w, std::uint64_t count,
                   DurationMs mean_delay_ms, Layer layer) {
@@ -101,11 +119,14 @@ Gathered analyse_fixture(const Comm& comm) {
   };
   const auto community = slice(kCommunityOf, accounts);
   const auto renames = slice(kRenames, accounts);
+  const auto created = slice(kCreated, accounts);
+  const auto language = slice(kLanguage, accounts);
+  const auto location = slice(kLocation, accounts);
   const auto sizes = slice(kSizes, communities);
   const auto edges = testing::strided_share(all_edges(), comm);
   const auto actions = testing::strided_share(all_actions(), comm);
-  const AnalysisInput input{accounts, community, renames, communities,
-                            sizes,    edges,     actions, params().projected};
+  const AnalysisInput input{accounts,    community, renames, created, language,          location,
+                            communities, sizes,     edges,   actions, params().projected};
   const auto result = analyse_communities(input, params(), comm);
   return {comm.allgatherv<CommunityFeatures>(result.features),
           comm.allgatherv<MemberRole>(result.roles), comm.allgatherv<EvidenceRow>(result.evidence)};
@@ -144,6 +165,17 @@ TEST(Analysis, FeaturesOfTheDrawnFixture) {
   EXPECT_DOUBLE_EQ(c0.renames_per_account, 0.75);
   EXPECT_EQ(c0.n_coordinated_keys, 6u);  // R1 R2 H1 H2 H3 H5
   EXPECT_EQ(c0.n_causes, 2u);            // {H1, H2} (4 actions) and {H3} (2); H5 is not its own
+  EXPECT_EQ(c0.n_created_known, 4u);
+  EXPECT_DOUBLE_EQ(c0.created_iqr_days, 6.5);
+  EXPECT_DOUBLE_EQ(c0.created_batch_share, 0.75);
+  EXPECT_EQ(c0.language.n_known, 3u);
+  EXPECT_EQ(c0.language.top_value(), "ru");
+  EXPECT_DOUBLE_EQ(c0.language.top_share, 2.0 / 3.0);
+  EXPECT_NEAR(c0.language.entropy_bits, 0.9182958340544896, 1e-12);
+  EXPECT_EQ(c0.location.n_known, 4u);
+  EXPECT_EQ(c0.location.top_value(), "Moscow");
+  EXPECT_DOUBLE_EQ(c0.location.top_share, 1.0);
+  EXPECT_EQ(c0.location.entropy_bits, 0.0);
   EXPECT_DOUBLE_EQ(c0.layer_share[static_cast<std::size_t>(Layer::retweet)], 0.8);
   EXPECT_DOUBLE_EQ(c0.layer_share[static_cast<std::size_t>(Layer::hashtag)], 0.2);
   const std::array<double, kScorePartCount> parts = {
@@ -161,6 +193,20 @@ TEST(Analysis, FeaturesOfTheDrawnFixture) {
   EXPECT_DOUBLE_EQ(c1.lifetime_s, 2.0);
   EXPECT_TRUE(std::isnan(c1.burstiness));  // one gap
   EXPECT_EQ(c1.n_causes, 0u);
+  EXPECT_EQ(c1.n_created_known, 1u);
+  EXPECT_TRUE(std::isnan(c1.created_iqr_days));
+  EXPECT_TRUE(std::isnan(c1.created_batch_share));
+  EXPECT_EQ(c1.language.top_value(), "en");
+  EXPECT_DOUBLE_EQ(c1.language.top_share, 0.5);
+  EXPECT_DOUBLE_EQ(c1.language.entropy_bits, 1.0);
+  EXPECT_EQ(c1.location.n_known, 0u);
+  EXPECT_EQ(c1.location.top_value(), "");
+  EXPECT_TRUE(std::isnan(c1.location.top_share));
+  EXPECT_TRUE(std::isnan(c1.location.entropy_bits));
+  EXPECT_EQ(g.features[2].language.top_value(), "pt");
+  EXPECT_EQ(g.features[2].language.entropy_bits, 0.0);
+  EXPECT_EQ(g.features[3].n_created_known, 0u);
+  EXPECT_EQ(g.features[3].language.n_known, 0u);
 
   for (std::size_t c : {2, 3}) {
     const auto& lone = g.features[c];
@@ -237,7 +283,9 @@ TEST(Analysis, MatchesTheSerialAnalysis) {
     CommunityInput in;
     in.community = c;
     for (std::uint64_t a = 0; a < kCommunityOf.size(); ++a) {
-      if (kCommunityOf[a] == c) in.members.push_back({c, AccountIndex{a}, kRenames[a]});
+      if (kCommunityOf[a] != c) continue;
+      in.members.push_back({c, AccountIndex{a}, kRenames[a]});
+      in.profiles.push_back({AccountIndex{a}, kCreated[a], kLanguage[a], kLocation[a]});
     }
     for (const auto& e : all_edges()) {
       const auto cu = kCommunityOf[e.src.value], cv = kCommunityOf[e.dst.value];
@@ -258,6 +306,15 @@ TEST(Analysis, MatchesTheSerialAnalysis) {
     expect_same(f.burstiness, serial.features.burstiness);
     expect_same(f.median_delay_s, serial.features.median_delay_s);
     EXPECT_EQ(f.n_causes, serial.features.n_causes);
+    EXPECT_EQ(f.n_created_known, serial.features.n_created_known);
+    expect_same(f.created_iqr_days, serial.features.created_iqr_days);
+    expect_same(f.created_batch_share, serial.features.created_batch_share);
+    for (const auto mix : {&CommunityFeatures::language, &CommunityFeatures::location}) {
+      EXPECT_EQ((f.*mix).n_known, (serial.features.*mix).n_known);
+      EXPECT_EQ((f.*mix).top_value(), (serial.features.*mix).top_value());
+      expect_same((f.*mix).top_share, (serial.features.*mix).top_share);
+      expect_same((f.*mix).entropy_bits, (serial.features.*mix).entropy_bits);
+    }
     expect_same(f.score, serial.features.score);
     for (std::size_t p_i = 0; p_i < kScorePartCount; ++p_i) {
       expect_same(f.score_part[p_i], serial.features.score_part[p_i]);

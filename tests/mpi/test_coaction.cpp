@@ -3,6 +3,7 @@
 // slices with halos, and messages forced into many rounds.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 
 #include "core/hash.hpp"
@@ -23,6 +24,7 @@ struct Scenario {
   std::size_t block_pairs;
   std::uint64_t hot_key_actions;  // keys with more actions are sliced
   std::uint64_t max_message_elements;
+  std::size_t owner_partials = 0;  // > 0: owners spill sorted runs past this many partials
 };
 
 class CoactionTest : public ::testing::TestWithParam<Scenario> {
@@ -60,6 +62,9 @@ TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   config.hot_key_actions = s.hot_key_actions;
   config.slice_actions = 37;
   config.n_accounts = kAccounts;
+  config.owner_partials = s.owner_partials;
+  const testing::ScratchDir spill_dir;
+  config.spill_dir = spill_dir.path();
   StageMetrics metrics;
   // Accounts split into contiguous ranges, as /accounts is.
   const auto p = static_cast<std::uint64_t>(comm.size());
@@ -71,6 +76,10 @@ TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   const auto expected = reference::coactions_all_pairs(actions, config);
   ASSERT_GT(expected.size(), 0u);
   testing::expect_same_edges(gathered, expected);
+  if (s.owner_partials > 0) {
+    EXPECT_GT(metrics.reports().back().counts.at("spilled_runs"), 0u);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(spill_dir.path()));  // the runs are removed
 }
 
 TEST(CoactionMinWeight, DropsLightEdges) {
@@ -106,7 +115,10 @@ INSTANTIATE_TEST_SUITE_P(
         Scenario{Layer::retweet, Weighting::keys, 200'000, 11, 100, 5},
         Scenario{Layer::hashtag, Weighting::pairs, 120'000, 13, 40, INT32_MAX},
         Scenario{Layer::retweet, Weighting::tfidf, 90'000, 1u << 22, kNoSlicing, INT32_MAX},
-        Scenario{Layer::hashtag, Weighting::tfidf, 300'000, 9, 40, 4}));
+        Scenario{Layer::hashtag, Weighting::tfidf, 300'000, 9, 40, 4},
+        Scenario{Layer::retweet, Weighting::pairs, 60'000, 7, kNoSlicing, INT32_MAX, 50},
+        Scenario{Layer::retweet, Weighting::keys, 200'000, 11, 100, 5, 40},
+        Scenario{Layer::hashtag, Weighting::tfidf, 300'000, 9, 40, 4, 30}));
 
 }  // namespace
 }  // namespace coordnet

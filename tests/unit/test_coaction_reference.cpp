@@ -25,13 +25,12 @@ CoactionConfig config_with_window(DurationMs window) {
 std::vector<CoactionEdge> sweep_all(std::vector<Action> actions, DurationMs window) {
   const auto config = config_with_window(window);
   coaction_detail::sort_and_dedupe(actions);
-  std::vector<CoactionEdge> out;
-  std::vector<coaction_detail::PairKey> pair_keys;
+  std::vector<PairPartial> partials;
   for (const auto& [b, e] : coaction_detail::key_groups(actions)) {
     coaction_detail::sweep_key(actions.data() + b, actions.data() + e, actions.data() + b,
-                               actions.data() + e, config, true, nullptr, out, pair_keys);
+                               actions.data() + e, config, 0, nullptr, partials);
   }
-  coaction_detail::sort_and_reduce(out);
+  auto out = coaction_detail::collapse_to_edges(std::move(partials));
   for (auto& edge : out) edge.weight = static_cast<double>(edge.count);
   return out;
 }

@@ -1,0 +1,153 @@
+// Pair partials and the owner's accumulation: key tags count a key once per pair, and spilled
+// sorted runs merge back to what an unlimited accumulation gives.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <random>
+#include <tuple>
+
+#include "core/errors.hpp"
+#include "kernels/coaction.hpp"
+#include "kernels/pair_accumulator.hpp"
+
+namespace coordnet {
+namespace {
+
+PairPartial partial(std::uint64_t src, std::uint64_t dst, std::uint32_t tag, std::uint32_t count,
+                    DurationMs delay, TimeMs t, std::uint64_t dot) {
+  PairPartial p;
+  p.pair = PairPartial::pack(src, dst);
+  p.key_tag = tag;
+  p.count = count;
+  p.n_keys = 1;
+  p.n_fast = count / 2;
+  p.n_older = count;
+  p.n_newer = 1;
+  p.min_delay_ms = delay;
+  p.sum_delay_ms = delay * count;
+  p.first_ms = t;
+  p.last_ms = t + delay;
+  p.tfidf_dot = dot;
+  return p;
+}
+
+auto fields(const PairPartial& p) {
+  return std::tie(p.pair, p.key_tag, p.count, p.n_keys, p.n_fast, p.n_older, p.n_newer,
+                  p.min_delay_ms, p.sum_delay_ms, p.first_ms, p.last_ms, p.tfidf_dot);
+}
+
+// A fresh directory removed at scope exit.
+struct SpillDir {
+  std::filesystem::path path;
+  SpillDir() {
+    std::string name = "/tmp/coordnet_spill_test_XXXXXX";
+    EXPECT_NE(::mkdtemp(name.data()), nullptr);
+    path = name;
+  }
+  ~SpillDir() { std::filesystem::remove_all(path); }
+};
+
+TEST(PairPartial, SameTagCountsItsKeyOnceAcrossPieces) {
+  // Pair (1, 2): two pieces of key tag 3, two of tag 4, two untagged keys already counted.
+  std::vector<PairPartial> partials = {
+      partial(1, 2, 3, 2, 500, 1000, 7), partial(1, 2, 0, 1, 200, 900, 5),
+      partial(1, 2, 3, 4, 100, 5000, 7), partial(1, 2, 4, 1, 900, 20, 11),
+      partial(1, 2, 0, 3, 50, 3000, 6),  partial(1, 2, 4, 1, 800, 40, 11),
+      partial(0, 9, 3, 1, 10, 10, 1)};
+  const auto edges = coaction_detail::collapse_to_edges(partials);
+  ASSERT_EQ(edges.size(), 2u);
+  EXPECT_EQ(edges[0].src.value, 0u);
+  const auto& e = edges[1];
+  EXPECT_EQ(e.src.value, 1u);
+  EXPECT_EQ(e.dst.value, 2u);
+  EXPECT_EQ(e.count, 12u);
+  EXPECT_EQ(e.n_keys, 4u);          // keys 3 and 4 once each, plus the two untagged
+  EXPECT_EQ(e.tfidf_dot, 29u);      // 7 + 11 + 5 + 6
+  EXPECT_EQ(e.min_delay_ms, 50);    // over every piece
+  EXPECT_EQ(e.first_ms, 20);
+  EXPECT_EQ(e.last_ms, 5100);
+  EXPECT_EQ(e.sum_delay_ms, 3450);  // 1000 + 200 + 400 + 900 + 150 + 800
+}
+
+TEST(PairPartial, CountersSaturateInsteadOfWrapping) {
+  std::vector<PairPartial> partials = {partial(1, 2, 0, UINT32_MAX - 1, 1, 0, 0),
+                                       partial(1, 2, 0, 5, 1, 0, 0)};
+  sort_and_reduce(partials);
+  ASSERT_EQ(partials.size(), 1u);
+  EXPECT_EQ(partials[0].count, UINT32_MAX);
+}
+
+// Random partials over few pairs and tags, added in random chunks.
+std::vector<std::vector<PairPartial>> random_chunks(std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::vector<PairPartial>> chunks(40);
+  for (auto& chunk : chunks) {
+    const auto n = rng() % 60;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const auto src = rng() % 30;
+      const auto dst = src + 1 + rng() % 30;
+      const auto tag = static_cast<std::uint32_t>(rng() % 4 == 0 ? 1 + rng() % 5 : 0);
+      // A tag stands for one key: its product is a function of the pair and the tag.
+      const auto dot = tag == 0 ? rng() % 100 : (src * 31 + dst * 7 + tag) % 97;
+      chunk.push_back(partial(src, dst, tag, 1 + static_cast<std::uint32_t>(rng() % 9),
+                              static_cast<DurationMs>(rng() % 60'000),
+                              static_cast<TimeMs>(rng() % 1'000'000), dot));
+    }
+  }
+  return chunks;
+}
+
+std::vector<PairPartial> accumulate(PairAccumulator& acc,
+                                    const std::vector<std::vector<PairPartial>>& chunks) {
+  for (const auto& c : chunks) acc.add(c);
+  std::vector<PairPartial> out;
+  acc.for_each([&](const PairPartial& p) { out.push_back(p); });
+  return out;
+}
+
+TEST(PairAccumulator, SpilledRunsMergeToTheUnlimitedResult) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    const auto chunks = random_chunks(seed);
+    std::vector<PairPartial> all;
+    for (const auto& c : chunks) all.insert(all.end(), c.begin(), c.end());
+    sort_and_reduce(all);
+
+    SpillDir dir;
+    PairAccumulator unlimited(0, dir.path);
+    const auto expected = accumulate(unlimited, chunks);
+    ASSERT_EQ(expected.size(), all.size());
+    {
+      PairAccumulator limited(37, dir.path);
+      const auto got = accumulate(limited, chunks);
+      EXPECT_GT(limited.runs(), 2u);
+      ASSERT_EQ(got.size(), expected.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(fields(got[i]), fields(expected[i])) << "seed " << seed << " at " << i;
+        EXPECT_EQ(fields(got[i]), fields(all[i]));
+      }
+      std::vector<PairPartial> again;
+      limited.for_each([&](const PairPartial& p) { again.push_back(p); });
+      ASSERT_EQ(again.size(), got.size());
+      for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(fields(again[i]), fields(got[i]));
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path));  // the runs are removed
+  }
+}
+
+TEST(PairAccumulator, UnwritableSpillDirNamesThePath) {
+  PairAccumulator acc(4, "/nonexistent/spill");
+  std::vector<PairPartial> chunk;
+  for (std::uint64_t i = 0; i < 10; ++i) chunk.push_back(partial(i, i + 1, 0, 1, 1, 0, 0));
+  try {
+    acc.add(chunk);
+    FAIL() << "no error";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/spill/coordnet-spill-"), std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace coordnet
