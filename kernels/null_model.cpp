@@ -1,6 +1,8 @@
 #include "kernels/null_model.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <tuple>
 
 namespace coordnet {
@@ -48,6 +50,54 @@ double repeat_evidence(std::uint64_t observed, double expected, std::uint64_t mi
   expected = std::max(expected, 1e-12);  // an edge has co-actions, so its chance is never 0
   return std::max(0.0,
                   log_poisson_tail(min_count, expected) - log_poisson_tail(observed, expected));
+}
+
+std::uint64_t repeated_coactions(const CoactionEdge& edge, DurationMs window_ms) {
+  return edge.last_ms - edge.first_ms <= 2 * window_ms ? std::min<std::uint64_t>(edge.count, 1)
+                                                       : edge.count;
+}
+
+double binomial_tail_evidence(std::uint64_t k, std::uint64_t m, double p) {
+  if (k == 0) return 0.0;
+  if (k > m || p <= 0.0) return std::numeric_limits<double>::infinity();
+  if (p >= 1.0) return 0.0;
+  const auto mm = static_cast<double>(m);
+  const double log_p = std::log(p);
+  const double log_q = std::log1p(-p);
+  auto log_pmf = [&](double j) {
+    return std::lgamma(mm + 1.0) - std::lgamma(j + 1.0) - std::lgamma(mm - j + 1.0) + j * log_p +
+           (mm - j) * log_q;
+  };
+  const auto kk = static_cast<double>(k);
+  if (kk <= mm * p) {
+    // P(X >= k) is about 1/2 or more: 1 - P(X < k), summed from the pmf.
+    double cdf = 0;
+    for (std::uint64_t j = 0; j < k; ++j) cdf += std::exp(log_pmf(static_cast<double>(j)));
+    return std::max(0.0, -std::log(std::max(1.0 - cdf, 1e-300)));
+  }
+  // Past the mode the terms fall: pmf(k) (1 + r_k + r_k r_{k+1} + ...), r_j = pmf(j+1)/pmf(j).
+  double sum = 1.0;
+  double term = 1.0;
+  for (double j = kk; j < mm && term > 1e-17 * sum; j += 1.0) {
+    term *= (mm - j) / (j + 1.0) * p / (1.0 - p);
+    sum += term;
+  }
+  return std::max(0.0, -(log_pmf(kk) + std::log(sum)));
+}
+
+std::uint8_t evidence_level(double excess) {
+  std::uint8_t level = 0;
+  while (level < kEvidenceLadder.size() && excess >= kEvidenceLadder[level]) ++level;
+  return level;
+}
+
+double ladder_evidence(const std::array<std::uint64_t, kEvidenceLadder.size()>& at_least,
+                       std::uint64_t m) {
+  double best = 0;
+  for (std::size_t i = 0; i < kEvidenceLadder.size(); ++i) {
+    best = std::max(best, binomial_tail_evidence(at_least[i], m, std::exp(-kEvidenceLadder[i])));
+  }
+  return std::max(0.0, best - std::log(static_cast<double>(kEvidenceLadder.size())));
 }
 
 namespace null_model_detail {

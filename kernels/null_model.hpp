@@ -28,6 +28,7 @@
 // only `layer` is used), then edge_expectations with its edges of that layer.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -69,6 +70,29 @@ double expected_coactions(const AccountExposure& u, const AccountExposure& v,
 // what selected it, not evidence); 0 when observed <= min_count. An expectation under 1e-12
 // counts as 1e-12.
 double repeat_evidence(std::uint64_t observed, double expected, std::uint64_t min_count = 1);
+
+// The co-actions of a layer edge that count as repeats: its count, or 1 when all of them fall
+// within two windows of each other (last_ms - first_ms <= 2 window). Co-actions of one moment
+// are one event, not a repetition: a retweet of a tweet with two hashtags gives its partner two
+// hashtag co-actions at once, and a mention and a URL alike.
+std::uint64_t repeated_coactions(const CoactionEdge& edge, DurationMs window_ms);
+
+// -ln P(X >= k) for X binomial(m, p), 0 <= p <= 1; 0 when k is 0, infinity when k > m.
+double binomial_tail_evidence(std::uint64_t k, std::uint64_t m, double p);
+
+// The account test's ladder of edge evidence levels, nats (docs/detection.md §2): an edge reaches
+// level i when its excess is at least kEvidenceLadder[i]; under the null it does with
+// probability at most exp(-kEvidenceLadder[i]).
+inline constexpr std::array<double, 8> kEvidenceLadder = {2, 3, 4, 6, 8, 12, 16, 24};
+
+// Levels of kEvidenceLadder an edge excess reaches (0 to kEvidenceLadder.size()).
+std::uint8_t evidence_level(double excess);
+
+// Evidence that an account's m edges, of which at_least[i] reach level i, repeat co-action
+// beyond chance, nats: the largest binomial_tail_evidence(at_least[i], m, exp(-level i)) over
+// the levels, less ln(levels) (Bonferroni over the ladder), at least 0.
+double ladder_evidence(const std::array<std::uint64_t, kEvidenceLadder.size()>& at_least,
+                       std::uint64_t m);
 
 // Local building blocks, exposed for the serial reference and tests.
 namespace null_model_detail {

@@ -14,6 +14,12 @@ void add_flag_options(CLI::App& run, FlagConfig& c) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->group("Flagging");
+  run.add_option("--cluster-weights", c.cluster_weights,
+                 "Edge weights of the clustering when flagging: excess (evidence beyond chance, "
+                 "edges without any left out) or weight (the co-action weights)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"excess", "weight"}))
+      ->group("Flagging");
   run.add_flag("--no-flag", c.skip,
                "Skip the null model and the flags (/accounts/flagged and the statistics)")
       ->group("Flagging");

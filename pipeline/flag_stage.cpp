@@ -1,6 +1,7 @@
 #include "pipeline/flag_stage.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "core/exchange.hpp"
@@ -23,10 +24,24 @@ struct CommunityPartial {
   std::uint64_t significant;  // significant accounts
 };
 
-// One end of an edge: its excess, summed at the account's owner.
-struct AccountPartial {
+// One end of an edge at the account's owner: the ladder levels its excess reaches and whether
+// the edge is inside the account's community.
+struct AccountEnd {
   AccountIndex account;
-  std::uint64_t evidence_fixed;
+  std::uint8_t level;
+  std::uint8_t internal;
+};
+
+// Per account: its edges and those reaching each level of the ladder, over all its edges and
+// over those inside its community.
+struct LadderCounts {
+  std::uint64_t edges = 0;
+  std::array<std::uint64_t, kEvidenceLadder.size()> at_least{};
+
+  void add(std::uint8_t level) {
+    ++edges;
+    for (std::uint8_t i = 0; i < level; ++i) ++at_least[i];
+  }
 };
 
 constexpr double kFixedOne = 1 << 24;
@@ -74,11 +89,13 @@ EdgeNull edge_null_model(const std::vector<Action>& actions, const AccountTable&
     }
     for_matching_fused(fused, layer.edges, [&](std::size_t f, std::size_t i) {
       null.expected[f] += expected[i];
+      const bool synchrony = layer.layer == Layer::synchrony;
+      const auto repeats =
+          synchrony ? layer.edges[i].count : repeated_coactions(layer.edges[i], layer.window_ms);
       best_evidence[f] =
           std::max(best_evidence[f],
-                   repeat_evidence(layer.edges[i].count, expected[i],
-                                   layer.layer == Layer::synchrony ? min_counts.synchrony_bins
-                                                                   : min_counts.coactions));
+                   repeat_evidence(repeats, expected[i],
+                                   synchrony ? min_counts.synchrony_bins : min_counts.coactions));
     });
     null.layer_expected.push_back(std::move(expected));
   }
@@ -103,25 +120,40 @@ Flags flag_communities(const FlagConfig& config, const AccountTable& table,
   const auto n_accounts = communities.community.size();
   Flags flags;
 
-  // 1. Accounts: the excess of every edge of the account, at the account's owner.
-  std::vector<AccountPartial> ends;
+  // 1. Communities of both ends: the source's is local, the destination's at its owner.
+  std::vector<AccountIndex> dst;
+  for (const auto& e : fused) dst.push_back(e.dst);
+  const auto dst_community = ask_owners<std::uint64_t>(
+      dst, owner, each_answer<std::uint64_t, AccountIndex>([&](AccountIndex i) {
+        return communities.community[local_account(i)];
+      }),
+      comm);
+
+  // 2. Accounts: the ladder levels of every edge of the account, at the account's owner; the
+  // test over all its edges and over those inside its community.
+  std::vector<AccountEnd> ends;
   for (std::size_t f = 0; f < fused.size(); ++f) {
-    ends.push_back({fused[f].src, to_fixed(null.excess[f])});
-    ends.push_back({fused[f].dst, to_fixed(null.excess[f])});
+    const auto level = evidence_level(null.excess[f]);
+    const std::uint8_t internal =
+        communities.community[local_account(fused[f].src)] == dst_community[f] ? 1 : 0;
+    ends.push_back({fused[f].src, level, internal});
+    ends.push_back({fused[f].dst, level, internal});
   }
-  std::vector<std::uint64_t> account_edges(n_accounts, 0), account_evidence(n_accounts, 0);
-  for (const auto& p : exchange_by_owner(
-                           ends, [&](const AccountPartial& p) { return owner(p.account); }, comm)
-                           .data) {
-    ++account_edges[local_account(p.account)];
-    account_evidence[local_account(p.account)] += p.evidence_fixed;
+  std::vector<LadderCounts> all_edges(n_accounts), internal_edges(n_accounts);
+  for (const auto& end : exchange_by_owner(
+                             ends, [&](const AccountEnd& e) { return owner(e.account); }, comm)
+                             .data) {
+    all_edges[local_account(end.account)].add(end.level);
+    if (end.internal) internal_edges[local_account(end.account)].add(end.level);
   }
   std::uint64_t tested = 0;
   flags.account_excess.resize(n_accounts);
+  flags.account_excess_internal.resize(n_accounts);
   for (std::size_t i = 0; i < n_accounts; ++i) {
-    flags.account_excess[i] =
-        gamma_tail_excess(static_cast<double>(account_evidence[i]) / kFixedOne, account_edges[i]);
-    tested += account_edges[i] > 0 ? 1 : 0;
+    flags.account_excess[i] = ladder_evidence(all_edges[i].at_least, all_edges[i].edges);
+    flags.account_excess_internal[i] =
+        ladder_evidence(internal_edges[i].at_least, internal_edges[i].edges);
+    tested += all_edges[i].edges > 0 ? 1 : 0;
   }
   flags.tested = comm.allreduce<std::uint64_t>(tested, ReduceOp::sum);
   flags.threshold =
@@ -131,15 +163,8 @@ Flags flag_communities(const FlagConfig& config, const AccountTable& table,
     significant[i] = flags.account_excess[i] >= flags.threshold ? 1 : 0;
   }
 
-  // 2. Communities: internal edges and significant members, at the community's owner (its
+  // 3. Communities: internal edges and significant members, at the community's owner (its
   // /communities slice).
-  std::vector<AccountIndex> dst;
-  for (const auto& e : fused) dst.push_back(e.dst);
-  const auto dst_community = ask_owners<std::uint64_t>(
-      dst, owner, each_answer<std::uint64_t, AccountIndex>([&](AccountIndex i) {
-        return communities.community[local_account(i)];
-      }),
-      comm);
   const auto firsts = comm.allgather<std::uint64_t>(communities.first_community);
   auto community_owner = [&](std::uint64_t c) {
     return static_cast<int>(std::upper_bound(firsts.begin(), firsts.end(), c) - firsts.begin()) - 1;
@@ -184,7 +209,8 @@ Flags flag_communities(const FlagConfig& config, const AccountTable& table,
     n_flagged += flags.flagged[k];
   }
 
-  // 3. An account is flagged when it is significant and its community is flagged.
+  // 4. An account is flagged when its community is flagged and the evidence of its edges inside
+  // the community passes the threshold.
   std::vector<std::uint64_t> own_community(communities.community.begin(),
                                            communities.community.end());
   const auto community_flagged =
@@ -196,7 +222,8 @@ Flags flag_communities(const FlagConfig& config, const AccountTable& table,
   flags.account_flagged.resize(n_accounts);
   std::uint64_t n_flagged_accounts = 0;
   for (std::size_t i = 0; i < n_accounts; ++i) {
-    flags.account_flagged[i] = significant[i] && community_flagged[i] ? 1 : 0;
+    flags.account_flagged[i] =
+        community_flagged[i] && flags.account_excess_internal[i] >= flags.threshold ? 1 : 0;
     n_flagged_accounts += flags.account_flagged[i];
   }
   n_flagged = comm.allreduce<std::uint64_t>(n_flagged, ReduceOp::sum);
@@ -229,6 +256,7 @@ void write_flags(Hdf5Writer& w, const Projection& projection, const FlagResult& 
   w.write_column("/communities/significant", flags.significant);
   w.write_column("/communities/flagged", flags.flagged);
   w.write_column("/accounts/excess", flags.account_excess);
+  w.write_column("/accounts/excess_internal", flags.account_excess_internal);
   w.write_column("/accounts/flagged", flags.account_flagged);
   w.set_attribute("/accounts", "flag_threshold", flags.threshold);
   w.set_attribute("/accounts", "flag_alpha", result.config.alpha);

@@ -1,10 +1,11 @@
 // The flagging stage of `coordnet run` (docs/detection.md): every edge gets the co-actions
 // expected by chance (kernels/null_model.hpp) and its evidence of repetition beyond chance;
-// every account the evidence summed over its edges, tested against what chance gives (a
-// Bonferroni threshold at level alpha over the accounts with edges); a community is flagged
-// when at least min_size of its accounts pass, and its passing accounts are flagged. Each
-// community also gets the statistics of its internal edges (observed, expected, excess_sum,
-// excess). No ground truth is used.
+// every account a ladder test of how many of its edges reach each evidence level against what
+// chance gives (a Bonferroni threshold at level alpha over the accounts with edges), once over
+// all its edges and once over those inside its community; a community is flagged when at least
+// min_size of its accounts pass the test over all their edges, and its accounts that pass the
+// test over their edges inside it are flagged. Each community also gets the statistics of its
+// internal edges (observed, expected, excess_sum, excess). No ground truth is used.
 //
 // Collective: every rank calls edge_null_model after the projection (with the actions it
 // projected) and flag_communities after the clustering.
@@ -50,13 +51,14 @@ struct Flags {
   std::vector<double> expected;            // chance co-actions over the internal edges
   std::vector<double> excess_sum;          // sum of the internal edges' excess, nats
   std::vector<double> excess;              // -ln of the bound on the chance of that evidence
-  std::vector<std::uint64_t> significant;  // accounts over the threshold
+  std::vector<std::uint64_t> significant;  // accounts whose account_excess passes the threshold
   std::vector<std::uint8_t> flagged;       // significant >= min_size
   // Per account of this rank's block.
-  std::vector<double> account_excess;  // -ln of the bound on the chance of its edges' evidence
-  std::vector<std::uint8_t> account_flagged;  // over the threshold and in a flagged community
-  double threshold = 0;                       // ln(tested / alpha), nats
-  std::uint64_t tested = 0;                   // accounts with at least one edge
+  std::vector<double> account_excess;           // ladder test over all its edges, nats
+  std::vector<double> account_excess_internal;  // the same over its edges inside its community
+  std::vector<std::uint8_t> account_flagged;    // in a flagged community, internal over threshold
+  double threshold = 0;                         // ln(tested / alpha), nats
+  std::uint64_t tested = 0;                     // accounts with at least one edge
 };
 
 Flags flag_communities(const FlagConfig& config, const AccountTable& table,
@@ -70,7 +72,7 @@ struct FlagResult {
 };
 
 // Writes /edges/expected, /edges/excess, /edges_by_layer/*/expected, /communities/{...} and
-// /accounts/flagged (docs/schema.md). Collective.
+// /accounts/{excess,excess_internal,flagged} (docs/schema.md). Collective.
 void write_flags(Hdf5Writer& writer, const Projection& projection, const FlagResult& result);
 
 }  // namespace coordnet

@@ -53,12 +53,17 @@ AccountsStage register_inputs(const RunConfig& config, RawIngest raw, const Comm
 
 // Communities of the fused coordination graph: every account is a vertex (isolated ones end
 // alone), the weights are the fused edge weights (--compat qut: the two directions of a pair
-// add up; self-loops are left out).
+// add up; self-loops are left out), or, given `excess` (--cluster-weights excess), each edge's
+// excess over chance, edges without any left out.
 ClusterResult cluster_accounts(const Projection& projection, const AccountTable& table,
-                               const ClusterConfig& config, const Comm& comm) {
+                               const ClusterConfig& config, const std::vector<double>* excess,
+                               const Comm& comm) {
   std::vector<WeightedEdge> weighted;
-  for (const auto& e : projection.fused.edges) {
-    weighted.push_back({e.src.value, e.dst.value, to_fixed_weight(e.weight)});
+  const auto& fused = projection.fused.edges;
+  for (std::size_t f = 0; f < fused.size(); ++f) {
+    const auto weight = to_fixed_weight(excess ? (*excess)[f] : fused[f].weight);
+    if (excess && weight == 0) continue;
+    weighted.push_back({fused[f].src.value, fused[f].dst.value, weight});
   }
   for (const auto& e : projection.fused_directed.edges) {
     if (e.src == e.dst) continue;
@@ -155,7 +160,9 @@ void run_pipeline(const RunConfig& given_config, const std::string& resolved_con
   if (!load_stage(store, "cluster", metrics, comm,
                   [&](CheckpointReader& r) { communities = load_clusters(r); })) {
     metrics.start("cluster");
-    communities = cluster_accounts(projection, table, config.cluster.config, comm);
+    const bool on_excess = flag && config.flag.cluster_weights == "excess";
+    communities = cluster_accounts(projection, table, config.cluster.config,
+                                   on_excess ? &flags.null.excess : nullptr, comm);
     metrics.add_count("communities", comm.is_root() ? communities.n_communities : 0);
     metrics.finish(comm);
     save_stage(store, "cluster", metrics, comm,

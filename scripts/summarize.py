@@ -287,11 +287,12 @@ def flagged_lines(path: Path, top: int, n_handles: int) -> list[str]:
         tested = int(f["/accounts"].attrs["flag_tested"])
     flagged = np.flatnonzero(c["flagged"])
     out = [f"flagged: {len(flagged)} communities, {int(acc_flagged.sum())} accounts "
-           f"(account test: excess >= {threshold:.2f} nats over {tested} accounts with edges)"]
+           f"(account test: >= {threshold:.2f} nats over {tested} accounts with edges)"]
     for k in flagged[np.argsort(-c["excess"][flagged], kind="stable")][:top]:
         members = np.flatnonzero((community == k) & (acc_flagged == 1))
         names = ", ".join(handles[i] or "?" for i in members[:n_handles])
-        out.append(f"  community {k}: {c['size'][k]} accounts, {c['significant'][k]} flagged; "
+        out.append(f"  community {k}: {c['size'][k]} accounts, {c['significant'][k]} passing "
+                   f"over all their edges, {len(members)} flagged; "
                    f"{c['internal_edges'][k]} internal edges with {c['observed'][k]} co-actions "
                    f"against {c['expected'][k]:.1f} by chance (excess {c['excess'][k]:.0f} nats)"
                    f"; {names}")

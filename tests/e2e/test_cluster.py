@@ -189,7 +189,10 @@ class RunWritesCommunitiesTest(unittest.TestCase):
 
     def test_fixture(self) -> None:
         out = e2e.make_temp_dir(self) / "run.h5"
-        e2e.run_ok(self, [e2e.test_data_dir() / "events_small.csv"], out, "--window", "60")
+        # Clustered on the co-action weights of /edges, the modularity recomputed below (the
+        # default with flagging weighs edges by /edges/excess, docs/detection.md §3).
+        e2e.run_ok(self, [e2e.test_data_dir() / "events_small.csv"], out, "--window", "60",
+                   "--cluster-weights", "weight")
         with h5py.File(out, "r") as f:
             n_accounts = len(f["/accounts/id"])
             labels = f["/accounts/community"][()].astype(np.int64)

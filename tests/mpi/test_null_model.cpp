@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <tuple>
 
 #include "kernels/coaction.hpp"
 #include "kernels/null_model.hpp"
@@ -142,6 +143,62 @@ TEST(NullModel, RepeatEvidenceIsTheConditionalPoissonTail) {
   EXPECT_EQ(repeat_evidence(3, 0.5, 3), 0.0);
   EXPECT_NEAR(repeat_evidence(5, 0.5, 3), reference_evidence(5, 0.5, 3), 1e-9);
   EXPECT_NEAR(repeat_evidence(5, 4.0, 3), reference_evidence(5, 4.0, 3), 1e-9);
+}
+
+// -ln P(X >= k), X binomial(m, p), by summing the pmf from k to m in long double.
+double reference_binomial_evidence(std::uint64_t k, std::uint64_t m, double p) {
+  long double tail = 0;
+  for (std::uint64_t j = k; j <= m; ++j) {
+    const auto jj = static_cast<long double>(j);
+    const auto mm = static_cast<long double>(m);
+    tail += std::exp(std::lgamma(mm + 1) - std::lgamma(jj + 1) - std::lgamma(mm - jj + 1) +
+                     jj * std::log(static_cast<long double>(p)) +
+                     (mm - jj) * std::log1p(-static_cast<long double>(p)));
+  }
+  return -static_cast<double>(std::log(tail));
+}
+
+TEST(NullModel, BinomialTailEvidence) {
+  EXPECT_EQ(binomial_tail_evidence(0, 10, 0.1), 0.0);
+  EXPECT_NEAR(binomial_tail_evidence(2, 3, 0.5), std::log(2.0), 1e-12);  // 4 of 8 outcomes
+  EXPECT_NEAR(binomial_tail_evidence(3, 10, 0.1), 2.6565376545521717, 1e-9);
+  EXPECT_NEAR(binomial_tail_evidence(5, 10, 0.5), 0.4731335222546632, 1e-9);  // below the mode
+  EXPECT_NEAR(binomial_tail_evidence(40, 300, std::exp(-4.0)), 49.572398724822996, 1e-8);
+  for (const auto& [k, m, p] : {std::tuple{7, 2000, 1e-5}, std::tuple{50, 60, 0.02},
+                                std::tuple{1, 1, 0.3}, std::tuple{12, 12, std::exp(-24.0)}}) {
+    EXPECT_NEAR(binomial_tail_evidence(k, m, p), reference_binomial_evidence(k, m, p), 1e-8)
+        << k << " of " << m << " at " << p;
+  }
+}
+
+TEST(NullModel, LadderEvidenceTakesTheBestLevelLessItsBonferroni) {
+  EXPECT_EQ(evidence_level(0.0), 0);
+  EXPECT_EQ(evidence_level(1.99), 0);
+  EXPECT_EQ(evidence_level(2.0), 1);
+  EXPECT_EQ(evidence_level(7.0), 4);
+  EXPECT_EQ(evidence_level(100.0), kEvidenceLadder.size());
+  // 40 edges: 9 reach 4 nats, 5 of them 8 nats, 2 of those 12 nats. Best: 5 at 8 nats
+  // (26.6128 nats), less ln 8.
+  const std::array<std::uint64_t, kEvidenceLadder.size()> at_least = {9, 9, 9, 5, 5, 2, 0, 0};
+  EXPECT_NEAR(ladder_evidence(at_least, 40), 24.533370454447635, 1e-8);
+  EXPECT_NEAR(ladder_evidence(at_least, 40),
+              reference_binomial_evidence(5, 40, std::exp(-8.0)) - std::log(8.0), 1e-9);
+  EXPECT_EQ(ladder_evidence({}, 40), 0.0);
+  EXPECT_EQ(ladder_evidence({1, 0, 0, 0, 0, 0, 0, 0}, 1000), 0.0);  // chance explains it
+}
+
+TEST(NullModel, CoactionsOfOneMomentAreOneEvent) {
+  CoactionEdge edge{AccountIndex{1}, AccountIndex{2}};
+  edge.count = 2;  // e.g. one retweet carrying two hashtags
+  edge.first_ms = 1'000'000;
+  edge.last_ms = 1'000'000 + 30'000;
+  EXPECT_EQ(repeated_coactions(edge, kWindowMs), 1u);
+  edge.last_ms = 1'000'000 + 2 * kWindowMs;
+  EXPECT_EQ(repeated_coactions(edge, kWindowMs), 1u);
+  edge.last_ms += 1;  // more than two windows apart: two moments
+  EXPECT_EQ(repeated_coactions(edge, kWindowMs), 2u);
+  edge.count = 5;
+  EXPECT_EQ(repeated_coactions(edge, kWindowMs), 5u);
 }
 
 // A known answer for the window: background keys with actions at uniform times over 10 hours
