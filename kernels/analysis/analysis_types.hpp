@@ -105,6 +105,7 @@ struct CommunityFeatures {
   double renames_per_account = 0;
   std::uint64_t n_causes = 0;
   std::uint64_t n_coordinated_keys = 0;
+  std::uint64_t edge_evidence_skipped_keys = 0;  // keys left out of /edge_evidence (work cap)
   std::uint64_t n_created_known = 0;
   double created_iqr_days = 0;
   double created_batch_share = 0;
@@ -137,6 +138,19 @@ struct EvidenceRow {
   std::uint64_t n_actions;
   TimeMs first_ms;
   TimeMs last_ms;
+};
+
+// A key that binds an internal edge (/edge_evidence), the order-th strongest of the edge: the
+// co-actions of src and dst on the key within its layer's window.
+struct EdgeEvidenceRow {
+  AccountIndex src;
+  AccountIndex dst;
+  std::uint32_t order;
+  Layer layer;
+  KeyHash key;
+  std::uint64_t n_coactions;
+  TimeMs first_ms;  // earliest action in one of those co-actions
+  TimeMs last_ms;   // latest
 };
 
 }  // namespace coordnet

@@ -316,6 +316,10 @@ CommunityAnalysis analyse_community(CommunityInput in, const AnalysisParams& par
                             g.n_accounts, g.end - g.begin, in.actions[g.begin].t_ms,
                             in.actions[g.end - 1].t_ms});
   }
+  auto binding = edge_evidence(in, {params.window_ms, params.projected, params.edge_evidence_keys,
+                                    params.max_edge_evidence_work});
+  out.edge_evidence = std::move(binding.rows);
+  f.edge_evidence_skipped_keys = binding.skipped_keys;
   return out;
 }
 
