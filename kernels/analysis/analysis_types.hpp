@@ -53,6 +53,17 @@ struct CommunityAction {
   std::uint64_t key_actions = 0;  // hashtag layer: actions on the key by all accounts, else 0
 };
 
+// The end of the run of actions on the (layer, key) of actions[begin], in actions sorted by
+// layer and key.
+inline std::size_t end_of_key(const std::vector<CommunityAction>& actions, std::size_t begin) {
+  auto end = begin;
+  while (end < actions.size() && actions[end].layer == actions[begin].layer &&
+         actions[end].key == actions[begin].key) {
+    ++end;
+  }
+  return end;
+}
+
 // Everything one community's analysis needs, whole on its owner rank.
 struct CommunityInput {
   std::uint64_t community = 0;

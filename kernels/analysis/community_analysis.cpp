@@ -117,11 +117,7 @@ std::vector<KeyGroup> coordinated_keys(const CommunityInput& in, const AnalysisP
   absl::flat_hash_set<std::uint32_t> seen;
   for (std::size_t begin = 0; begin < in.actions.size();) {
     const auto& a = in.actions[begin];
-    std::size_t end = begin;
-    while (end < in.actions.size() && in.actions[end].layer == a.layer &&
-           in.actions[end].key == a.key) {
-      ++end;
-    }
+    const auto end = end_of_key(in.actions, begin);
     const auto l = static_cast<std::size_t>(a.layer);
     if (params.projected[l]) {
       KeyGroup g{a.layer, a.key, begin, end, {}, {}, 0};

@@ -97,11 +97,7 @@ EdgeEvidence edge_evidence(const CommunityInput& in, const EdgeEvidenceParams& p
   std::uint64_t work = 0;
   for (std::size_t begin = 0; begin < in.actions.size();) {
     const auto& head = in.actions[begin];
-    std::size_t end = begin;
-    while (end < in.actions.size() && in.actions[end].layer == head.layer &&
-           in.actions[end].key == head.key) {
-      ++end;
-    }
+    const auto end = end_of_key(in.actions, begin);
     const auto l = static_cast<std::size_t>(head.layer);
     const auto window = params.window_ms[l];
     const auto key = params.projected[l] ? distinct_actions(in.actions, begin, end)
