@@ -1,5 +1,7 @@
 #include "pipeline/analysis_stage.hpp"
 
+#include <iterator>
+
 #include "core/log.hpp"
 #include "pipeline/evidence_keys.hpp"
 
@@ -45,6 +47,7 @@ RunAnalysis analyse_run(const RunConfig& config, const std::vector<Action>& acti
   AnalysisParams params;
   params.window_ms = config.window_ms;
   params.evidence_keys = config.evidence_keys;
+  params.edge_evidence_keys = config.edge_evidence_keys;
   for (const auto& layer : projection.layers) {
     out.layers.push_back(layer.layer);
     params.projected[static_cast<std::size_t>(layer.layer)] = true;
@@ -64,15 +67,40 @@ RunAnalysis analyse_run(const RunConfig& config, const std::vector<Action>& acti
                             actions,
                             params.projected};
   out.result = analyse_communities(input, params, comm);
+  std::uint64_t skipped_communities = 0;
+  for (const auto& f : out.result.features) {
+    out.edge_evidence_skipped_keys += f.edge_evidence_skipped_keys;
+    skipped_communities += f.edge_evidence_skipped_keys > 0;
+  }
+  const auto skipped_keys =
+      comm.allreduce<std::uint64_t>(out.edge_evidence_skipped_keys, ReduceOp::sum);
+  skipped_communities = comm.allreduce<std::uint64_t>(skipped_communities, ReduceOp::sum);
+  if (skipped_keys > 0) {
+    Log::info(
+        "edge evidence: {} key(s) of {} community(ies) left out, past {} pairs in the window per "
+        "community (/communities/edge_evidence_skipped_keys)",
+        skipped_keys, skipped_communities, params.max_edge_evidence_work);
+  }
   return out;
 }
 
 void name_evidence_keys(const RunConfig& config, RunAnalysis& analysis, const Comm& comm) {
+  const auto& community_rows = analysis.result.evidence;
+  const auto& edge_rows = analysis.result.edge_evidence;
   std::vector<KeyHash> keys;
-  for (const auto& e : analysis.result.evidence) keys.push_back(e.key);
-  Log::info("evidence: re-reading the inputs for the keys of {} evidence row(s)",
-            comm.allreduce<std::uint64_t>(keys.size(), ReduceOp::sum));
-  analysis.evidence_key = recover_key_strings(config.ingest, keys, comm);
+  for (const auto& e : community_rows) keys.push_back(e.key);
+  for (const auto& e : edge_rows) keys.push_back(e.key);
+  Log::info(
+      "evidence: re-reading the inputs for the keys of {} evidence row(s), {} edge "
+      "evidence row(s)",
+      comm.allreduce<std::uint64_t>(community_rows.size(), ReduceOp::sum),
+      comm.allreduce<std::uint64_t>(edge_rows.size(), ReduceOp::sum));
+  auto texts = recover_key_strings(config.ingest, keys, comm);
+  const auto split = texts.begin() + static_cast<std::ptrdiff_t>(community_rows.size());
+  analysis.edge_evidence_key.assign(std::make_move_iterator(split),
+                                    std::make_move_iterator(texts.end()));
+  texts.erase(split, texts.end());
+  analysis.evidence_key = std::move(texts);
 }
 
 }  // namespace coordnet

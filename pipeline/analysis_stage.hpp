@@ -1,8 +1,8 @@
 // The analysis stage of `coordnet run` (DESIGN.md §2 "Analysis", docs/analysis.md): features,
-// score and rank of every community, roles of every account and the evidence keys of every
-// community, from the actions, the fused graph and the communities; then the text of the
-// evidence keys, recovered by re-reading the inputs (evidence_keys.hpp).
-// Collective: every rank calls analyse_run, then (after releasing the actions)
+// score and rank of every community, roles of every account, the evidence keys of every
+// community and of its internal edges, from the actions, the fused graph and the communities;
+// then the text of both kinds of evidence keys (one re-read), recovered by re-reading the inputs
+// (evidence_keys.hpp). Collective: every rank calls analyse_run, then (after releasing the actions)
 // name_evidence_keys.
 #pragma once
 
@@ -23,6 +23,8 @@ struct RunAnalysis {
   AnalysisResult result;
   std::vector<Layer> layers;              // the projected layers (the layer_share_<layer> columns)
   std::vector<std::string> evidence_key;  // the text of each evidence row's key
+  std::vector<std::string> edge_evidence_key;    // the text of each edge evidence row's key
+  std::uint64_t edge_evidence_skipped_keys = 0;  // over this rank's communities (work cap)
 };
 
 RunAnalysis analyse_run(const RunConfig& config, const std::vector<Action>& actions,

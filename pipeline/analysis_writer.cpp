@@ -59,6 +59,8 @@ void write_features(Hdf5Writer& w, const std::vector<CommunityFeatures>& f,
   w.write_column(g + "n_causes", column(f, [](const F& x) { return x.n_causes; }));
   w.write_column(g + "n_coordinated_keys",
                  column(f, [](const F& x) { return x.n_coordinated_keys; }));
+  w.write_column(g + "edge_evidence_skipped_keys",
+                 column(f, [](const F& x) { return x.edge_evidence_skipped_keys; }));
   write_profile_features(w, f);
   for (const auto layer : layers) {
     const auto l = static_cast<std::size_t>(layer);
@@ -87,6 +89,20 @@ void write_evidence(Hdf5Writer& w, const std::vector<EvidenceRow>& e,
   w.write_column(g + "last_ms", column(e, [](const E& x) { return x.last_ms; }));
 }
 
+void write_edge_evidence(Hdf5Writer& w, const std::vector<EdgeEvidenceRow>& e,
+                         const std::vector<std::string>& keys) {
+  using E = EdgeEvidenceRow;
+  const std::string g = "/edge_evidence/";
+  w.write_column(g + "src", column(e, [](const E& x) { return x.src.value; }));
+  w.write_column(g + "dst", column(e, [](const E& x) { return x.dst.value; }));
+  w.write_strings(g + "layer",
+                  column(e, [](const E& x) { return std::string(layer_name(x.layer)); }));
+  w.write_strings(g + "key", keys);
+  w.write_column(g + "n_coactions", column(e, [](const E& x) { return x.n_coactions; }));
+  w.write_column(g + "first_ms", column(e, [](const E& x) { return x.first_ms; }));
+  w.write_column(g + "last_ms", column(e, [](const E& x) { return x.last_ms; }));
+}
+
 void write_roles(Hdf5Writer& w, const std::vector<MemberRole>& r) {
   using R = MemberRole;
   w.write_column("/accounts/coreness", column(r, [](const R& x) { return x.coreness; }));
@@ -104,6 +120,7 @@ void write_roles(Hdf5Writer& w, const std::vector<MemberRole>& r) {
 void write_analysis(Hdf5Writer& writer, const RunAnalysis& analysis) {
   write_features(writer, analysis.result.features, analysis.layers);
   write_evidence(writer, analysis.result.evidence, analysis.evidence_key);
+  write_edge_evidence(writer, analysis.result.edge_evidence, analysis.edge_evidence_key);
   write_roles(writer, analysis.result.roles);
 }
 

@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "io/atomic_file.hpp"
 #include "io/graph_writer.hpp"
+#include "pipeline/community_edges.hpp"
 #include "pipeline/result_summary.hpp"
 #include "pipeline/root_only.hpp"
 #include "pipeline/summary_json.hpp"
@@ -120,8 +121,21 @@ void write_nodes(const Hdf5Reader& file, const ResultTables& tables, const NodeI
   }
 }
 
+// The edge attributes exported: the /edges columns, then `evidence` (the keys that bind the
+// pair, /edge_evidence) when the file has it and the edges are undirected.
+std::vector<ColumnInfo> exported_edge_columns(const Hdf5Reader& file, const ResultTables& tables) {
+  auto columns = tables.edge_columns;
+  if (!tables.directed && file.find_column("/edge_evidence/src")) {
+    columns.push_back({"/edge_evidence", "evidence", ValueKind::text, tables.n_edges});
+  }
+  return columns;
+}
+
 void write_edges(const Hdf5Reader& file, const ResultTables& tables, const NodeIds& nodes, bool all,
                  GraphWriter& writer) {
+  const bool with_evidence =
+      exported_edge_columns(file, tables).size() > tables.edge_columns.size();
+  EdgeEvidenceCursor evidence(file);
   const auto dst_n = file.column("/edges/dst").length;
   if (dst_n != tables.n_edges) {
     throw DataError(file.path() + ": /edges/dst has " + std::to_string(dst_n) +
@@ -148,6 +162,12 @@ void write_edges(const Hdf5Reader& file, const ResultTables& tables, const NodeI
     }
     if (kept.empty()) continue;
     rows.columns = pick_rows(file, tables.edge_columns, begin, n, kept);
+    if (with_evidence) {
+      std::vector<std::string> texts;
+      for (const auto row : kept)
+        texts.push_back(evidence.text_of(src[row - begin], dst[row - begin]));
+      rows.columns.emplace_back(std::move(texts));
+    }
     writer.write_edges(rows);
   }
 }
@@ -156,10 +176,11 @@ void export_graph(const ExportCommand& command, const std::string& out, const Hd
                   const ResultTables& tables, const SelectedCommunities& selection) {
   file.column("/edges/src");
   const NodeIds nodes(file, tables, select_accounts(file, tables, selection));
+  const auto edge_columns = exported_edge_columns(file, tables);
   auto writer =
       command.format == "gephi"
-          ? make_gephi_csv_writer(out, tables.account_columns, tables.edge_columns, tables.directed)
-          : make_graphml_writer(out, tables.account_columns, tables.edge_columns, tables.directed);
+          ? make_gephi_csv_writer(out, tables.account_columns, edge_columns, tables.directed)
+          : make_graphml_writer(out, tables.account_columns, edge_columns, tables.directed);
   write_nodes(file, tables, nodes, *writer);
   write_edges(file, tables, nodes, selection.all, *writer);
   writer->commit();

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/ids.hpp"
+#include "pipeline/community_edges.hpp"
 #include "pipeline/community_selection.hpp"
 #include "pipeline/root_only.hpp"
 
@@ -114,6 +115,28 @@ std::string format_members(const CommunityDetail& c) {
   return out;
 }
 
+std::string account_name(const Hdf5Reader& file, const ResultTables& tables, std::uint64_t row) {
+  return tables.has_account_ids ? file.read_strings("/accounts/id", row, 1).front()
+                                : std::to_string(row);
+}
+
+// `a - b (weight w)`, then one line per key that binds the pair.
+std::string format_edges(const Hdf5Reader& file, const ResultTables& tables,
+                         const StrongestEdges& strongest) {
+  if (strongest.edges.empty()) return "";
+  std::string out = fmt::format("  strongest edges ({} of {}), with the keys that bind them:\n",
+                                strongest.edges.size(), strongest.internal_edges);
+  for (const auto& e : strongest.edges) {
+    out += fmt::format("    {} - {} (weight {})\n", account_name(file, tables, e.src),
+                       account_name(file, tables, e.dst), e.weight);
+    for (const auto& k : e.keys) {
+      out += fmt::format("      {} {}: {} co-actions, {} .. {}\n", k.layer, k.key, k.n_coactions,
+                         utc_time(k.first_ms), utc_time(k.last_ms));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_run_summary(const RunSummary& run) {
@@ -203,6 +226,9 @@ void add_inspect_command(CLI::App& app, InspectCommand& command) {
       ->capture_default_str();
   i->add_option("--max-members", command.max_members, "Members shown with --community")
       ->capture_default_str();
+  i->add_option("--max-edges", command.max_edges,
+                "Strongest internal edges shown with --community, with their binding keys")
+      ->capture_default_str();
   // Not run parameters: kept out of the configuration a run writes into its result.
   for (auto* option : i->get_options()) option->configurable(false);
 }
@@ -219,6 +245,8 @@ void run_inspect(const InspectCommand& command, const Comm& comm) {
       for (const auto& c : read_community_details(file, tables, selected.ids, command.max_evidence,
                                                   command.max_members)) {
         out += format_community(c);
+        out +=
+            format_edges(file, tables, read_strongest_edges(file, tables, c.id, command.max_edges));
       }
     } else {
       out = format_run_summary(read_run_summary(file, tables));

@@ -1,8 +1,9 @@
 // `coordnet inspect RESULTS.h5`: a terminal summary of a result for a person (docs/exports.md):
 // inputs, resolved configuration, counts, rejects, per-stage time and memory, then the top
 // communities with their features and evidence; `--community ID` shows one community with its
-// members and their handle histories. Rank 0 reads and prints; other ranks only agree on the
-// outcome. Collective: every rank calls run_inspect.
+// members and their handle histories, and its strongest edges with the keys that bind them. Rank 0
+// reads and prints; other ranks only agree on the outcome. Collective: every rank calls
+// run_inspect.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -21,6 +22,7 @@ struct InspectCommand {
   std::uint64_t top = 10;
   std::uint64_t max_evidence = 5;
   std::uint64_t max_members = 100;
+  std::uint64_t max_edges = 10;
   CLI::App* app = nullptr;
 };
 

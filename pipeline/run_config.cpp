@@ -196,6 +196,11 @@ void add_run_options(CLI::App& run, RunConfig& c) {
                  "Keys per community kept as evidence (/communities/evidence)")
       ->capture_default_str()
       ->group("Analysis");
+  run.add_option("--edge-evidence", c.edge_evidence_keys,
+                 "Keys per internal edge of a community kept as the edge's evidence "
+                 "(/edge_evidence; 0: none)")
+      ->capture_default_str()
+      ->group("Analysis");
 
   run.add_option("-o,--out", c.out, "Output HDF5 file (written as OUT.tmp, then renamed)")
       ->required()

@@ -42,8 +42,9 @@ struct RunConfig {
   SynchronyConfig synchrony;          // --sync-bin, --sync-max-occupancy, --sync-min-bins
   double sync_bin_s = 10.0;
   std::string column_map;
-  std::size_t evidence_keys = 10;  // keys kept per community as evidence
-  std::string memory_budget;       // per rank, e.g. "4G"; empty: none
+  std::size_t evidence_keys = 10;      // keys kept per community as evidence
+  std::size_t edge_evidence_keys = 3;  // keys kept per internal edge (0: none)
+  std::string memory_budget;           // per rank, e.g. "4G"; empty: none
   std::string out;
   std::string checkpoint_dir;  // empty: no checkpoints (docs/operations.md)
   bool resume = false;         // reuse the checkpoints whose manifest matches

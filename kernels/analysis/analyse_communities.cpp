@@ -16,11 +16,14 @@ AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams param
   std::vector<CommunityFeatures> features;
   std::vector<MemberRole> roles;
   std::vector<EvidenceRow> evidence;
+  std::vector<EdgeEvidenceRow> edge_evidence;
   for (auto& c : communities) {
     auto analysis = analyse_community(std::move(c), params);
     features.push_back(analysis.features);
     roles.insert(roles.end(), analysis.roles.begin(), analysis.roles.end());
     evidence.insert(evidence.end(), analysis.evidence.begin(), analysis.evidence.end());
+    edge_evidence.insert(edge_evidence.end(), analysis.edge_evidence.begin(),
+                         analysis.edge_evidence.end());
   }
   std::vector<CommunityInput>().swap(communities);
 
@@ -51,6 +54,16 @@ AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams param
                      .data;
   std::sort(out.evidence.begin(), out.evidence.end(), [](const auto& a, const auto& b) {
     return std::tie(a.community, a.order) < std::tie(b.community, b.order);
+  });
+  out.edge_evidence = exchange_by_owner(
+                          edge_evidence,
+                          [&](const EdgeEvidenceRow& e) {
+                            return owner_of_block(in.first_account_by_rank, e.src.value);
+                          },
+                          comm)
+                          .data;
+  std::sort(out.edge_evidence.begin(), out.edge_evidence.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.src, a.dst, a.order) < std::tie(b.src, b.dst, b.order);
   });
 
   std::vector<double> scores;

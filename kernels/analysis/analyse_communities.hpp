@@ -2,7 +2,8 @@
 // gathered whole on their owner ranks (gather_communities.hpp), each is analysed there
 // (community_analysis.hpp), the features go back to the rank holding the community's slice of
 // /communities, the roles to the owner of each account, the evidence rows to the community's
-// slice owner, and the communities are ranked by score (rank_by_score.hpp).
+// slice owner, the edge evidence rows to the owner of the edge's src account, and the communities
+// are ranked by score (rank_by_score.hpp).
 //
 // The result is the same at every rank count: every community is analysed whole by the same
 // serial code on canonically sorted input, and sums over ranks are exact.
@@ -18,9 +19,11 @@
 namespace coordnet {
 
 struct AnalysisResult {
-  std::vector<CommunityFeatures> features;  // this rank's slice of the communities, by id
-  std::vector<MemberRole> roles;            // this rank's accounts, by index
-  std::vector<EvidenceRow> evidence;        // of this rank's communities, by (community, order)
+  std::vector<CommunityFeatures> features;     // this rank's slice of the communities, by id
+  std::vector<MemberRole> roles;               // this rank's accounts, by index
+  std::vector<EvidenceRow> evidence;           // of this rank's communities, by (community, order)
+  std::vector<EdgeEvidenceRow> edge_evidence;  // of the edges whose src is this rank's, by
+                                               // (src, dst, order)
 };
 
 // params.total_volume is computed here from the input edges.

@@ -53,6 +53,17 @@ struct CommunityAction {
   std::uint64_t key_actions = 0;  // hashtag layer: actions on the key by all accounts, else 0
 };
 
+// The end of the run of actions on the (layer, key) of actions[begin], in actions sorted by
+// layer and key.
+inline std::size_t end_of_key(const std::vector<CommunityAction>& actions, std::size_t begin) {
+  auto end = begin;
+  while (end < actions.size() && actions[end].layer == actions[begin].layer &&
+         actions[end].key == actions[begin].key) {
+    ++end;
+  }
+  return end;
+}
+
 // Everything one community's analysis needs, whole on its owner rank.
 struct CommunityInput {
   std::uint64_t community = 0;
@@ -105,6 +116,7 @@ struct CommunityFeatures {
   double renames_per_account = 0;
   std::uint64_t n_causes = 0;
   std::uint64_t n_coordinated_keys = 0;
+  std::uint64_t edge_evidence_skipped_keys = 0;  // keys left out of /edge_evidence (work cap)
   std::uint64_t n_created_known = 0;
   double created_iqr_days = 0;
   double created_batch_share = 0;
@@ -137,6 +149,19 @@ struct EvidenceRow {
   std::uint64_t n_actions;
   TimeMs first_ms;
   TimeMs last_ms;
+};
+
+// A key that binds an internal edge (/edge_evidence), the order-th strongest of the edge: the
+// co-actions of src and dst on the key within its layer's window.
+struct EdgeEvidenceRow {
+  AccountIndex src;
+  AccountIndex dst;
+  std::uint32_t order;
+  Layer layer;
+  KeyHash key;
+  std::uint64_t n_coactions;
+  TimeMs first_ms;  // earliest action in one of those co-actions
+  TimeMs last_ms;   // latest
 };
 
 }  // namespace coordnet

@@ -117,11 +117,7 @@ std::vector<KeyGroup> coordinated_keys(const CommunityInput& in, const AnalysisP
   absl::flat_hash_set<std::uint32_t> seen;
   for (std::size_t begin = 0; begin < in.actions.size();) {
     const auto& a = in.actions[begin];
-    std::size_t end = begin;
-    while (end < in.actions.size() && in.actions[end].layer == a.layer &&
-           in.actions[end].key == a.key) {
-      ++end;
-    }
+    const auto end = end_of_key(in.actions, begin);
     const auto l = static_cast<std::size_t>(a.layer);
     if (params.projected[l]) {
       KeyGroup g{a.layer, a.key, begin, end, {}, {}, 0};
@@ -316,6 +312,10 @@ CommunityAnalysis analyse_community(CommunityInput in, const AnalysisParams& par
                             g.n_accounts, g.end - g.begin, in.actions[g.begin].t_ms,
                             in.actions[g.end - 1].t_ms});
   }
+  auto binding = edge_evidence(in, {params.window_ms, params.projected, params.edge_evidence_keys,
+                                    params.max_edge_evidence_work});
+  out.edge_evidence = std::move(binding.rows);
+  f.edge_evidence_skipped_keys = binding.skipped_keys;
   return out;
 }
 

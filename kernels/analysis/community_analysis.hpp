@@ -1,8 +1,8 @@
 // The analysis of one community, whole on its owner rank (docs/analysis.md has every formula):
 // features (size, density, conductance, co-action delays, lifetime, burstiness, renames, causes,
 // creation spread, language and location mix, layer mix), the parts of the suspicion score and
-// their mean, the roles of its members (coreness, core/periphery, hub, leader share) and its
-// evidence keys.
+// their mean, the roles of its members (coreness, core/periphery, hub, leader share), its
+// evidence keys and the keys that bind each of its internal edges (edge_evidence.hpp).
 //
 // The input is sorted canonically first, so the result depends only on the community's content,
 // never on the order in which the records arrived (and so not on the rank count).
@@ -16,6 +16,7 @@
 
 #include "kernels/analysis/analysis_types.hpp"
 #include "kernels/analysis/community_graph.hpp"
+#include "kernels/analysis/edge_evidence.hpp"
 
 namespace coordnet {
 
@@ -24,8 +25,10 @@ struct AnalysisParams {
   // coordination and are left out.
   std::array<DurationMs, kLayerCount> window_ms{};
   std::array<bool, kLayerCount> projected{};
-  double total_volume = 0;         // sum of the weighted degrees of the whole graph
-  std::size_t evidence_keys = 10;  // top keys kept per community
+  double total_volume = 0;             // sum of the weighted degrees of the whole graph
+  std::size_t evidence_keys = 10;      // top keys kept per community
+  std::size_t edge_evidence_keys = 3;  // top keys kept per internal edge (0: none)
+  std::uint64_t max_edge_evidence_work = kDefaultEdgeEvidenceWork;
   std::uint64_t max_betweenness_work = kDefaultBetweennessWork;
 };
 
@@ -40,8 +43,9 @@ inline constexpr double kSpeedHalfDelayS = 60.0;
 
 struct CommunityAnalysis {
   CommunityFeatures features;
-  std::vector<MemberRole> roles;      // by account
-  std::vector<EvidenceRow> evidence;  // strongest first
+  std::vector<MemberRole> roles;               // by account
+  std::vector<EvidenceRow> evidence;           // strongest first
+  std::vector<EdgeEvidenceRow> edge_evidence;  // by (src, dst), then strongest first
 };
 
 CommunityAnalysis analyse_community(CommunityInput input, const AnalysisParams& params);

@@ -1,7 +1,8 @@
 """A small coordnet result file written with h5py, for the export, inspect and report tests.
 
 It holds what ``coordnet run`` writes today (docs/schema.md) plus the datasets the analysis and
-flagging stages add (per-community features, score, rank, flagged, evidence; per-account roles),
+flagging stages add (per-community features, score, rank, flagged, evidence; per-account roles;
+the keys binding edges),
 so the tools are tested against both. Nine accounts in three communities::
 
     community 0 (rank 1, flagged): a0 - a1 - a2 - a3, a0 - a2        a3 - a4 (across)
@@ -107,3 +108,12 @@ def write_fixture(path: str | os.PathLike[str], analysis: bool = True) -> None:
         ev["first_ms"] = np.array([T0_MS, T0_MS + 60_000, T0_MS + 1500, T0_MS], dtype="i8")
         ev["last_ms"] = np.array([T0_MS + 600_000, T0_MS + 90_000, T0_MS + 2500, T0_MS + 30_000],
                                  dtype="i8")
+        # Keys binding internal edges: a0-a1 (two keys), a0-a2 (one); a1-a2 and others none.
+        ee = f.create_group("edge_evidence")
+        ee["src"] = np.array([0, 0, 0], dtype="u8")
+        ee["dst"] = np.array([1, 1, 2], dtype="u8")
+        ee["layer"] = fixed(["hashtag", "retweet", "hashtag"])
+        ee["key"] = fixed(["#vote", "1111", "#vote"])
+        ee["n_coactions"] = np.array([3, 2, 1], dtype="u8")
+        ee["first_ms"] = np.array([T0_MS, T0_MS + 60_000, T0_MS + 1000], dtype="i8")
+        ee["last_ms"] = np.array([T0_MS + 30_000, T0_MS + 61_000, T0_MS + 2000], dtype="i8")

@@ -13,9 +13,14 @@ Two groups act together (window 60 s, retweet and hashtag layers):
   again @10050) and t400 (b1@11000, b2@11010).
 - c1 acts alone (t500, news).
 
+Edge evidence (K = 3): a1-a2 co-act once on each of t100 (1000..1010), t200 (2000..2005),
+freedom and liberty (3000..3010: a tie broken by key hash) and news: t100, t200 and one of the
+two tags; a1-a3 twice on t100 (a3 has two posts), once on t200 and buynow; a2-a3 twice on t100,
+once on t200; b1-b2 twice on t300, once on t400.
+
 Checks: the feature, role and evidence datasets hold the hand-computed values (and density,
 conductance, delays and layer mix agree with a computation here from ``/edges``); the analysis
-datasets are identical at 1, 2 and 3 ranks.
+datasets are identical at 1, 2, 3 and 4 ranks.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import coordnet_e2e as e2e  # noqa: E402
 
-RANK_COUNTS = (1, 2, 3)
+RANK_COUNTS = (1, 2, 3, 4)
 
 ROWS = [
     ("t100", "a1", "p1", 1000, "alpha", "retweet"),
@@ -60,7 +65,7 @@ ROWS = [
     ("t500", "c1", "r1", 20000, "foxtrot", "retweet"),
 ]
 
-ANALYSIS_GROUPS = ("/communities", "/accounts")
+ANALYSIS_GROUPS = ("/communities", "/accounts", "/edge_evidence")
 
 
 def write_input(folder: Path) -> Path:
@@ -230,6 +235,49 @@ class AnalysisTest(unittest.TestCase):
         self.assertEqual(sorted(of_b), [("retweet", "t300", 2, 3, 10_000_000, 10_050_000),
                                         ("retweet", "t400", 2, 2, 11_000_000, 11_010_000)])
         self.assertEqual(len(rows), 8)
+
+    def test_edge_evidence(self) -> None:
+        f = self.open()
+        ids = [s.decode() for s in f["/accounts/id"][:]]
+        ev = {name: f[f"/edge_evidence/{name}"][:] for name in f["/edge_evidence"]}
+        rows = [(ids[ev["src"][i]], ids[ev["dst"][i]], ev["layer"][i].decode(),
+                 ev["key"][i].decode(), int(ev["n_coactions"][i]), int(ev["first_ms"][i]),
+                 int(ev["last_ms"][i])) for i in range(len(ev["src"]))]
+        pairs = [(int(ev["src"][i]), int(ev["dst"][i])) for i in range(len(ev["src"]))]
+        self.assertEqual(pairs, sorted(pairs))
+        by_pair: dict[frozenset, list] = {}
+        for r in rows:
+            by_pair.setdefault(frozenset(r[:2]), []).append(r[2:])
+        self.assertEqual(by_pair[frozenset(("a1", "a2"))][:2],
+                         [("retweet", "t100", 1, 1_000_000, 1_010_000),
+                          ("retweet", "t200", 1, 2_000_000, 2_005_000)])
+        self.assertIn(by_pair[frozenset(("a1", "a2"))][2],
+                      [("hashtag", tag, 1, 3_000_000, 3_010_000) for tag in ("freedom", "liberty")])
+        self.assertEqual(by_pair[frozenset(("a1", "a3"))],
+                         [("retweet", "t100", 2, 1_000_000, 1_040_000),
+                          ("retweet", "t200", 1, 2_005_000, 2_020_000),
+                          ("hashtag", "buynow", 1, 5_000_000, 5_030_000)])
+        self.assertEqual(by_pair[frozenset(("a2", "a3"))],
+                         [("retweet", "t100", 2, 1_010_000, 1_040_000),
+                          ("retweet", "t200", 1, 2_000_000, 2_020_000)])
+        self.assertEqual(by_pair[frozenset(("b1", "b2"))],
+                         [("retweet", "t300", 2, 10_000_000, 10_050_000),
+                          ("retweet", "t400", 1, 11_000_000, 11_010_000)])
+        self.assertEqual(len(by_pair), 4)
+        self.assertEqual(f["/communities/edge_evidence_skipped_keys"][:].tolist(),
+                         [0] * len(f["/communities/size"]))
+
+    def test_edge_evidence_option(self) -> None:
+        out = self.folder / "e1.h5"
+        e2e.run_ok(self, [self.input], out, "--layers", "retweet,hashtag", "--edge-evidence", "1")
+        with h5py.File(out, "r") as f:
+            keys = sorted(k.decode() for k in f["/edge_evidence/key"][:])
+            self.assertIn("edge-evidence=1", e2e.attr_text(f.attrs["config"]))
+        self.assertEqual(keys, ["t100", "t100", "t100", "t300"])
+        off = self.folder / "e0.h5"
+        e2e.run_ok(self, [self.input], off, "--layers", "retweet,hashtag", "--edge-evidence", "0")
+        with h5py.File(off, "r") as f:
+            self.assertEqual(len(f["/edge_evidence/src"]), 0)
 
     def test_evidence_keys_option(self) -> None:
         out = self.folder / "k1.h5"

@@ -43,6 +43,15 @@ def hdf5_graph(path: Path) -> tuple[dict[str, dict], dict[frozenset, dict]]:
         edges[frozenset((ids[s], ids[d]))] = {
             name: (values[k].decode() if values.dtype.kind == "S" else values[k].item())
             for name, values in edges_h5.items() if values.shape == (len(src),)}
+    with h5py.File(path, "r") as f:
+        if "edge_evidence" in f:
+            ev = {name: f[f"/edge_evidence/{name}"][:] for name in f["/edge_evidence"]}
+            for edge in edges.values():
+                edge["evidence"] = ""
+            for k in range(len(ev["src"])):
+                edge = edges[frozenset((ids[int(ev["src"][k])], ids[int(ev["dst"][k])]))]
+                text = f"{ev['layer'][k].decode()} {ev['key'][k].decode()} ({ev['n_coactions'][k]})"
+                edge["evidence"] += ("; " if edge["evidence"] else "") + text
     return nodes, edges
 
 
@@ -139,6 +148,16 @@ class RoundTrip(unittest.TestCase):
                 header = (out / "edges.csv").read_text(encoding="utf-8").splitlines()[0]
                 self.assertTrue(header.startswith("Source,Target,Type,Weight,"), header)
                 self.assertTrue((out / "nodes.csv").read_text().startswith("Id,Label,"))
+
+    def test_edge_evidence_attribute(self):
+        """The keys binding a pair, strongest first, as one `evidence` edge attribute."""
+        out = self.work / "evidence.graphml"
+        export(self, self.fixture, "--format", "graphml", "--out", out)
+        graph = nx.read_graphml(out)
+        self.assertEqual(graph.edges["u0", fx.IDS[1]]["evidence"],
+                         "hashtag #vote (3); retweet 1111 (2)")
+        self.assertEqual(graph.edges["u0", fx.IDS[2]]["evidence"], "hashtag #vote (1)")
+        self.assertNotIn("evidence", graph.edges[fx.IDS[1], fx.IDS[2]])
 
     def test_directed_qut_result(self):
         work = e2e.make_temp_dir(self)
@@ -301,6 +320,21 @@ class Inspect(unittest.TestCase):
                       "alpha_2 (2023-11-14T22:13:21Z .. 2023-11-14T22:13:21.500Z) -> alpha_3",
                       run.stdout)
         self.assertNotIn("u4", run.stdout)
+
+    def test_one_community_with_its_strongest_edges(self):
+        work = e2e.make_temp_dir(self)
+        result = work / "fixture.h5"
+        fx.write_fixture(result)
+        run = e2e.run_coordnet_command(["inspect", result, "--community", "0", "--max-edges", "2"])
+        self.assertEqual(run.returncode, e2e.EXIT_OK, e2e.describe(run))
+        shown = run.stdout[run.stdout.index("  strongest edges"):].splitlines()
+        self.assertEqual(shown, [
+            "  strongest edges (2 of 4), with the keys that bind them:",
+            "    u0 - 1234567890123456789 (weight 5)",
+            "      hashtag #vote: 3 co-actions, 2023-11-14T22:13:20Z .. 2023-11-14T22:13:50Z",
+            "      retweet 1111: 2 co-actions, 2023-11-14T22:14:20Z .. 2023-11-14T22:14:21Z",
+            '    u0 - odd,"id" (weight 4.5)',
+            "      hashtag #vote: 1 co-actions, 2023-11-14T22:13:21Z .. 2023-11-14T22:13:22Z"])
 
     def test_real_run(self):
         work = e2e.make_temp_dir(self)

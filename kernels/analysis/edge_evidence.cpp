@@ -1,0 +1,142 @@
+#include "kernels/analysis/edge_evidence.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+namespace coordnet {
+
+namespace {
+
+struct KeyOnEdge {
+  std::uint64_t n_coactions = 0;
+  TimeMs first_ms = 0;
+  TimeMs last_ms = 0;
+  Layer layer = Layer::retweet;
+  KeyHash key;
+};
+
+// Strongest first: most co-actions, then earliest first co-action, then layer, then key hash.
+bool stronger(const KeyOnEdge& a, const KeyOnEdge& b) {
+  return std::make_tuple(b.n_coactions, a.first_ms, a.layer, a.key) <
+         std::make_tuple(a.n_coactions, b.first_ms, b.layer, b.key);
+}
+
+// The strongest keys_per_edge keys of every edge, kept as the keys arrive (any order).
+class TopKeys {
+ public:
+  TopKeys(std::size_t n_edges, std::size_t k) : k_(k), slots_(n_edges * k), used_(n_edges, 0) {}
+
+  void offer(std::size_t edge, const KeyOnEdge& candidate) {
+    auto* first = slots_.data() + edge * k_;
+    if (used_[edge] < k_) {
+      first[used_[edge]++] = candidate;
+      return;
+    }
+    auto* weakest = std::min_element(first, first + k_,
+                                     [](const auto& a, const auto& b) { return stronger(b, a); });
+    if (stronger(candidate, *weakest)) *weakest = candidate;
+  }
+
+  // The kept keys of `edge`, strongest first.
+  std::vector<KeyOnEdge> sorted(std::size_t edge) const {
+    const auto* first = slots_.data() + edge * k_;
+    std::vector<KeyOnEdge> out(first, first + used_[edge]);
+    std::sort(out.begin(), out.end(), stronger);
+    return out;
+  }
+
+ private:
+  std::size_t k_;
+  std::vector<KeyOnEdge> slots_;
+  std::vector<std::uint32_t> used_;
+};
+
+using Pair = std::pair<std::uint64_t, std::uint64_t>;
+
+// The key's actions with exact duplicates (same time, account and content) dropped.
+std::vector<const CommunityAction*> distinct_actions(const std::vector<CommunityAction>& actions,
+                                                     std::size_t begin, std::size_t end) {
+  std::vector<const CommunityAction*> out;
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto& a = actions[i];
+    if (!out.empty() && out.back()->t_ms == a.t_ms && out.back()->account == a.account &&
+        out.back()->content == a.content) {
+      continue;
+    }
+    out.push_back(&a);
+  }
+  return out;
+}
+
+// Pairs of actions within the window (same account included): the sweep's work.
+std::uint64_t window_pairs(const std::vector<const CommunityAction*>& key, DurationMs window) {
+  std::uint64_t pairs = 0;
+  for (std::size_t lo = 0, r = 0; r < key.size(); ++r) {
+    while (key[r]->t_ms - key[lo]->t_ms > window) ++lo;
+    pairs += r - lo;
+  }
+  return pairs;
+}
+
+}  // namespace
+
+EdgeEvidence edge_evidence(const CommunityInput& in, const EdgeEvidenceParams& params) {
+  EdgeEvidence out;
+  if (params.keys_per_edge == 0 || in.edges.empty()) return out;
+  absl::flat_hash_map<Pair, std::uint32_t> edge_of_pair;
+  edge_of_pair.reserve(in.edges.size());
+  for (std::size_t e = 0; e < in.edges.size(); ++e) {
+    edge_of_pair.emplace(Pair{in.edges[e].edge.src.value, in.edges[e].edge.dst.value},
+                         static_cast<std::uint32_t>(e));
+  }
+  TopKeys top(in.edges.size(), params.keys_per_edge);
+  absl::flat_hash_map<std::uint32_t, KeyOnEdge> on_key;
+  std::uint64_t work = 0;
+  for (std::size_t begin = 0; begin < in.actions.size();) {
+    const auto& head = in.actions[begin];
+    const auto end = end_of_key(in.actions, begin);
+    const auto l = static_cast<std::size_t>(head.layer);
+    const auto window = params.window_ms[l];
+    const auto key = params.projected[l] ? distinct_actions(in.actions, begin, end)
+                                         : std::vector<const CommunityAction*>{};
+    begin = end;
+    const auto pairs = window_pairs(key, window);
+    if (pairs == 0) continue;
+    if (work + pairs > params.max_work) {
+      ++out.skipped_keys;
+      continue;
+    }
+    work += pairs;
+    on_key.clear();
+    for (std::size_t lo = 0, r = 0; r < key.size(); ++r) {
+      while (key[r]->t_ms - key[lo]->t_ms > window) ++lo;
+      for (std::size_t a = lo; a < r; ++a) {
+        if (key[a]->account == key[r]->account) continue;
+        const auto u = std::min(key[a]->account.value, key[r]->account.value);
+        const auto v = std::max(key[a]->account.value, key[r]->account.value);
+        const auto edge = edge_of_pair.find(Pair{u, v});
+        if (edge == edge_of_pair.end()) continue;
+        auto [it, inserted] = on_key.try_emplace(edge->second);
+        auto& k = it->second;
+        if (inserted) k = {0, key[a]->t_ms, key[r]->t_ms, head.layer, head.key};
+        ++k.n_coactions;
+        k.first_ms = std::min(k.first_ms, key[a]->t_ms);
+        k.last_ms = std::max(k.last_ms, key[r]->t_ms);
+      }
+    }
+    for (const auto& [edge, k] : on_key) top.offer(edge, k);
+  }
+  for (std::size_t e = 0; e < in.edges.size(); ++e) {
+    std::uint32_t order = 0;
+    for (const auto& k : top.sorted(e)) {
+      out.rows.push_back({in.edges[e].edge.src, in.edges[e].edge.dst, order++, k.layer, k.key,
+                          k.n_coactions, k.first_ms, k.last_ms});
+    }
+  }
+  return out;
+}
+
+}  // namespace coordnet
