@@ -279,14 +279,14 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
       const auto [src, dst] = std::minmax(o.account.value, v);
       PairSlot& s = table.find_or_insert(src, dst, p.slot);
       const DurationMs dt = right->t_ms - o.t_ms;
-      ++s.count;
-      s.n_fast += dt <= config.fast_window_ms ? 1 : 0;
-      s.min_delay_ms = std::min(s.min_delay_ms, dt);
-      s.sum_delay_ms += dt;
-      s.first_ms = std::min(s.first_ms, o.t_ms);
-      s.last_ms = std::max(s.last_ms, right->t_ms);
-      s.n_older += previous_of_right == kNoPosition || p.position > previous_of_right ? 1 : 0;
-      s.n_newer += links.next(p.position) > r ? 1 : 0;
+      ++s.sums.count;
+      s.sums.n_fast += dt <= config.fast_window_ms ? 1 : 0;
+      s.sums.min_delay_ms = std::min(s.sums.min_delay_ms, dt);
+      s.sums.sum_delay_ms += dt;
+      s.sums.first_ms = std::min(s.sums.first_ms, o.t_ms);
+      s.sums.last_ms = std::max(s.sums.last_ms, right->t_ms);
+      s.sums.n_older += previous_of_right == kNoPosition || p.position > previous_of_right ? 1 : 0;
+      s.sums.n_newer += links.next(p.position) > r ? 1 : 0;
     }
   }
   return right_end;
@@ -299,15 +299,8 @@ void emit_piece(const PairTable& table, std::uint32_t key_tag, const KeyTerms* t
     PairPartial p;
     p.pair = PairPartial::pack(s.src, s.dst);
     p.key_tag = key_tag;
-    p.count = s.count;
     p.n_keys = 1;
-    p.n_fast = s.n_fast;
-    p.n_older = s.n_older;
-    p.n_newer = s.n_newer;
-    p.min_delay_ms = s.min_delay_ms;
-    p.sum_delay_ms = s.sum_delay_ms;
-    p.first_ms = s.first_ms;
-    p.last_ms = s.last_ms;
+    p.sums = s.sums;
     if (tfidf) {
       const auto tf = tf_of(*terms, AccountIndex{s.src}) * tf_of(*terms, AccountIndex{s.dst});
       p.tfidf_dot = static_cast<std::uint64_t>(

@@ -208,7 +208,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
       keep_edge();
       edge = CoactionEdge{};
     }
-    saturated += p.count == UINT32_MAX || p.n_older == UINT32_MAX || p.n_newer == UINT32_MAX;
+    saturated += p.sums.saturated() ? 1 : 0;
     add_to_edge(edge, p);
   });
   if (edge.count > 0) keep_edge();

@@ -8,24 +8,8 @@
 
 namespace coordnet {
 
-namespace {
-
-std::uint32_t saturating_add(std::uint32_t a, std::uint32_t b) {
-  const std::uint64_t sum = std::uint64_t{a} + b;
-  return sum > UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(sum);
-}
-
-}  // namespace
-
 void merge_partial(PairPartial& p, const PairPartial& x) {
-  p.count = saturating_add(p.count, x.count);
-  p.n_fast = saturating_add(p.n_fast, x.n_fast);
-  p.n_older = saturating_add(p.n_older, x.n_older);
-  p.n_newer = saturating_add(p.n_newer, x.n_newer);
-  p.min_delay_ms = std::min(p.min_delay_ms, x.min_delay_ms);
-  p.sum_delay_ms += x.sum_delay_ms;
-  p.first_ms = std::min(p.first_ms, x.first_ms);
-  p.last_ms = std::max(p.last_ms, x.last_ms);
+  p.sums.merge(x.sums);
   if (p.key_tag == 0) {
     p.n_keys = saturating_add(p.n_keys, x.n_keys);
     p.tfidf_dot += x.tfidf_dot;
@@ -65,23 +49,24 @@ void sort_and_reduce(std::vector<PairPartial>& partials) {
 }
 
 void add_to_edge(CoactionEdge& e, const PairPartial& p) {
+  const CoactionSums& x = p.sums;
   if (e.count == 0) {
     e.src = p.src();
     e.dst = p.dst();
-    e.min_delay_ms = p.min_delay_ms;
-    e.first_ms = p.first_ms;
-    e.last_ms = p.last_ms;
+    e.min_delay_ms = x.min_delay_ms;
+    e.first_ms = x.first_ms;
+    e.last_ms = x.last_ms;
   } else {
-    e.min_delay_ms = std::min(e.min_delay_ms, p.min_delay_ms);
-    e.first_ms = std::min(e.first_ms, p.first_ms);
-    e.last_ms = std::max(e.last_ms, p.last_ms);
+    e.min_delay_ms = std::min(e.min_delay_ms, x.min_delay_ms);
+    e.first_ms = std::min(e.first_ms, x.first_ms);
+    e.last_ms = std::max(e.last_ms, x.last_ms);
   }
-  e.count += p.count;
+  e.count += x.count;
   e.n_keys += p.n_keys;
-  e.n_fast += p.n_fast;
-  e.sum_delay_ms += p.sum_delay_ms;
-  e.n_older += p.n_older;
-  e.n_newer += p.n_newer;
+  e.n_fast += x.n_fast;
+  e.sum_delay_ms += x.sum_delay_ms;
+  e.n_older += x.n_older;
+  e.n_newer += x.n_newer;
   e.tfidf_dot += p.tfidf_dot;
 }
 

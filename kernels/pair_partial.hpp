@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/ids.hpp"
+#include "kernels/coaction_sums.hpp"
 
 namespace coordnet {
 
@@ -27,15 +28,8 @@ struct CoactionEdge;
 struct PairPartial {
   std::uint64_t pair = 0;  // src << 32 | dst, src < dst
   std::uint32_t key_tag = 0;
-  std::uint32_t count = 0;
   std::uint32_t n_keys = 0;
-  std::uint32_t n_fast = 0;
-  std::uint32_t n_older = 0;
-  std::uint32_t n_newer = 0;
-  DurationMs min_delay_ms = 0;
-  DurationMs sum_delay_ms = 0;
-  TimeMs first_ms = 0;
-  TimeMs last_ms = 0;
+  CoactionSums sums;
   std::uint64_t tfidf_dot = 0;
 
   static std::uint64_t pack(std::uint64_t src, std::uint64_t dst) { return (src << 32) | dst; }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/ids.hpp"
+#include "kernels/coaction_sums.hpp"
 
 namespace coordnet::coaction_detail {
 
@@ -23,14 +24,7 @@ inline constexpr std::uint64_t kEmptyAccount = UINT64_MAX;
 struct PairSlot {
   std::uint64_t src = kEmptyAccount;
   std::uint64_t dst = 0;
-  std::uint32_t count = 0;
-  std::uint32_t n_fast = 0;
-  std::uint32_t n_older = 0;
-  std::uint32_t n_newer = 0;
-  DurationMs min_delay_ms = 0;
-  DurationMs sum_delay_ms = 0;
-  TimeMs first_ms = 0;
-  TimeMs last_ms = 0;
+  CoactionSums sums;
 };
 static_assert(sizeof(PairSlot) == 64);
 
@@ -63,9 +57,9 @@ class PairTable {
       if (s.src == kEmptyAccount) {
         s.src = src;
         s.dst = dst;
-        s.min_delay_ms = INT64_MAX;
-        s.first_ms = INT64_MAX;
-        s.last_ms = INT64_MIN;
+        s.sums.min_delay_ms = INT64_MAX;
+        s.sums.first_ms = INT64_MAX;
+        s.sums.last_ms = INT64_MIN;
         ++size_;
         return s;
       }

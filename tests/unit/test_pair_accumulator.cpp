@@ -20,22 +20,16 @@ PairPartial partial(std::uint64_t src, std::uint64_t dst, std::uint32_t tag, std
   PairPartial p;
   p.pair = PairPartial::pack(src, dst);
   p.key_tag = tag;
-  p.count = count;
   p.n_keys = 1;
-  p.n_fast = count / 2;
-  p.n_older = count;
-  p.n_newer = 1;
-  p.min_delay_ms = delay;
-  p.sum_delay_ms = delay * count;
-  p.first_ms = t;
-  p.last_ms = t + delay;
+  p.sums = {count, count / 2, count, 1, delay, delay * count, t, t + delay};
   p.tfidf_dot = dot;
   return p;
 }
 
 auto fields(const PairPartial& p) {
-  return std::tie(p.pair, p.key_tag, p.count, p.n_keys, p.n_fast, p.n_older, p.n_newer,
-                  p.min_delay_ms, p.sum_delay_ms, p.first_ms, p.last_ms, p.tfidf_dot);
+  const auto& x = p.sums;
+  return std::tie(p.pair, p.key_tag, p.n_keys, x.count, x.n_fast, x.n_older, x.n_newer,
+                  x.min_delay_ms, x.sum_delay_ms, x.first_ms, x.last_ms, p.tfidf_dot);
 }
 
 // A fresh directory removed at scope exit.
@@ -63,9 +57,9 @@ TEST(PairPartial, SameTagCountsItsKeyOnceAcrossPieces) {
   EXPECT_EQ(e.src.value, 1u);
   EXPECT_EQ(e.dst.value, 2u);
   EXPECT_EQ(e.count, 12u);
-  EXPECT_EQ(e.n_keys, 4u);          // keys 3 and 4 once each, plus the two untagged
-  EXPECT_EQ(e.tfidf_dot, 29u);      // 7 + 11 + 5 + 6
-  EXPECT_EQ(e.min_delay_ms, 50);    // over every piece
+  EXPECT_EQ(e.n_keys, 4u);        // keys 3 and 4 once each, plus the two untagged
+  EXPECT_EQ(e.tfidf_dot, 29u);    // 7 + 11 + 5 + 6
+  EXPECT_EQ(e.min_delay_ms, 50);  // over every piece
   EXPECT_EQ(e.first_ms, 20);
   EXPECT_EQ(e.last_ms, 5100);
   EXPECT_EQ(e.sum_delay_ms, 3450);  // 1000 + 200 + 400 + 900 + 150 + 800
@@ -76,7 +70,8 @@ TEST(PairPartial, CountersSaturateInsteadOfWrapping) {
                                        partial(1, 2, 0, 5, 1, 0, 0)};
   sort_and_reduce(partials);
   ASSERT_EQ(partials.size(), 1u);
-  EXPECT_EQ(partials[0].count, UINT32_MAX);
+  EXPECT_EQ(partials[0].sums.count, UINT32_MAX);
+  EXPECT_TRUE(partials[0].sums.saturated());
 }
 
 // Random partials over few pairs and tags, added in random chunks.
