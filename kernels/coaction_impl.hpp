@@ -8,6 +8,7 @@
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
+#include "kernels/doubling_reduce.hpp"
 #include "kernels/key_slicing.hpp"
 #include "kernels/pair_accumulator.hpp"
 
@@ -132,9 +133,8 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   std::vector<PairPartial> partials;
   KeyTags tags(shuffled.hot_keys, comm);
   std::size_t group = 0, right = groups.empty() ? 0 : groups[0].first;
-  std::size_t reduce_at = config.block_pairs;
   std::uint32_t group_tag = 0;
-  bool reducing_pays = true;
+  DoublingReduce local_reduce(config.block_pairs);
   KeyTerms terms;
   PairTable table;
   std::vector<NormTerm> norm_terms;  // tfidf: each key's terms, gathered as the sweep meets it
@@ -155,17 +155,10 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
       emit_piece(table, group_tag, tfidf ? &terms : nullptr, config, partials);
       right = stop;
       if (right == e && ++group < groups.size()) right = groups[group].first;
-      // Local pre-aggregation: sort-reduce whenever the buffer doubles past what the previous
-      // reduction left. When a reduction removes less than a tenth of the partials, pairs barely
-      // repeat on this rank, and the partials are then sent as they are.
-      if (reducing_pays && partials.size() >= reduce_at) {
-        const auto before = partials.size();
-        sort_and_reduce(partials);
-        reducing_pays = partials.size() * 10 < before * 9;
-        reduce_at = std::max(config.block_pairs, 2 * partials.size());
-      }
+      // Local pre-aggregation; when it stops paying, partials are sent as they are.
+      local_reduce.maybe(partials, [](auto& p) { sort_and_reduce(p); });
     }
-    if (reducing_pays) sort_and_reduce(partials);
+    if (local_reduce.pays()) sort_and_reduce(partials);
     auto received = exchange_by_owner(partials, owner_of_partial, comm).data;
     partials.clear();
     accumulated.add(received);

@@ -53,13 +53,7 @@ void PairAccumulator::add(const std::vector<PairPartial>& received) {
 
 void PairAccumulator::reduce_or_spill() {
   if (max_records_ == 0) {
-    if (reducing_pays_ && buffer_.size() >= 2 * std::max<std::size_t>(reduced_, 1 << 20)) {
-      const auto before = buffer_.size();
-      sort_and_reduce(buffer_);
-      sorted_ = true;
-      reducing_pays_ = buffer_.size() * 10 < before * 9;
-      reduced_ = buffer_.size();
-    }
+    if (unlimited_reduce_.maybe(buffer_, [](auto& b) { sort_and_reduce(b); })) sorted_ = true;
     return;
   }
   if (buffer_.size() < max_records_) return;

@@ -21,6 +21,7 @@
 #include <span>
 #include <vector>
 
+#include "kernels/doubling_reduce.hpp"
 #include "kernels/pair_partial.hpp"
 
 namespace coordnet {
@@ -104,8 +105,7 @@ class PairAccumulator {
   std::size_t max_records_;
   std::filesystem::path spill_dir_;
   std::vector<PairPartial> buffer_;
-  std::size_t reduced_ = 0;  // buffer size after the last reduction
-  bool reducing_pays_ = true;
+  DoublingReduce unlimited_reduce_{std::size_t{1} << 21};
   bool sorted_ = true;
   std::vector<Run> runs_;
   std::uint64_t spilled_records_ = 0;

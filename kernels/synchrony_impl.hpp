@@ -6,6 +6,7 @@
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
+#include "kernels/doubling_reduce.hpp"
 
 namespace coordnet {
 
@@ -67,11 +68,9 @@ SynchronyResult project_synchrony(const std::vector<Action>& actions, const Sync
 
   SynchronyResult result;
   std::vector<AccountActiveBins> activity;
-  // Local pre-aggregation, as in project_coactions: sort-reduce whenever the buffer doubles past
-  // what the previous reduction left; stop reducing when a reduction removes under a tenth.
+  // Local pre-aggregation (kernels/doubling_reduce.hpp).
   std::vector<SynchronyEdge> partials;
-  std::size_t reduce_at = config.block_pairs;
-  bool reducing_pays = true;
+  DoublingReduce local_reduce(config.block_pairs);
   for (std::size_t begin = 0; begin < by_bin.size();) {
     std::size_t end = begin + 1;
     while (end < by_bin.size() && by_bin[end].bin == by_bin[begin].bin) ++end;
@@ -83,16 +82,11 @@ SynchronyResult project_synchrony(const std::vector<Action>& actions, const Sync
       result.kept_bins += 1;
       for (auto i = begin; i < end; ++i) activity.push_back({by_bin[i].account, 1});
       emit_bin_pairs(by_bin.data() + begin, by_bin.data() + end, partials);
-      if (reducing_pays && partials.size() >= reduce_at) {
-        const auto before = partials.size();
-        sort_and_reduce(partials);
-        reducing_pays = partials.size() * 10 < before * 9;
-        reduce_at = std::max(config.block_pairs, 2 * partials.size());
-      }
+      local_reduce.maybe(partials, [](auto& p) { sort_and_reduce(p); });
     }
     begin = end;
   }
-  if (reducing_pays) sort_and_reduce(partials);
+  if (local_reduce.pays()) sort_and_reduce(partials);
   const auto n_account_bins = by_bin.size();
   std::vector<AccountBin>().swap(by_bin);
 
