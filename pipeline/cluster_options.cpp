@@ -44,7 +44,7 @@ void add_cluster_options(CLI::App& app, ClusterOptions& o) {
       ->group(group);
   app.add_option("--gather-below", c.gather_below,
                  "Finish on rank 0 once the coarse graph has at most this many vertices + "
-                 "adjacency entries")
+                 "adjacency entries (such levels move vertices one at a time)")
       ->capture_default_str()
       ->group(group);
 }

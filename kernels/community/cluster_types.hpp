@@ -35,8 +35,9 @@ struct ClusterConfig {
   double tolerance = 1e-2;
   double min_tolerance = 1e-6;
   // A coarse graph with at most this many vertices + adjacency entries is gathered on rank 0
-  // and finished there; the rest of the algorithm is the same code on a one-rank communicator.
-  std::uint64_t gather_below = std::uint64_t{1} << 17;
+  // and finished there; the rest of the algorithm is the same code on a one-rank communicator,
+  // with local moving one vertex at a time (at every rank count, 1 included).
+  std::uint64_t gather_below = std::uint64_t{1} << 22;
 };
 
 // One undirected input edge; src == dst is a self-loop.

@@ -1,6 +1,8 @@
 #include "kernels/community/local_moving.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace coordnet {
@@ -118,58 +120,97 @@ class MoveChooser {
 // How many vertices ahead in the visiting order the loading of a row starts.
 constexpr std::size_t kRowsAhead = 4;
 
-}  // namespace
-
-MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
-                          const ClusterConfig& config, double tolerance, const Comm& comm) {
+// One round in synchronous sub-rounds (see local_moving.hpp); returns this rank's moves.
+std::uint64_t synchronous_round(const LevelGraph& graph, CommunityState& state,
+                                MoveChooser& chooser, std::uint64_t round_seed,
+                                std::uint64_t sub_rounds, std::vector<std::uint8_t>& active) {
   const auto n = graph.n_owned();
-  const auto sub_rounds = static_cast<std::uint64_t>(config.sub_rounds);
-  std::vector<std::uint8_t> active(n, 1);
   // The owned vertices grouped by sub-round (ascending within each), drawn anew every round.
   std::vector<std::uint8_t> sub_round(n);
   std::vector<std::uint32_t> by_sub_round(n);
-  std::vector<std::size_t> first_of_sub_round(sub_rounds + 1);
-  MoveChooser chooser(graph, state, config);
-  MovingStats stats;
+  std::vector<std::size_t> first_of_sub_round(sub_rounds + 1, 0);
+  for (std::size_t v = 0; v < n; ++v) {
+    sub_round[v] = static_cast<std::uint8_t>(hash_combine(graph.ids[v], round_seed) % sub_rounds);
+    ++first_of_sub_round[sub_round[v] + 1];
+  }
+  for (std::uint64_t s = 0; s < sub_rounds; ++s) first_of_sub_round[s + 1] += first_of_sub_round[s];
+  {
+    auto next = first_of_sub_round;
+    for (std::uint32_t v = 0; v < n; ++v) by_sub_round[next[sub_round[v]]++] = v;
+  }
+  const auto activate = [&](std::uint32_t v) { active[v] = 1; };
+  std::uint64_t moved = 0;
   std::vector<Move> moves;
   std::vector<std::uint32_t> todo;
+  for (std::uint64_t s = 0; s < sub_rounds; ++s) {
+    moves.clear();
+    // The active vertices of this sub-round (no vertex is activated before it ends).
+    todo.clear();
+    for (auto k = first_of_sub_round[s]; k < first_of_sub_round[s + 1]; ++k) {
+      const auto v = by_sub_round[k];
+      if (active[v]) todo.push_back(v);
+      active[v] = 0;
+    }
+    for (std::size_t k = 0; k < todo.size(); ++k) {
+      // Rows are visited in a scattered order: load the next ones in stages ahead.
+      if (k + kRowsAhead < todo.size()) chooser.prefetch_row(todo[k + kRowsAhead], 0);
+      if (k + kRowsAhead / 2 < todo.size()) chooser.prefetch_row(todo[k + kRowsAhead / 2], 1);
+      if (k + 1 < todo.size()) chooser.prefetch_row(todo[k + 1], 2);
+      const auto v = todo[k];
+      const auto to = chooser.choose(v);
+      if (to != state.label(v)) moves.push_back({v, to});
+    }
+    state.apply_moves(moves, activate);
+    moved += moves.size();
+  }
+  return moved;
+}
+
+// One round on a single rank, one vertex at a time in the order of hash(v, seed, round), each
+// deciding on the partition and totals left by the moves before it (Louvain's sequential
+// moving: every move gains, so the objective only grows); returns the moves.
+std::uint64_t sequential_round(const LevelGraph& graph, CommunityState& state, MoveChooser& chooser,
+                               std::uint64_t round_seed, std::vector<std::uint8_t>& active) {
+  const auto n = graph.n_owned();
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> order(n);
+  for (std::uint32_t v = 0; v < n; ++v) order[v] = {hash_combine(graph.ids[v], round_seed), v};
+  std::sort(order.begin(), order.end());
   const auto activate = [&](std::uint32_t v) { active[v] = 1; };
+  std::uint64_t moved = 0;
+  for (const auto& [hash, v] : order) {
+    if (!active[v]) continue;
+    active[v] = 0;
+    const Move move{v, chooser.choose(v)};
+    if (move.to == state.label(v)) continue;
+    state.apply_moves(std::span<const Move>(&move, 1), activate);
+    ++moved;
+  }
+  return moved;
+}
+
+}  // namespace
+
+MoveSchedule schedule_of(const LevelGraph& graph, const ClusterConfig& config) {
+  return graph.entries_global <= config.gather_below ? MoveSchedule::sequential
+                                                     : MoveSchedule::synchronous;
+}
+
+MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
+                          const ClusterConfig& config, double tolerance, MoveSchedule schedule,
+                          const Comm& comm) {
+  if (schedule == MoveSchedule::sequential && comm.size() != 1)
+    throw std::logic_error("move_vertices: sequential moving needs the whole level on one rank");
+  std::vector<std::uint8_t> active(graph.n_owned(), 1);
+  MoveChooser chooser(graph, state, config);
+  MovingStats stats;
   while (stats.iterations < static_cast<std::uint64_t>(config.max_iterations)) {
-    std::uint64_t moved = 0;
     // A new draw every round: two neighbours that keep swapping in one sub-round are separated.
     const auto round_seed = hash_combine(config.seed, stats.iterations);
-    std::fill(first_of_sub_round.begin(), first_of_sub_round.end(), 0);
-    for (std::size_t v = 0; v < n; ++v) {
-      sub_round[v] = static_cast<std::uint8_t>(hash_combine(graph.ids[v], round_seed) % sub_rounds);
-      ++first_of_sub_round[sub_round[v] + 1];
-    }
-    for (std::uint64_t s = 0; s < sub_rounds; ++s)
-      first_of_sub_round[s + 1] += first_of_sub_round[s];
-    {
-      auto next = first_of_sub_round;
-      for (std::uint32_t v = 0; v < n; ++v) by_sub_round[next[sub_round[v]]++] = v;
-    }
-    for (std::uint64_t s = 0; s < sub_rounds; ++s) {
-      moves.clear();
-      // The active vertices of this sub-round (no vertex is activated before it ends).
-      todo.clear();
-      for (auto k = first_of_sub_round[s]; k < first_of_sub_round[s + 1]; ++k) {
-        const auto v = by_sub_round[k];
-        if (active[v]) todo.push_back(v);
-        active[v] = 0;
-      }
-      for (std::size_t k = 0; k < todo.size(); ++k) {
-        // Rows are visited in a scattered order: load the next ones in stages ahead.
-        if (k + kRowsAhead < todo.size()) chooser.prefetch_row(todo[k + kRowsAhead], 0);
-        if (k + kRowsAhead / 2 < todo.size()) chooser.prefetch_row(todo[k + kRowsAhead / 2], 1);
-        if (k + 1 < todo.size()) chooser.prefetch_row(todo[k + 1], 2);
-        const auto v = todo[k];
-        const auto to = chooser.choose(v);
-        if (to != state.label(v)) moves.push_back({v, to});
-      }
-      state.apply_moves(moves, activate);
-      moved += moves.size();
-    }
+    std::uint64_t moved =
+        schedule == MoveSchedule::sequential
+            ? sequential_round(graph, state, chooser, round_seed, active)
+            : synchronous_round(graph, state, chooser, round_seed,
+                                static_cast<std::uint64_t>(config.sub_rounds), active);
     moved = comm.allreduce(moved, ReduceOp::sum);
     ++stats.iterations;
     stats.moves += moved;

@@ -1,4 +1,5 @@
-// Local moving: the first phase of every level (Louvain's, run in synchronous sub-rounds).
+// Local moving: the first phase of every level (Louvain's, run in synchronous sub-rounds, or one
+// vertex at a time when the level is small enough to be held by one rank).
 //
 // What it computes: starting from the state's partition, vertices repeatedly move to the
 // neighbouring community with the largest gain of the objective (modularity at resolution
@@ -15,6 +16,13 @@
 // level stops when a round moves fewer than tolerance * n_global vertices, when nothing moves, or
 // after max_iterations rounds, never on the gain of one round.
 //
+// Sequential schedule (a level of at most gather_below vertices + entries, which is on one rank
+// at every rank count): a round visits the vertices one at a time in the order of
+// hash(v, seed, round), each deciding on the totals left by the moves before it, so every move
+// gains and the objective never falls. On small coarse graphs synchronous sub-rounds can
+// oscillate: many coarse vertices join the same community on stale totals, and the objective
+// falls from level to level.
+//
 // Collective: every rank calls move_vertices with its part of the same level.
 #pragma once
 
@@ -30,7 +38,15 @@ struct MovingStats {
   std::uint64_t moves = 0;
 };
 
+enum class MoveSchedule { synchronous, sequential };
+
+// The schedule of a level: sequential when the level is at most config.gather_below vertices +
+// adjacency entries (every rank count then runs it on one rank), else synchronous.
+MoveSchedule schedule_of(const LevelGraph& graph, const ClusterConfig& config);
+
+// sequential needs a one-rank communicator (std::logic_error otherwise).
 MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
-                          const ClusterConfig& config, double tolerance, const Comm& comm);
+                          const ClusterConfig& config, double tolerance, MoveSchedule schedule,
+                          const Comm& comm);
 
 }  // namespace coordnet

@@ -88,9 +88,9 @@ LevelsOutcome run_levels(LevelGraph graph, const ClusterConfig& config, int firs
     PhaseClock clock;
     CommunityState state(graph, comm);
     clock.lap("state");
-    const auto moving =
-        frozen ? MovingStats{}
-               : move_vertices(graph, state, config, tolerance_at(config, level), comm);
+    const auto moving = frozen ? MovingStats{}
+                               : move_vertices(graph, state, config, tolerance_at(config, level),
+                                               schedule_of(graph, config), comm);
     clock.lap("moving");
     auto quality = level_quality(graph, state, config, comm);
     quality.iterations = moving.iterations;

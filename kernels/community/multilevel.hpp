@@ -10,7 +10,8 @@
 //
 // Once the whole graph of a level has at most gather_below vertices + adjacency entries, it is
 // sent to rank 0, which finishes with the same code on a one-rank communicator and broadcasts
-// the labels of the gathered vertices per level (at most gather_below values per level).
+// the labels of the gathered vertices per level (at most gather_below values per level). Such a
+// level (at any rank count, 1 included) moves vertices one at a time (MoveSchedule::sequential).
 //
 // Collective: every rank calls run_levels with its part of the same graph.
 #pragma once
