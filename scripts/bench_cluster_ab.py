@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A/B benchmark of two coordnet binaries' community detection, with igraph alongside.
+"""A/B benchmark of coordnet binaries' community detection, with igraph alongside.
 
 Per repetition, interleaved so that the noise of a shared machine hits all alike: each binary
 at each rank count (``coordnet cluster -v`` on the cached graph of bench_cluster.py), then igraph
@@ -8,10 +8,11 @@ median over repetitions of the cluster stage and of its phases as printed by ``-
 value over ranks): building level 0, level-0 local moving, refinement and aggregation, all later
 levels, canonical ids with the recomputed modularity; and the process CPU time (user + sys of
 mpiexec and its ranks), peak RSS per rank, modularity, NMI, community count and disconnected
-communities of the first run, and whether every run of a binary gave the same labels as the
-first run of the first binary.
+communities of the first run, whether every run of a binary (at every rank count) gave the
+labels of its first run, and whether those are the labels of the first binary (A).
 
-Usage: scripts/bench_cluster_ab.py --a OLD --b NEW [--n 1000000 --mu 0.3 --repeat 3]
+Usage: scripts/bench_cluster_ab.py --a OLD --b NEW [NEW2 ...] [--n 1000000 --mu 0.3 --repeat 3]
+       [--igraph leiden]   (candidates are tagged B, C, ... in the table)
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def load_average() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--a", type=Path, required=True, help="baseline binary")
-    parser.add_argument("--b", type=Path, required=True, help="candidate binary")
+    parser.add_argument("--b", type=Path, nargs="+", required=True,
+                        help="candidate binaries (tagged B, C, ...)")
     parser.add_argument("--cache-dir", type=Path, default=bench.ROOT / "build/bench")
     parser.add_argument("--n", type=int, default=1000000)
     parser.add_argument("--mu", type=float, default=0.3)
@@ -96,24 +98,28 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--igraph-repeat", type=int, default=3,
                         help="repetitions of igraph (multilevel is slow)")
+    parser.add_argument("--igraph", default="leiden,multilevel",
+                        help="igraph methods to run alongside (comma-separated; empty: none)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     npz, h5 = bench.cached_graph(args.cache_dir, args.n, args.mu, args.seed)
     graph, planted = bench.load_graph(npz)
     ranks = [int(r) for r in args.ranks.split(",")]
-    tools = [f"{tag} np{r}" for tag in ("A", "B") for r in ranks]
-    runs: dict[str, list[dict]] = {t: [] for t in tools + ["igraph leiden", "igraph multilevel"]}
+    binaries = [("A", args.a)] + [(chr(ord("B") + i), b) for i, b in enumerate(args.b)]
+    methods = [m for m in args.igraph.split(",") if m]
+    tools = [f"{tag} np{r}" for tag, _ in binaries for r in ranks]
+    runs: dict[str, list[dict]] = {t: [] for t in tools + [f"igraph {m}" for m in methods]}
     loads = []
     for rep in range(args.repeat):
         for r in ranks:
-            for tag, binary in (("A", args.a), ("B", args.b)):
+            for tag, binary in binaries:
                 loads.append(load_average())
                 res = run(binary, h5, r, args.cache_dir / f"ab_{tag}_np{r}.h5")
                 runs[f"{tag} np{r}"].append(res)
                 print(f"rep {rep} {tag} np{r}: {res['seconds']:.2f} s, cpu {res['cpu']:.2f} s, "
                       f"load {loads[-1]:.1f}", file=sys.stderr, flush=True)
         if rep < args.igraph_repeat:
-            for method in ("leiden", "multilevel"):
+            for method in methods:
                 loads.append(load_average())
                 res = bench.run_igraph(npz, method, args.seed + rep)
                 res["labels"] = np.array(res["labels"])
@@ -121,9 +127,11 @@ def main() -> None:
                 print(f"rep {rep} igraph {method}: {res['seconds']:.2f} s", file=sys.stderr,
                       flush=True)
     reference = runs[tools[0]][0]["labels"]
+    own_first = {tag: runs[f"{tag} np{ranks[0]}"][0]["labels"] for tag, _ in binaries}
     header = ("| tool | " + " | ".join(PHASES) + " | cluster stage (s) | CPU (s) | modularity | "
-              "NMI | communities | disconnected | peak RSS/rank (MiB) | same labels as A np1 |")
-    lines = [header, "|" + "---|" * (len(PHASES) + 9)]
+              "NMI | communities | disconnected | peak RSS/rank (MiB) | same labels in every run | "
+              "labels of A |")
+    lines = [header, "|" + "---|" * (len(PHASES) + 10)]
     summary = {"n": args.n, "mu": args.mu, "edges": graph.ecount(), "load_min": min(loads),
                "load_max": max(loads), "tools": {}}
     for tool, tool_runs in runs.items():
@@ -138,13 +146,15 @@ def main() -> None:
             row["phases"] = {p: statistics.median(r["phases"][p] for r in tool_runs)
                              for p in PHASES}
             row["cpu_median"] = statistics.median(r["cpu"] for r in tool_runs)
-            row["identical"] = all(np.array_equal(reference, r["labels"]) for r in tool_runs)
+            own = own_first[tool.split()[0]]
+            row["identical"] = all(np.array_equal(own, r["labels"]) for r in tool_runs)
+            row["as_a"] = bool(np.array_equal(reference, own))
             cells = [f"{row['phases'][p]:.2f}" for p in PHASES] + [
                 f"{median:.2f}", f"{row['cpu_median']:.2f}"]
-            same = "yes" if row["identical"] else "NO"
+            same = ("yes" if row["identical"] else "NO") + " | " + ("yes" if row["as_a"] else "no")
         else:
             cells = [""] * len(PHASES) + [f"{median:.2f}", ""]
-            same = ""
+            same = " | "
         summary["tools"][tool] = row
         lines.append(f"| {tool} | " + " | ".join(cells) + f" | {s['modularity']:.5f} | "
                      f"{s['nmi']:.4f} | {s['communities']} | {s['disconnected']} | "

@@ -37,7 +37,7 @@ struct ClusterConfig {
   // A coarse graph with at most this many vertices + adjacency entries is gathered on rank 0
   // and finished there; the rest of the algorithm is the same code on a one-rank communicator,
   // with local moving one vertex at a time (at every rank count, 1 included).
-  std::uint64_t gather_below = std::uint64_t{1} << 22;
+  std::uint64_t gather_below = std::uint64_t{1} << 20;
 };
 
 // One undirected input edge; src == dst is a self-loop.

@@ -4,6 +4,7 @@
 
 #include "core/errors.hpp"
 #include "core/exchange.hpp"
+#include "core/keep_freed_memory.hpp"
 #include "core/log.hpp"
 #include "kernels/community/canonical.hpp"
 #include "kernels/community/level_graph.hpp"
@@ -109,6 +110,8 @@ ClusterResult cluster_graph(const ClusterInput& input, const ClusterConfig& conf
     throw DataError("the edge weights add up to more than 2^45 (fixed-point sums would overflow)",
                     true);
   }
+  // Every level allocates and frees buffers of the size of its graph: reuse their pages.
+  const KeepFreedMemory keep_freed;
   PhaseClock clock;
   auto graph = level_zero(input, comm);
   const auto ids = graph.ids;

@@ -98,9 +98,11 @@ LevelsOutcome run_levels(LevelGraph graph, const ClusterConfig& config, int firs
     out.quality.push_back(quality);
     out.labels.push_back(values_of_current(current, graph, state.owned_labels(), comm));
     clock.lap("quality and labels");
-    Log::debug("cluster: level {}: {} vertices, {} communities, {} rounds, {} moves, Q {:.6f}",
-               level, quality.n_vertices, quality.n_communities, quality.iterations, quality.moves,
-               quality.modularity);
+    Log::debug(
+        "cluster: level {}: {} vertices, {} vertices + entries, {} communities, {} rounds, {} "
+        "moves, Q {:.6f}",
+        level, quality.n_vertices, graph.entries_global, quality.n_communities, quality.iterations,
+        quality.moves, quality.modularity);
     if (quality.n_communities == graph.n_global) return out;
     const auto refinement = refine_communities(graph, state, config, comm);
     clock.lap("refinement");

@@ -231,6 +231,25 @@ TEST(Leiden, NoisyGraphHasConnectedCommunitiesAndEveryLevelIsRankInvariant) {
   }
 }
 
+// A level small enough for one rank moves one vertex at a time, so no level lowers the
+// objective, even with one sub-round (where every vertex of a synchronous level decides at once
+// on stale totals and the partition oscillates).
+TEST(Leiden, LevelsOnOneRankNeverLowerTheObjective) {
+  const Comm comm;
+  std::vector<std::uint64_t> truth;
+  const auto g = planted(20, 30, 0.15, 0.02, 11, &truth);
+  ClusterConfig config;
+  config.sub_rounds = 1;
+  const auto out = cluster(g, config, comm);
+  expect_sound(g, out, comm);
+  expect_rank_invariant(g, config, out);
+  for (std::size_t l = 1; l < out.result.levels.size(); ++l)
+    EXPECT_GE(out.result.levels[l].objective, out.result.levels[l - 1].objective) << "level " << l;
+  EXPECT_LT(out.result.levels.front().iterations,
+            static_cast<std::uint64_t>(config.max_iterations));
+  EXPECT_NEAR(reference::modularity(g.n_vertices, g.edges, truth), out.result.modularity, 0.02);
+}
+
 TEST(Leiden, MaxLevelsOneReportsTheRefinedPartition) {
   const Comm comm;
   const auto g = planted(10, 20, 0.3, 0.03, 3);
