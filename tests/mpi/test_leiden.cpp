@@ -247,7 +247,7 @@ TEST(Leiden, LevelsOnOneRankNeverLowerTheObjective) {
     EXPECT_GE(out.result.levels[l].objective, out.result.levels[l - 1].objective) << "level " << l;
   EXPECT_LT(out.result.levels.front().iterations,
             static_cast<std::uint64_t>(config.max_iterations));
-  EXPECT_NEAR(reference::modularity(g.n_vertices, g.edges, truth), out.result.modularity, 0.02);
+  EXPECT_GT(out.result.modularity, reference::modularity(g.n_vertices, g.edges, truth) - 0.01);
 }
 
 TEST(Leiden, MaxLevelsOneReportsTheRefinedPartition) {
