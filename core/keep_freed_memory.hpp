@@ -2,10 +2,10 @@
 // keeps freed memory for reuse instead of handing it back to the system (no mmap for large
 // blocks, no trimming of the heap top). A kernel that allocates and frees buffers of hundreds of
 // MB level after level then reuses pages already mapped instead of faulting in and clearing
-// fresh ones each time (community detection on 1M vertices / 9M edges: 1.2M -> 0.5M page faults,
-// kernel time 3.0 -> 1.2 s). The price is resident memory: freed blocks stay resident until the
-// scope ends, when the defaults are restored and the kept memory is returned (malloc_trim).
-// One scope at a time per process; without glibc it does nothing.
+// fresh ones each time (community detection on 1M vertices / 9M edges: 1.2M -> 0.5M page
+// faults, system time 3.0 -> 1.1-1.2 s). The price is resident memory: freed blocks stay
+// resident until the scope ends, when the defaults are restored and the kept memory is returned
+// (malloc_trim). One scope at a time per process; without glibc it does nothing.
 #pragma once
 
 #if defined(__GLIBC__)
