@@ -59,8 +59,10 @@ struct CoactionConfig {
   DurationMs fast_window_ms = 10'000;  // co-actions this fast are counted in n_fast
   Weighting weighting = Weighting::pairs;
   double min_weight = 0;  // edges with a smaller weight are dropped
-  // Pair partials emitted and held before a local reduce and a round of the stream.
-  std::size_t block_pairs = std::size_t{1} << 22;
+  // Pair partials emitted and held before a round of the stream. 2^20: the stream's buffers and
+  // table then take about 380 MiB per rank (kSweepBytesPerBlockPair); larger blocks cost memory
+  // and bought nothing on the 13M-action benchmark.
+  std::size_t block_pairs = std::size_t{1} << 20;
   // Keys with more actions are cut into time slices of about slice_actions actions (never
   // under tfidf weighting, whose term frequencies need the whole key on one rank).
   std::uint64_t hot_key_actions = std::uint64_t{1} << 20;

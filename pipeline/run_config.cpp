@@ -173,7 +173,7 @@ void add_run_options(CLI::App& run, RunConfig& c) {
                  "Where --memory-budget spills sorted runs (default: the temp directory)")
       ->group("Projection");
   run.add_option("--block-pairs", c.coaction.block_pairs,
-                 "Pair partials a rank emits before a local reduce and a round of the stream")
+                 "Pair partials a rank emits before a round of the stream")
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--hot-key-actions", c.coaction.hot_key_actions,
