@@ -142,13 +142,19 @@ class Comm {
   template <class T>
   Received<T> alltoallv(std::span<const T> send, std::span<const std::uint64_t> send_counts) const {
     Received<T> received;
+    alltoallv_into(send, send_counts, received);
+    return received;
+  }
+  // alltoallv into `received`, reusing the memory its vectors hold.
+  template <class T>
+  void alltoallv_into(std::span<const T> send, std::span<const std::uint64_t> send_counts,
+                      Received<T>& received) const {
     received.counts_by_source = exchange_counts(send_counts);
     std::uint64_t total = 0;
     for (auto c : received.counts_by_source) total += c;
     received.data.resize(total);
     alltoallv_raw(send.data(), send_counts, received.data.data(), received.counts_by_source,
                   detail::mpi_type<T>(), sizeof(T));
-    return received;
   }
 
   template <class T>

@@ -38,20 +38,64 @@ OwnerOrder order_by_owner(std::size_t n, OwnerOfIndex&& owner_of_index, int n_ra
   return result;
 }
 
+// Copies `records` into `send` grouped by owner rank in rank order, stable within an owner, and
+// counts them per rank into `counts`; `owner` is scratch. The vectors keep their memory.
+template <class T, class OwnerOf>
+void group_by_owner(std::span<const T> records, OwnerOf&& owner_of, int n_ranks,
+                    std::vector<std::uint32_t>& owner, std::vector<T>& send,
+                    std::vector<std::uint64_t>& counts) {
+  owner.resize(records.size());
+  counts.assign(static_cast<std::size_t>(n_ranks), 0);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    owner[i] = static_cast<std::uint32_t>(owner_of(records[i]));
+    ++counts[owner[i]];
+  }
+  std::vector<std::uint64_t> next(counts.size(), 0);
+  for (std::size_t d = 1; d < next.size(); ++d) next[d] = next[d - 1] + counts[d - 1];
+  send.resize(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) send[next[owner[i]]++] = records[i];
+}
+
 template <class T, class OwnerOf>
 Received<T> exchange_by_owner(std::span<const T> records, OwnerOf&& owner_of, const Comm& comm) {
-  const auto grouped = order_by_owner(
-      records.size(), [&](std::size_t i) { return owner_of(records[i]); }, comm.size());
+  std::vector<std::uint32_t> owner;
   std::vector<T> send;
-  send.reserve(records.size());
-  for (auto i : grouped.order) send.push_back(records[i]);
-  return comm.alltoallv<T>(send, grouped.counts);
+  std::vector<std::uint64_t> counts;
+  group_by_owner(records, owner_of, comm.size(), owner, send, counts);
+  std::vector<std::uint32_t>().swap(owner);
+  return comm.alltoallv<T>(send, counts);
 }
 
 template <class T, class OwnerOf>
 Received<T> exchange_by_owner(const std::vector<T>& records, OwnerOf&& owner_of, const Comm& comm) {
   return exchange_by_owner(std::span<const T>(records), owner_of, comm);
 }
+
+// exchange_by_owner for a stream of rounds (the co-action stream sends blocks to their owners
+// again and again): the send and receive buffers are kept between rounds, so a round reuses their
+// memory instead of faulting in fresh pages. Each call is collective.
+template <class T>
+class OwnerExchange {
+ public:
+  template <class OwnerOf>
+  Received<T>& operator()(std::span<const T> records, OwnerOf&& owner_of, const Comm& comm) {
+    group_by_owner(records, owner_of, comm.size(), owner_, send_, counts_);
+    comm.alltoallv_into<T>(send_, counts_, received_);
+    return received_;
+  }
+  // Frees the buffers.
+  void release() {
+    std::vector<std::uint32_t>().swap(owner_);
+    std::vector<T>().swap(send_);
+    received_ = Received<T>{};
+  }
+
+ private:
+  std::vector<std::uint32_t> owner_;
+  std::vector<T> send_;
+  std::vector<std::uint64_t> counts_;
+  Received<T> received_;
+};
 
 // Sends replies[i] back to the source of the i-th record of `request` (same length, same order).
 // The requester receives them in the order it sent its requests when it sent them grouped by

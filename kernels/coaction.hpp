@@ -18,11 +18,12 @@
 // hot_key_actions) is cut into time slices owned by different ranks, each with a halo of one
 // window so no pair is lost or doubled (kernels/key_slicing.hpp). Each key (slice) is sorted by
 // time and swept with a sliding window into a table of its pairs. Pair partials (72 bytes,
-// kernels/pair_partial.hpp) are emitted in blocks of at most block_pairs, pre-aggregated locally,
-// and streamed in rounds to the owner of the smaller account, which accumulates them
-// (kernels/pair_accumulator.hpp); so the memory of the sweep is bounded by the block, not by the
-// pairs of a viral key. A key whose pairs are emitted in several pieces (a slice of a hot key, or
-// a key cut between blocks) tags its partials, so the owner counts the key once per pair.
+// kernels/pair_partial.hpp) are emitted in blocks of at most block_pairs (the pieces of a key
+// swept in several merged as they come) and streamed in rounds to the owner of the smaller
+// account, which merges them through a hash index (kernels/pair_accumulator.hpp); so the memory of
+// the sweep is bounded by the block, not by the pairs of a viral key. A key whose pairs are emitted
+// in several pieces (a slice of a hot key, or a key cut between blocks) tags its partials, so the
+// owner counts the key once per pair.
 //
 // Memory: with memory_budget_bytes (per rank), the owner's accumulation gets what the budget
 // leaves after the actions (the input and the shuffled layer, 40 bytes each), held_bytes (what
@@ -73,10 +74,11 @@ struct CoactionConfig {
   std::size_t owner_partials = 0;
 };
 
-// What the stream of one block pair costs a rank: the partial and its sort entries, its copy in
-// the send buffer with its owner index, its share of the received block, and the pair table's
-// slots (at most twice the table's room of half a block, 64 bytes each).
-inline constexpr std::size_t kSweepBytesPerBlockPair = 72 + 32 + 84 + 72 + 128;
+// What the stream of one block pair costs a rank: the partial and its share of the block's index
+// (kernels/partial_index.hpp), its copy in the send buffer with its owner, its share of the
+// received block, and the pair table's slots (at most twice the table's room of half a block, 64
+// bytes each).
+inline constexpr std::size_t kSweepBytesPerBlockPair = 72 + 32 + 76 + 72 + 128;
 
 struct CoactionEdge {
   AccountIndex src;  // src < dst

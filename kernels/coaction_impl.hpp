@@ -8,9 +8,9 @@
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
-#include "kernels/doubling_reduce.hpp"
 #include "kernels/key_slicing.hpp"
 #include "kernels/pair_accumulator.hpp"
+#include "kernels/partial_index.hpp"
 
 namespace coordnet {
 
@@ -122,19 +122,22 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
             layer_name(config.layer), shuffled.hot_keys.size(), total_candidates, config.window_ms);
 
   // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
-  // partials (reducing locally when that pays, see below), then all ranks send theirs to the
-  // pairs' owners, which accumulate them. A key group is swept in pieces of whole right-hand
-  // actions, each aggregated per pair in a table of at most half a block.
+  // partials, then all ranks send theirs to the pairs' owners, which accumulate them. A key group
+  // is swept in pieces of whole right-hand actions, each aggregated per pair in a table of at most
+  // half a block; the pieces of a key emitted in several merge into the block as they come.
   const bool tfidf = config.weighting == Weighting::tfidf;
   const auto owner_records = owner_allowance(config, actions.size() + by_key.size(), comm);
   PairAccumulator accumulated(owner_records, config.spill_dir.empty()
                                                  ? std::filesystem::temp_directory_path()
                                                  : config.spill_dir);
+  // Without a budget, the owner expects each candidate to be a distinct pair (organic traffic).
+  accumulated.expect(static_cast<std::size_t>(total_candidates / comm.size()));
   std::vector<PairPartial> partials;
+  PartialIndex block_index(config.block_pairs);  // merges a block's partials as they come
+  OwnerExchange<PairPartial> stream;
   KeyTags tags(shuffled.hot_keys, comm);
   std::size_t group = 0, right = groups.empty() ? 0 : groups[0].first;
   std::uint32_t group_tag = 0;
-  DoublingReduce local_reduce(config.block_pairs);
   KeyTerms terms;
   PairTable table;
   std::vector<NormTerm> norm_terms;  // tfidf: each key's terms, gathered as the sweep meets it
@@ -152,20 +155,31 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
       const auto stop = static_cast<std::size_t>(
           sweep_piece(base + b, base + right, base + e, config, room, table) - base);
       if (right == b) group_tag = stop == e ? tags.whole(by_key[b].key) : tags.cut(by_key[b].key);
+      const auto emitted = partials.size();
       emit_piece(table, group_tag, tfidf ? &terms : nullptr, config, partials);
+      // Only a key in pieces repeats its pairs: its pieces merge while the block is built.
+      if (group_tag != 0) block_index.absorb_tail(partials, emitted);
       right = stop;
       if (right == e && ++group < groups.size()) right = groups[group].first;
-      // Local pre-aggregation; when it stops paying, partials are sent as they are.
-      local_reduce.maybe(partials, [](auto& p) { sort_and_reduce(p); });
     }
-    if (local_reduce.pays()) sort_and_reduce(partials);
-    auto received = exchange_by_owner(partials, owner_of_partial, comm).data;
+    const auto& received =
+        stream(std::span<const PairPartial>(partials), owner_of_partial, comm).data;
     partials.clear();
+    block_index.clear();
     accumulated.add(received);
     if (comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) == 0) break;
   }
   std::vector<PairPartial>().swap(partials);
-  accumulated.make_room(sizeof(CoactionEdge));
+  block_index.release();
+  stream.release();
+  // The weight of a pair's co-actions under pairs or keys weighting (tfidf needs the norms).
+  auto plain_weight = [&](std::uint64_t count, std::uint64_t n_keys) {
+    return static_cast<double>(config.weighting == Weighting::keys ? n_keys : count);
+  };
+  // A pair held whole whose weight is under min_weight is dropped before the owner sorts.
+  accumulated.finish(sizeof(CoactionEdge), [&](const PairPartial& p) {
+    return tfidf || plain_weight(p.sums.count, p.n_keys) >= config.min_weight;
+  });
 
   // Each pair's tags collapse into its edge, weighted and filtered as the merge goes.
   std::vector<std::uint64_t> norms;
@@ -191,8 +205,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
       const double denominator = std::sqrt(norm_of(edge.src) * norm_of(edge.dst));
       edge.weight = denominator > 0 ? static_cast<double>(edge.tfidf_dot) / denominator : 0.0;
     } else {
-      edge.weight =
-          static_cast<double>(config.weighting == Weighting::keys ? edge.n_keys : edge.count);
+      edge.weight = plain_weight(edge.count, edge.n_keys);
     }
     if (edge.weight >= config.min_weight) edges.push_back(edge);
   };

@@ -1,5 +1,4 @@
-// When to pre-aggregate a growing buffer of pair partials (kernels/coaction.hpp,
-// kernels/synchrony.hpp, kernels/pair_accumulator.hpp).
+// When to pre-aggregate a growing buffer of pair partials (kernels/synchrony.hpp).
 //
 // What it decides: sort-reduce the buffer whenever it reaches twice what the previous reduction
 // left (and at least `floor`), as long as reductions pay: once one removes less than a tenth,

@@ -66,6 +66,8 @@ std::vector<HotKey> find_hot_keys(const std::vector<Action>& actions, const KeyS
 
 std::vector<Action> actions_of_layer(const std::vector<Action>& actions, Layer layer) {
   std::vector<Action> out;
+  out.reserve(static_cast<std::size_t>(std::count_if(
+      actions.begin(), actions.end(), [&](const Action& a) { return a.layer == layer; })));
   for (const auto& a : actions) {
     if (a.layer == layer) out.push_back(a);
   }

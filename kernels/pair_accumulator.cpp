@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 #include <system_error>
 
 #include "core/errors.hpp"
@@ -26,8 +27,8 @@ bool before(const PairPartial& a, const PairPartial& b) {
 }  // namespace
 
 PairAccumulator::PairAccumulator(std::size_t max_records, std::filesystem::path spill_dir)
-    : max_records_(max_records), spill_dir_(std::move(spill_dir)) {
-  if (max_records_ > 0) buffer_.reserve(max_records_);
+    : max_records_(max_records), spill_dir_(std::move(spill_dir)), index_(max_records) {
+  if (max_records_ > 0) held_.reserve(max_records_);
 }
 
 PairAccumulator::~PairAccumulator() {
@@ -38,42 +39,51 @@ PairAccumulator::~PairAccumulator() {
 }
 
 void PairAccumulator::add(const std::vector<PairPartial>& received) {
-  std::size_t from = 0;
-  while (from < received.size()) {
-    const std::size_t room = max_records_ == 0
-                                 ? received.size() - from
-                                 : std::min(received.size() - from, max_records_ - buffer_.size());
-    buffer_.insert(buffer_.end(), received.begin() + static_cast<std::ptrdiff_t>(from),
-                   received.begin() + static_cast<std::ptrdiff_t>(from + room));
-    from += room;
-    if (room > 0) sorted_ = false;
-    reduce_or_spill();
+  if (finished_) throw std::logic_error("PairAccumulator::add after finish");
+  std::span<const PairPartial> left(received);
+  while (!left.empty()) {
+    const auto room =
+        max_records_ == 0 ? left.size() : std::min(left.size(), max_records_ - held_.size());
+    const auto from = held_.size();
+    held_.insert(held_.end(), left.begin(), left.begin() + static_cast<std::ptrdiff_t>(room));
+    index_.absorb_tail(held_, from);
+    left = left.subspan(room);
+    if (max_records_ > 0 && held_.size() == max_records_) {
+      index_.release();
+      sort_and_reduce(held_);
+      spill();
+      index_ = PartialIndex(max_records_);
+    }
   }
 }
 
-void PairAccumulator::reduce_or_spill() {
-  if (max_records_ == 0) {
-    if (unlimited_reduce_.maybe(buffer_, [](auto& b) { sort_and_reduce(b); })) sorted_ = true;
-    return;
-  }
-  if (buffer_.size() < max_records_) return;
-  sort_and_reduce(buffer_);
-  sorted_ = true;
-  if (buffer_.size() > max_records_ / 2) spill();
+void PairAccumulator::expect(std::size_t distinct) {
+  if (max_records_ > 0 || finished_) return;
+  distinct = std::min(distinct, kMostExpected);
+  if (distinct <= held_.capacity()) return;
+  held_.reserve(distinct);
+  index_ = PartialIndex(distinct);
+  index_.absorb_tail(held_, 0);
 }
 
-void PairAccumulator::make_room(std::size_t bytes_per_pair) {
-  if (max_records_ == 0 || buffer_.empty()) return;
-  finish_buffer();
+std::vector<bool> PairAccumulator::untagged_of_tagged_pairs() const {
+  std::vector<bool> marked(held_.size());
+  for (const auto& p : held_) {
+    if (p.key_tag == 0) continue;
+    const auto at = index_.find(held_, p.pair, 0);
+    if (at != PartialIndex::npos) marked[at] = true;
+  }
+  return marked;
+}
+
+void PairAccumulator::sort_held(std::size_t bytes_per_kept) {
+  if (held_.size() * 2 < held_.capacity()) held_.shrink_to_fit();
+  sort_and_reduce(held_);
+  if (max_records_ == 0 || held_.empty()) return;
   const std::size_t limit_bytes = max_records_ * (sizeof(PairPartial) + kSortBytesPerRecord);
-  if (buffer_.size() * (sizeof(PairPartial) + bytes_per_pair) <= limit_bytes) return;
+  if (held_.capacity() * sizeof(PairPartial) + held_.size() * bytes_per_kept <= limit_bytes) return;
   spill();
-  std::vector<PairPartial>().swap(buffer_);
-}
-
-void PairAccumulator::finish_buffer() {
-  if (!sorted_) sort_and_reduce(buffer_);
-  sorted_ = true;
+  std::vector<PairPartial>().swap(held_);
 }
 
 void PairAccumulator::spill() {
@@ -81,12 +91,12 @@ void PairAccumulator::spill() {
                                              static_cast<long>(::getpid()), runs_.size());
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr) throw file_error("open", path);
-  runs_.push_back({path, buffer_.size()});
-  const auto written = std::fwrite(buffer_.data(), sizeof(PairPartial), buffer_.size(), file);
+  runs_.push_back({path, held_.size()});
+  const auto written = std::fwrite(held_.data(), sizeof(PairPartial), held_.size(), file);
   const bool closed = std::fclose(file) == 0;
-  if (written != buffer_.size() || !closed) throw file_error("write", path);
-  spilled_records_ += buffer_.size();
-  buffer_.clear();
+  if (written != held_.size() || !closed) throw file_error("write", path);
+  spilled_records_ += held_.size();
+  held_.clear();
 }
 
 PairAccumulator::MergedRuns::MergedRuns(const PairAccumulator& owner) {
@@ -99,7 +109,7 @@ PairAccumulator::MergedRuns::MergedRuns(const PairAccumulator& owner) {
     if (s.file == nullptr) throw file_error("open", s.path);
     refill(s);
   }
-  sources_.back().view = owner.buffer_;
+  sources_.back().view = owner.held_;
   auto greater = [this](std::size_t a, std::size_t b) {
     return before(*sources_[b].head(), *sources_[a].head());
   };

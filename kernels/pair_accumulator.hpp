@@ -1,35 +1,40 @@
 // The owner's accumulation of pair partials within a memory allowance (kernels/coaction.hpp).
 //
 // What it computes: the reduced partials of every (pair, key tag) added to it, handed out in
-// (pair, tag) order by for_each. add() appends to a buffer. Without a limit, the buffer is sorted
-// and reduced whenever it doubles past what the previous reduction left, as long as reductions
-// remove a tenth or more (pairs that repeat across rounds, a viral key's pair space, stay bounded;
-// pairs that do not are sorted once, at the end). With a limit of max_records, the buffer is
-// sorted and reduced when it is full, and written to a file in spill_dir as a sorted run (then
-// emptied) when the reduction left more than half of it. for_each merges the runs and the buffer.
-// The run files are removed by the destructor; failing to write or read one is an IoError naming
-// the file.
+// (pair, tag) order by for_each. add() merges each received partial into the one of its (pair,
+// tag) through a hash index (kernels/partial_index.hpp), so nothing is sorted while the stream
+// runs. With a limit of max_records, the held partials are sorted and written to a file in
+// spill_dir as a sorted run (then dropped) when they reach the limit. finish() ends the adding: it
+// frees the index, drops the pairs that cannot make an edge (a pair held whole, only untagged and
+// in no run, that its caller's test rejects), sorts the rest and, when they would not fit beside
+// what the caller builds from them, spills them too. for_each merges the runs and the held
+// partials. The run files are removed by the destructor; failing to write or read one is an
+// IoError naming the file.
 //
-// Memory: at most max_records partials (72 bytes) plus the radix sort's 32 bytes per partial,
-// and a read buffer of kRunBufferRecords per run while merging.
+// Memory: at most max_records partials (72 bytes) plus 32 bytes each for the index while adding
+// or the radix sort while sorting, and a read buffer of kRunBufferRecords per run while merging.
 //
 // Local (no MPI).
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <span>
 #include <vector>
 
-#include "kernels/doubling_reduce.hpp"
 #include "kernels/pair_partial.hpp"
+#include "kernels/partial_index.hpp"
 
 namespace coordnet {
 
 class PairAccumulator {
  public:
   static constexpr std::size_t kRunBufferRecords = 1 << 14;
-  static constexpr std::size_t kSortBytesPerRecord = 32;
+  // What a held partial costs besides its 72 bytes: the index while adding, the sort's entries
+  // while sorting.
+  static constexpr std::size_t kSortBytesPerRecord = PartialIndex::kMaxBytesPerPartial;
+  static_assert(kSortBytesPerRecord >= 32, "the radix sort takes 32 bytes per record");
 
   // max_records 0: no limit, nothing is spilled.
   PairAccumulator(std::size_t max_records, std::filesystem::path spill_dir);
@@ -39,16 +44,32 @@ class PairAccumulator {
 
   void add(const std::vector<PairPartial>& received);
 
-  // Before the last merge, when what the caller will build from it (bytes_per_pair for each
-  // reduced partial) would not fit beside the buffer in the limit: writes the buffer as a run
-  // and frees it, so the merge holds only the runs' read buffers. Nothing without a limit.
-  void make_room(std::size_t bytes_per_pair);
+  // Without a limit: makes room for `distinct` (pair, tag)s at once, sparing the regrowth of the
+  // held partials and of the index (capped at kMostExpected). Nothing with a limit.
+  static constexpr std::size_t kMostExpected = std::size_t{1} << 25;
+  void expect(std::size_t distinct);
+
+  // Ends the adding. When no run was spilled, a pair held only untagged (its partial then holds
+  // all of its co-actions and keys) for which keep_whole(partial) is false is dropped. The rest
+  // is sorted; with a limit, when they and bytes_per_kept for each would not fit in it, they are
+  // written as a run and freed, so the merge holds only the runs' read buffers.
+  template <class KeepWhole>
+  void finish(std::size_t bytes_per_kept, KeepWhole&& keep_whole) {
+    if (finished_) return;
+    finished_ = true;
+    if (runs_.empty()) drop_whole_pairs(keep_whole);
+    index_.release();
+    sort_held(bytes_per_kept);
+  }
+  void finish() {
+    finish(0, [](const PairPartial&) { return true; });
+  }
 
   // Calls visit(const PairPartial&) once per (pair, tag), in (pair, tag) order, each reduced over
-  // everything added. Can be called more than once.
+  // everything added (finishing first if that was not done). Can be called more than once.
   template <class Visit>
   void for_each(Visit&& visit) {
-    finish_buffer();
+    finish();
     MergedRuns merged(*this);
     PairPartial current;
     bool have = false;
@@ -72,7 +93,8 @@ class PairAccumulator {
     std::filesystem::path path;
     std::uint64_t records = 0;
   };
-  // The runs and the buffer merged in (pair, tag) order; equal ones come one after the other.
+  // The runs and the held partials merged in (pair, tag) order; equal ones come one after the
+  // other.
   class MergedRuns {
    public:
     explicit MergedRuns(const PairAccumulator& owner);
@@ -82,7 +104,7 @@ class PairAccumulator {
     const PairPartial* next();
 
    private:
-    // A run read in blocks through `block`, or the buffer (no file) viewed in place.
+    // A run read in blocks through `block`, or the held partials (no file) viewed in place.
     struct Source {
       std::FILE* file = nullptr;
       std::filesystem::path path;
@@ -98,15 +120,27 @@ class PairAccumulator {
     PairPartial out_;
   };
 
-  void reduce_or_spill();
-  void finish_buffer();
+  template <class KeepWhole>
+  void drop_whole_pairs(KeepWhole&& keep_whole) {
+    const auto tagged = untagged_of_tagged_pairs();
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < held_.size(); ++i) {
+      const PairPartial& p = held_[i];
+      if (p.key_tag == 0 && !tagged[i] && !keep_whole(p)) continue;
+      held_[out++] = p;
+    }
+    held_.resize(out);
+  }
+  // For each held partial, whether it is the untagged partial of a pair that has tagged ones.
+  std::vector<bool> untagged_of_tagged_pairs() const;
+  void sort_held(std::size_t bytes_per_kept);
   void spill();
 
   std::size_t max_records_;
   std::filesystem::path spill_dir_;
-  std::vector<PairPartial> buffer_;
-  DoublingReduce unlimited_reduce_{std::size_t{1} << 21};
-  bool sorted_ = true;
+  std::vector<PairPartial> held_;  // each (pair, tag) once; sorted once finished
+  PartialIndex index_;
+  bool finished_ = false;
   std::vector<Run> runs_;
   std::uint64_t spilled_records_ = 0;
 };

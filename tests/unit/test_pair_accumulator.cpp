@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "kernels/coaction.hpp"
 #include "kernels/pair_accumulator.hpp"
+#include "kernels/partial_index.hpp"
 
 namespace coordnet {
 namespace {
@@ -129,6 +130,64 @@ TEST(PairAccumulator, SpilledRunsMergeToTheUnlimitedResult) {
     }
     EXPECT_TRUE(std::filesystem::is_empty(dir.path));  // the runs are removed
   }
+}
+
+TEST(PartialIndex, AbsorbedTailsEqualASortReduce) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    const auto chunks = random_chunks(seed);
+    std::vector<PairPartial> all;
+    std::vector<PairPartial> held;
+    PartialIndex index(seed == 1 ? 0 : 8);  // also from too small an index, which must grow
+    for (const auto& c : chunks) {
+      all.insert(all.end(), c.begin(), c.end());
+      const auto from = held.size();
+      held.insert(held.end(), c.begin(), c.end());
+      index.absorb_tail(held, from);
+      if (seed == 3 && held.size() > 100) {  // a cleared index starts over
+        sort_and_reduce(held);
+        index.clear();
+        index.absorb_tail(held, 0);
+      }
+    }
+    sort_and_reduce(all);
+    for (std::size_t i = 0; i < held.size(); ++i) {
+      EXPECT_EQ(index.find(held, held[i].pair, held[i].key_tag), i) << "each (pair, tag) once";
+    }
+    EXPECT_EQ(index.find(held, PairPartial::pack(100, 101), 0), PartialIndex::npos);
+    sort_and_reduce(held);
+    ASSERT_EQ(held.size(), all.size());
+    for (std::size_t i = 0; i < held.size(); ++i) EXPECT_EQ(fields(held[i]), fields(all[i]));
+  }
+}
+
+std::vector<std::uint64_t> pairs_of(PairAccumulator& acc) {
+  std::vector<std::uint64_t> pairs;
+  acc.for_each([&](const PairPartial& p) { pairs.push_back(p.pair * 8 + p.key_tag); });
+  return pairs;
+}
+
+TEST(PairAccumulator, FinishDropsOnlyPairsHeldWholeThatFailTheTest) {
+  // (1, 2): count 5 untagged, kept. (1, 3): count 1 untagged, dropped. (2, 3): count 1 untagged
+  // and count 1 under tag 4: not whole, kept with its tag. (3, 4): only tagged, kept.
+  const std::vector<PairPartial> received = {
+      partial(1, 2, 0, 5, 10, 0, 0), partial(1, 3, 0, 1, 10, 0, 0), partial(2, 3, 0, 1, 10, 0, 0),
+      partial(2, 3, 4, 1, 10, 0, 0), partial(3, 4, 4, 1, 10, 0, 0)};
+  auto at_least_3 = [](const PairPartial& p) { return p.sums.count >= 3; };
+  SpillDir dir;
+  PairAccumulator unlimited(0, dir.path);
+  unlimited.add(received);
+  unlimited.finish(0, at_least_3);
+  const std::vector<std::uint64_t> kept = {PairPartial::pack(1, 2) * 8, PairPartial::pack(2, 3) * 8,
+                                           PairPartial::pack(2, 3) * 8 + 4,
+                                           PairPartial::pack(3, 4) * 8 + 4};
+  EXPECT_EQ(pairs_of(unlimited), kept);
+
+  // With spilled runs a held pair may have more in a run: nothing is dropped.
+  PairAccumulator limited(2, dir.path);
+  limited.add(received);
+  ASSERT_GT(limited.runs(), 0u);
+  limited.finish(0, at_least_3);
+  EXPECT_EQ(pairs_of(limited).size(), received.size());
 }
 
 TEST(PairAccumulator, UnwritableSpillDirNamesThePath) {
