@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs missing packages, builds (preset ci unless COORDNET_PRESET says otherwise) and runs
-# the whole test suite with ctest. Extra arguments go to ctest (e.g. -R golden).
+# Installs missing packages, builds (preset ci: ASan/UBSan, unless COORDNET_PRESET says
+# otherwise) and runs the whole test suite with ctest. Extra arguments go to ctest (e.g. -R golden).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test

@@ -33,8 +33,10 @@ class MoveChooser {
     }
     const auto begin = graph_.offsets[v];
     if (stage == 1) {
-      __builtin_prefetch(&graph_.targets[begin]);
-      __builtin_prefetch(&graph_.weights[begin]);
+      // Addresses by data() + begin, not [begin]: an empty row may start at the arrays' end, and
+      // a level without edges has empty (null) arrays.
+      __builtin_prefetch(graph_.targets.data() + begin);
+      __builtin_prefetch(graph_.weights.data() + begin);
       __builtin_prefetch(&graph_.degree[v]);
       return;
     }

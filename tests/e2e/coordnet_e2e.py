@@ -27,6 +27,7 @@ import csv
 import datetime
 import decimal
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -42,6 +43,10 @@ import numpy as np
 
 SKIP_EXIT_CODE = 77
 """Exit status that ctest's SKIP_RETURN_CODE maps to "skipped"."""
+
+SANITIZER_REPORT = re.compile(r"^SUMMARY: \w+Sanitizer|: runtime error: ", re.MULTILINE)
+"""A line of every AddressSanitizer and LeakSanitizer report (its summary) and of every
+UndefinedBehaviorSanitizer report (which, stopping at the first error, prints no summary)."""
 
 DEFAULT_TIMEOUT_S = 120.0
 """Wall-clock limit of one coordnet run; a hung MPI job fails the test instead of blocking."""
@@ -150,7 +155,8 @@ def run_coordnet_command(args: Sequence[str | os.PathLike[str]], ranks: int = 1,
 
     Returns the CompletedProcess (text stdout/stderr); the exit status is not checked, so tests
     can assert on failures. When the run exceeds ``timeout_s`` the whole process group (mpiexec
-    and its ranks) is killed and AssertionError is raised.
+    and its ranks) is killed and AssertionError is raised, and so it is when a sanitizer reported
+    an error (sanitized builds, docs/fuzzing.md), even in a run expected to fail.
     """
     command = [mpiexec(), "--oversubscribe", "-np", str(ranks), str(coordnet_bin()),
                *(str(a) for a in args)]
@@ -164,7 +170,10 @@ def run_coordnet_command(args: Sequence[str | os.PathLike[str]], ranks: int = 1,
             raise AssertionError(
                 f"coordnet timed out after {timeout_s} s: {' '.join(command)}\n"
                 f"stdout:\n{stdout}\nstderr:\n{stderr}") from None
-    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr)
+    result = subprocess.CompletedProcess(command, proc.returncode, stdout, stderr)
+    if SANITIZER_REPORT.search(stderr):
+        raise AssertionError(f"sanitizer report\n{describe(result)}")
+    return result
 
 
 def describe(result: subprocess.CompletedProcess[str]) -> str:

@@ -163,6 +163,22 @@ TEST(Leiden, IsolatedVerticesAndSelfLoopsAreSingletons) {
   expect_sound(g, out, comm);
 }
 
+TEST(Leiden, DisjointCliquesAggregateToALevelWithoutEdges) {
+  const Comm comm;
+  // 24 four-cliques and nothing between them: the second level's graph has 24 vertices and no
+  // edges (empty rows; local moving must not index the empty edge arrays), enough vertices for
+  // every sub-round to visit several.
+  TestGraph g{96, {}};
+  for (std::uint64_t base = 0; base < 96; base += 4)
+    for (std::uint64_t i = 0; i < 4; ++i)
+      for (std::uint64_t j = i + 1; j < 4; ++j) g.edges.push_back({base + i, base + j, 1.0});
+  for (const auto& config : {ClusterConfig{}, distributed_to_the_end()}) {
+    const auto out = cluster(g, config, comm);
+    EXPECT_EQ(out.labels, by_block(96, 4));
+    expect_sound(g, out, comm);
+  }
+}
+
 TEST(Leiden, CpmSeparatesCliquesThatModularityMerges) {
   const Comm comm;
   // 30 five-cliques in a ring: past the resolution limit (30 > 5 * 4 + 2), modularity merges
