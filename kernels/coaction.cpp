@@ -11,15 +11,12 @@
 
 #include "core/errors.hpp"
 #include "core/log.hpp"
-#include "kernels/radix_sort.hpp"
 
 namespace coordnet::coaction_detail {
 
 namespace {
 
 inline constexpr std::uint32_t kNoPosition = UINT32_MAX;
-// Top bits of the key hash that split the actions into groups sorted one at a time.
-inline constexpr int kKeyGroupBits = 12;
 
 // For each position of a time-sorted range: the previous and the next position of an action by
 // the same account (kNoPosition when there is none, or none linked yet). Short ranges are linked
@@ -83,17 +80,10 @@ std::uint64_t tf_of(const KeyTerms& terms, AccountIndex account) {
 }  // namespace
 
 void sort_and_dedupe(std::vector<Action>& actions) {
-  // Keys are hashes: their top bits spread the actions evenly over the groups.
-  const auto start = group_by_top_bits(
-      actions, [](const Action& a) { return a.key.value; }, kKeyGroupBits);
-  for (std::size_t g = 0; g + 1 < start.size(); ++g) {
-    std::sort(actions.begin() + static_cast<std::ptrdiff_t>(start[g]),
-              actions.begin() + static_cast<std::ptrdiff_t>(start[g + 1]),
-              [](const Action& a, const Action& b) {
-                return std::tie(a.key, a.slice, a.t_ms, a.account, a.content) <
-                       std::tie(b.key, b.slice, b.t_ms, b.account, b.content);
-              });
-  }
+  std::sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
+    return std::tie(a.key, a.slice, a.t_ms, a.account, a.content) <
+           std::tie(b.key, b.slice, b.t_ms, b.account, b.content);
+  });
   const auto last =
       std::unique(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
         return a.key == b.key && a.slice == b.slice && a.t_ms == b.t_ms && a.account == b.account &&

@@ -59,10 +59,7 @@ class PartialIndex {
   static constexpr std::size_t npos = SIZE_MAX;
   std::size_t find(const std::vector<PairPartial>& partials, std::uint64_t pair,
                    std::uint32_t key_tag) const {
-    PairPartial probe;
-    probe.pair = pair;
-    probe.key_tag = key_tag;
-    const auto hash = hash_of(probe);
+    const auto hash = hash_of(pair, key_tag);
     for (std::size_t slot = hash & mask_; slots_[slot] != 0; slot = (slot + 1) & mask_) {
       const std::uint64_t s = slots_[slot];
       if ((s >> kPositionBits) != fingerprint(hash)) continue;
@@ -82,8 +79,9 @@ class PartialIndex {
   static constexpr int kPositionBits = 40;
   static constexpr std::uint64_t kPositionMask = (std::uint64_t{1} << kPositionBits) - 1;
 
-  static std::uint64_t hash_of(const PairPartial& p) {
-    std::uint64_t h = (p.pair ^ (std::uint64_t{p.key_tag} << 17)) * 0x9E3779B97F4A7C15ULL;
+  static std::uint64_t hash_of(const PairPartial& p) { return hash_of(p.pair, p.key_tag); }
+  static std::uint64_t hash_of(std::uint64_t pair, std::uint32_t key_tag) {
+    std::uint64_t h = (pair ^ (std::uint64_t{key_tag} << 17)) * 0x9E3779B97F4A7C15ULL;
     h ^= h >> 32;
     h *= 0xC2B2AE3D27D4EB4FULL;
     return h ^ (h >> 29);

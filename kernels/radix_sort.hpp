@@ -1,4 +1,4 @@
-// Sorting large records by a 64-bit key with radix passes (kernels/coaction.cpp).
+// Sorting large records by a 64-bit key with an LSD radix sort (kernels/coaction.cpp).
 //
 // What it computes: sort_by_key(records, key_of) puts `records` in ascending key_of order,
 // stable. It radix-sorts (key, position) entries of 16 bytes, 11 bits per pass and only as many
@@ -68,32 +68,6 @@ void sort_by_key(std::vector<Record>& records, KeyOf&& key_of) {
       at = from;
     }
   }
-}
-
-// Groups `records` in place by the top `bits` bits of key_of(record), in ascending order of those
-// bits (one in-place MSD radix pass, an American flag sort; not stable), and returns where each
-// group starts: 2^bits + 1 offsets, the last one records.size(). Sorting each group then sorts
-// the whole in cache-sized pieces.
-template <class Record, class KeyOf>
-std::vector<std::size_t> group_by_top_bits(std::vector<Record>& records, KeyOf&& key_of, int bits) {
-  const std::size_t n_groups = std::size_t{1} << bits;
-  const int shift = 64 - bits;
-  std::vector<std::size_t> start(n_groups + 1, 0);
-  for (const auto& r : records) ++start[(key_of(r) >> shift) + 1];
-  for (std::size_t g = 1; g <= n_groups; ++g) start[g] += start[g - 1];
-  std::vector<std::size_t> next(start.begin(), start.end() - 1);
-  for (std::size_t g = 0; g < n_groups; ++g) {
-    while (next[g] < start[g + 1]) {
-      auto& r = records[next[g]];
-      const auto home = static_cast<std::size_t>(key_of(r) >> shift);
-      if (home == g) {
-        ++next[g];
-      } else {
-        std::swap(r, records[next[home]++]);
-      }
-    }
-  }
-  return start;
 }
 
 }  // namespace coordnet

@@ -9,6 +9,19 @@
 
 namespace coordnet {
 
+namespace {
+
+// The records sent to their owners, each rank's share sorted by `less`. Collective.
+template <class T, class OwnerOf, class Less>
+std::vector<T> to_owners_sorted(const std::vector<T>& records, OwnerOf&& owner_of, Less&& less,
+                                const Comm& comm) {
+  auto received = exchange_by_owner(records, owner_of, comm).data;
+  std::sort(received.begin(), received.end(), less);
+  return received;
+}
+
+}  // namespace
+
 AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams params,
                                    const Comm& comm) {
   params.total_volume = total_volume(in.edges, comm);
@@ -30,41 +43,31 @@ AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams param
   auto slice_owner = [&](std::uint64_t community) {
     return owner_of_block(in.first_community_by_rank, community);
   };
+  auto account_owner = [&](AccountIndex account) {
+    return owner_of_block(in.first_account_by_rank, account.value);
+  };
   AnalysisResult out;
-  out.features =
-      exchange_by_owner(
-          features, [&](const CommunityFeatures& f) { return slice_owner(f.community); }, comm)
-          .data;
-  std::sort(out.features.begin(), out.features.end(),
-            [](const auto& a, const auto& b) { return a.community < b.community; });
+  out.features = to_owners_sorted(
+      features, [&](const CommunityFeatures& f) { return slice_owner(f.community); },
+      [](const auto& a, const auto& b) { return a.community < b.community; }, comm);
   if (out.features.size() != in.community_size.size()) {
     throw std::logic_error("analysis: a community slice came back incomplete");
   }
-  out.roles = exchange_by_owner(
-                  roles,
-                  [&](const MemberRole& r) {
-                    return owner_of_block(in.first_account_by_rank, r.account.value);
-                  },
-                  comm)
-                  .data;
-  std::sort(out.roles.begin(), out.roles.end(),
-            [](const auto& a, const auto& b) { return a.account < b.account; });
-  out.evidence = exchange_by_owner(
-                     evidence, [&](const EvidenceRow& e) { return slice_owner(e.community); }, comm)
-                     .data;
-  std::sort(out.evidence.begin(), out.evidence.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.community, a.order) < std::tie(b.community, b.order);
-  });
-  out.edge_evidence = exchange_by_owner(
-                          edge_evidence,
-                          [&](const EdgeEvidenceRow& e) {
-                            return owner_of_block(in.first_account_by_rank, e.src.value);
-                          },
-                          comm)
-                          .data;
-  std::sort(out.edge_evidence.begin(), out.edge_evidence.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.src, a.dst, a.order) < std::tie(b.src, b.dst, b.order);
-  });
+  out.roles = to_owners_sorted(
+      roles, [&](const MemberRole& r) { return account_owner(r.account); },
+      [](const auto& a, const auto& b) { return a.account < b.account; }, comm);
+  out.evidence = to_owners_sorted(
+      evidence, [&](const EvidenceRow& e) { return slice_owner(e.community); },
+      [](const auto& a, const auto& b) {
+        return std::tie(a.community, a.order) < std::tie(b.community, b.order);
+      },
+      comm);
+  out.edge_evidence = to_owners_sorted(
+      edge_evidence, [&](const EdgeEvidenceRow& e) { return account_owner(e.src); },
+      [](const auto& a, const auto& b) {
+        return std::tie(a.src, a.dst, a.order) < std::tie(b.src, b.dst, b.order);
+      },
+      comm);
 
   std::vector<double> scores;
   std::vector<std::uint64_t> ids;
