@@ -42,12 +42,17 @@ std::vector<AnalysisEdge> analysis_edges(const Projection& p) {
 
 RunAnalysis analyse_run(const RunConfig& config, const std::vector<Action>& actions,
                         const AccountTable& table, const Projection& projection,
-                        const ClusterResult& communities, const Comm& comm) {
+                        const ClusterResult& communities, const Flags* flags, const Comm& comm) {
   RunAnalysis out;
   AnalysisParams params;
   params.window_ms = config.window_ms;
   params.evidence_keys = config.evidence_keys;
   params.edge_evidence_keys = config.edge_evidence_keys;
+  params.timeline_communities = config.timeline_communities;
+  params.timeline_actions = config.timeline_actions;
+  out.with_excess = flags != nullptr;
+  params.with_excess = out.with_excess;
+  if (flags != nullptr) params.excess_half = flags->threshold;
   for (const auto& layer : projection.layers) {
     out.layers.push_back(layer.layer);
     params.projected[static_cast<std::size_t>(layer.layer)] = true;
@@ -55,17 +60,20 @@ RunAnalysis analyse_run(const RunConfig& config, const std::vector<Action>& acti
   auto first_community_by_rank = comm.allgather<std::uint64_t>(communities.first_community);
   first_community_by_rank.push_back(communities.n_communities);
   const auto edges = analysis_edges(projection);
-  const AnalysisInput input{table.first_index_by_rank,
-                            communities.community,
-                            table.n_renames,
-                            table.created_ms,
-                            table.language,
-                            table.location,
-                            first_community_by_rank,
-                            communities.community_size,
-                            edges,
-                            actions,
-                            params.projected};
+  const AnalysisInput input{
+      table.first_index_by_rank,
+      communities.community,
+      table.n_renames,
+      table.created_ms,
+      table.language,
+      table.location,
+      first_community_by_rank,
+      communities.community_size,
+      edges,
+      actions,
+      params.projected,
+      flags != nullptr ? std::span<const double>(flags->excess) : std::span<const double>(),
+      flags != nullptr};
   out.result = analyse_communities(input, params, comm);
   std::uint64_t skipped_communities = 0;
   for (const auto& f : out.result.features) {

@@ -37,7 +37,7 @@ void write_profile_features(Hdf5Writer& w, const std::vector<CommunityFeatures>&
 }
 
 void write_features(Hdf5Writer& w, const std::vector<CommunityFeatures>& f,
-                    const std::vector<Layer>& layers) {
+                    const std::vector<Layer>& layers, bool with_excess) {
   using F = CommunityFeatures;
   const std::string g = "/communities/";
   w.write_column(g + "n_edges", column(f, [](const F& x) { return x.n_edges; }));
@@ -68,7 +68,8 @@ void write_features(Hdf5Writer& w, const std::vector<CommunityFeatures>& f,
                    column(f, [l](const F& x) { return x.layer_share[l]; }));
   }
   w.write_column(g + "score", column(f, [](const F& x) { return x.score; }));
-  for (std::size_t p = 0; p < kScorePartCount; ++p) {
+  const auto n_parts = with_excess ? kScorePartCount : kScorePartCount - 1;
+  for (std::size_t p = 0; p < n_parts; ++p) {
     w.write_column(g + "score_" + kScorePartNames[p],
                    column(f, [p](const F& x) { return x.score_part[p]; }));
   }
@@ -103,6 +104,18 @@ void write_edge_evidence(Hdf5Writer& w, const std::vector<EdgeEvidenceRow>& e,
   w.write_column(g + "last_ms", column(e, [](const E& x) { return x.last_ms; }));
 }
 
+void write_timeline(Hdf5Writer& w, const std::vector<TimelineAction>& a) {
+  using A = TimelineAction;
+  const std::string g = "/communities/actions/";
+  w.write_column(g + "community", column(a, [](const A& x) { return x.community; }));
+  w.write_column(g + "account", column(a, [](const A& x) { return x.account.value; }));
+  w.write_column(g + "t_ms", column(a, [](const A& x) { return x.t_ms; }));
+  w.write_strings(g + "layer",
+                  column(a, [](const A& x) { return std::string(layer_name(x.layer)); }));
+  w.write_column(g + "coordinated", column(a, [](const A& x) { return x.coordinated; }));
+  w.write_column(g + "evidence_order", column(a, [](const A& x) { return x.evidence_order; }));
+}
+
 void write_roles(Hdf5Writer& w, const std::vector<MemberRole>& r) {
   using R = MemberRole;
   w.write_column("/accounts/coreness", column(r, [](const R& x) { return x.coreness; }));
@@ -118,10 +131,11 @@ void write_roles(Hdf5Writer& w, const std::vector<MemberRole>& r) {
 }  // namespace
 
 void write_analysis(Hdf5Writer& writer, const RunAnalysis& analysis) {
-  write_features(writer, analysis.result.features, analysis.layers);
+  write_features(writer, analysis.result.features, analysis.layers, analysis.with_excess);
   write_evidence(writer, analysis.result.evidence, analysis.evidence_key);
   write_edge_evidence(writer, analysis.result.edge_evidence, analysis.edge_evidence_key);
   write_roles(writer, analysis.result.roles);
+  write_timeline(writer, analysis.result.timeline);
 }
 
 }  // namespace coordnet

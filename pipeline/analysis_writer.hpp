@@ -1,6 +1,7 @@
 // Writes the analysis stage's result into an output file (layout: docs/schema.md):
 // /communities/<feature> (one row per community, in /communities/id order),
-// /communities/evidence/* (by community, then strength) and the role columns of /accounts.
+// /communities/evidence/* (by community, then strength), /communities/actions/* (by community,
+// account, time), /edge_evidence/* and the role columns of /accounts.
 // Collective: every rank passes its slices (analyse_communities' layout).
 #pragma once
 

@@ -201,6 +201,16 @@ void add_run_options(CLI::App& run, RunConfig& c) {
                  "(/edge_evidence; 0: none)")
       ->capture_default_str()
       ->group("Analysis");
+  run.add_option("--timeline-communities", c.timeline_communities,
+                 "Communities ranked first whose members' actions are kept for the timeline "
+                 "(/communities/actions; 0: none)")
+      ->capture_default_str()
+      ->group("Analysis");
+  run.add_option("--timeline-actions", c.timeline_actions,
+                 "Actions kept per such community (evidence keys first, then a fixed sample)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->group("Analysis");
 
   run.add_option("-o,--out", c.out, "Output HDF5 file (written as OUT.tmp, then renamed)")
       ->required()

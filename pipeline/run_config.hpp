@@ -10,6 +10,7 @@
 
 #include "core/log.hpp"
 #include "io/ingest.hpp"
+#include "kernels/analysis/timeline.hpp"
 #include "kernels/coaction.hpp"
 #include "kernels/compat_coortweet.hpp"
 #include "kernels/compat_qut.hpp"
@@ -44,7 +45,9 @@ struct RunConfig {
   std::string column_map;
   std::size_t evidence_keys = 10;      // keys kept per community as evidence
   std::size_t edge_evidence_keys = 3;  // keys kept per internal edge (0: none)
-  std::string memory_budget;           // per rank, e.g. "4G"; empty: none
+  std::size_t timeline_communities = kDefaultTimelineCommunities;  // top communities' actions
+  std::size_t timeline_actions = kDefaultTimelineActions;          // kept per such community
+  std::string memory_budget;  // per rank, e.g. "4G"; empty: none
   std::string out;
   std::string checkpoint_dir;  // empty: no checkpoints (docs/operations.md)
   bool resume = false;         // reuse the checkpoints whose manifest matches

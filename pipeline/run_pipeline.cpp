@@ -175,10 +175,12 @@ void run_pipeline(const RunConfig& given_config, const std::string& resolved_con
   }
 
   metrics.start("analysis");
-  auto analysis = analyse_run(config, accounts.actions, table, projection, communities, comm);
+  auto analysis = analyse_run(config, accounts.actions, table, projection, communities,
+                              flag ? &flags.flags : nullptr, comm);
   metrics.add_count("evidence_rows", analysis.result.evidence.size());
   metrics.add_count("edge_evidence_rows", analysis.result.edge_evidence.size());
   metrics.add_count("edge_evidence_skipped_keys", analysis.edge_evidence_skipped_keys);
+  metrics.add_count("timeline_actions", analysis.result.timeline.size());
   metrics.finish(comm);
   std::vector<Action>().swap(accounts.actions);
   metrics.start("evidence_keys");

@@ -7,11 +7,12 @@ JavaScript), so it can be mailed, archived or opened from a file share:
 * run summary: inputs, counts, rejects by reason, per-stage time and peak memory;
 * the top communities (by ``/communities/rank`` when present, else score, else size) with
   every per-community feature the file has and their evidence rows;
-* a timeline raster per top community: one row per member account, one mark per co-action
-  span. The file holds no per-account action times, so the marks are the ``first_ms`` ..
-  ``last_ms`` spans of the community's internal edges at both ends (and the evidence keys'
-  spans when ``/communities/evidence`` exists). A dataset of the actions of flagged accounts
-  (``/communities/actions/{community, account, t_ms, layer}``) would let this show every action;
+* a timeline raster per top community: one row per member account (ordered by its first action),
+  one mark per action from ``/communities/actions`` (the actions the run kept for its top
+  communities, docs/analysis.md "Timeline"), coloured by the evidence key it acts on, with the
+  community's actions per hour above. Files without that dataset (older runs, or communities
+  past ``--timeline-communities``) get the ``first_ms`` .. ``last_ms`` co-action spans of the
+  community's internal edges at both ends instead;
 * co-action delay histograms: ``/edges/mean_delay_s`` of the top communities' internal edges
   against all edges of the graph (the null-model baseline when the file has one:
   ``/edges/expected_*`` or ``/quality/null_delay_s``);
@@ -20,7 +21,8 @@ JavaScript), so it can be mailed, archived or opened from a file share:
   edges).
 
 Memory: ``/accounts/community`` is read whole (8 bytes per account); ``/edges`` is streamed in
-slices of 2^20 rows. Needs Debian's python3-h5py, python3-numpy and python3-matplotlib
+slices of 2^20 rows; ``/communities/actions`` is bounded by the run (by default 20 communities of
+at most 20,000 actions). Needs Debian's python3-h5py, python3-numpy and python3-matplotlib
 (``scripts/install-deps.sh --report``).
 """
 
@@ -64,6 +66,7 @@ class Community:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     members: list[int] = field(default_factory=list)
     edges: dict[str, list[Any]] = field(default_factory=dict)
+    actions: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
 
 
 def text(value: Any) -> str:
@@ -121,6 +124,15 @@ def read_top(f: h5py.File, ids: list[int]) -> list[Community]:
         for row in np.flatnonzero(np.isin(owner, ids)):
             result[int(owner[row])].evidence.append(
                 {name: column[row] for name, column in columns.items()})
+    actions = group.get("actions")
+    if isinstance(actions, h5py.Group) and "community" in actions:
+        owner = actions["community"][()]
+        values = {name: column[()] for name, column in
+                  row_columns(actions, owner.shape[0], ("community",)).items()}
+        for i in ids:
+            rows = owner == i
+            if rows.any():
+                result[i].actions = {name: column[rows] for name, column in values.items()}
     community = f["accounts/community"][()]
     for account in np.flatnonzero(np.isin(community, ids)):
         result[int(community[account])].members.append(int(account))
@@ -169,13 +181,83 @@ def save(fig: Any, folder: Path, name: str) -> str:
     return name
 
 
-def plot_timeline(c: Community, f: h5py.File, folder: Path) -> str | None:
+def member_label(f: h5py.File, account: int) -> str:
+    """The account's handle, else its id, else its row."""
+    for name in ("handle", "id"):
+        if name in f["accounts"]:
+            value = text(f["accounts"][name][account])
+            if value:
+                return value
+    return str(account)
+
+
+def evidence_label(row: dict[str, Any]) -> str:
+    """An evidence row as ``layer key`` (the key cut at 40 characters)."""
+    key = text(row.get("key", ""))
+    return f"{text(row.get('layer', ''))} {key[:40] + '...' if len(key) > 40 else key}"
+
+
+def plot_action_raster(c: Community, f: h5py.File, folder: Path) -> tuple[str, str]:
+    """Raster: members (rows, by first action) by time, one mark per kept action, coloured by its
+    evidence key; the community's actions per hour above."""
+    account = c.actions["account"].astype(np.int64)
+    when = c.actions["t_ms"].astype("datetime64[ms]")
+    order = c.actions["evidence_order"].astype(int) if "evidence_order" in c.actions else \
+        np.full(account.size, -1)
+    coordinated = c.actions["coordinated"].astype(bool) if "coordinated" in c.actions else \
+        np.zeros(account.size, dtype=bool)
+    first = {}
+    for a, t in zip(account.tolist(), c.actions["t_ms"].tolist()):
+        first[a] = min(t, first.get(a, t))
+    members = sorted(c.members, key=lambda a: (a not in first, first.get(a, 0), a))
+    row_of = {a: k for k, a in enumerate(members)}
+    y = np.array([row_of.get(a, -1) for a in account.tolist()])
+    n = len(members)
+    many = n > 60
+    fig, (hist, ax) = plt.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 5]},
+                                   figsize=(11, 7.5 if many else min(12.0, 0.25 * n + 2.8)))
+    hours = max(1, int(np.ceil((when.max() - when.min()) / np.timedelta64(1, "h"))))
+    hist.hist(when, bins=min(400, hours), color="gray")
+    hist.set_ylabel("actions")
+    mark = {"marker": "|", "s": 60 if not many else max(2.0, 6000.0 / n), "linewidths": 1.2
+            if not many else 0.6}
+    layers = [("other keys", ~coordinated & (order < 0), "#cccccc"),
+              ("other coordinated keys", coordinated & (order < 0), "#555555")]
+    palette = plt.get_cmap("tab10")
+    for k, row in enumerate(c.evidence[:10]):
+        layers.append((evidence_label(row), order == k, palette(k % 10)))
+    for label, chosen, colour in layers:
+        if chosen.any():
+            ax.scatter(when[chosen], y[chosen], color=colour, label=label, **mark)
+    ax.set_ylim(n - 0.5, -0.5)
+    if n <= 40:
+        ax.set_yticks(range(n))
+        ax.set_yticklabels([member_label(f, a) for a in members], fontsize=7)
+    ax.set_ylabel(f"{n} members, by first action")
+    ax.set_xlabel("time (UTC)")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), markerscale=1.5,
+              title="key acted on", title_fontsize=8)
+    fig.autofmt_xdate()
+    shown = len(set(account.tolist()))
+    hist.set_title(f"community {c.id}: {account.size} actions of {shown} of its {n} members")
+    caption = (f"One row per member, one mark per action ({account.size} actions kept by the "
+               f"run: evidence keys first, then a fixed sample).")
+    return save(fig, folder, f"timeline_{c.id}.png"), caption
+
+
+def plot_timeline(c: Community, f: h5py.File, folder: Path) -> tuple[str, str] | None:
+    """The community's action raster, else its co-action spans; the PNG's name and caption."""
+    if c.actions and c.members:
+        return plot_action_raster(c, f, folder)
+    return plot_spans(c, f, folder)
+
+
+def plot_spans(c: Community, f: h5py.File, folder: Path) -> tuple[str, str] | None:
     """Raster: members (rows) by time, a segment per internal-edge co-action span."""
     first, last = c.edges.get("first_ms"), c.edges.get("last_ms")
     if not first or not last or not c.members:
         return None
     row_of = {account: k for k, account in enumerate(c.members)}
-    handles = f["accounts/handle"] if "handle" in f["accounts"] else f["accounts/id"]
     fig, ax = plt.subplots(figsize=(10, min(12.0, max(2.0, 0.22 * len(c.members) + 1.2))))
     t0 = min(first)
     start = (np.array(first, dtype=float) - t0) / 3.6e6
@@ -195,11 +277,13 @@ def plot_timeline(c: Community, f: h5py.File, folder: Path) -> str | None:
                        color="tab:orange", alpha=0.08, label="evidence keys" if k == 0 else None)
     if len(c.members) <= 40:
         ax.set_yticks(range(len(c.members)))
-        ax.set_yticklabels([text(handles[a]) or text(a) for a in c.members], fontsize=7)
+        ax.set_yticklabels([member_label(f, a) for a in c.members], fontsize=7)
     ax.set_xlabel(f"hours after {utc(int(t0))}")
     ax.set_ylabel("member account")
     ax.set_title(f"community {c.id}: co-action spans of its {len(first)} internal edges")
-    return save(fig, folder, f"timeline_{c.id}.png")
+    caption = ("Co-action spans (first to last co-action) of the community's internal edges at "
+               "both ends; the file holds no actions of this community (/communities/actions).")
+    return save(fig, folder, f"timeline_{c.id}.png"), caption
 
 
 def plot_delays(top: list[Community], f: h5py.File, folder: Path) -> str | None:
@@ -310,7 +394,7 @@ def run_section(f: h5py.File, path: Path) -> str:
     return "\n".join(out)
 
 
-def community_section(c: Community, timeline: str | None) -> str:
+def community_section(c: Community, timeline: tuple[str, str] | None) -> str:
     """One top community: features, evidence and its timeline."""
     title = f"Community {c.id}: {len(c.members)} accounts"
     out = [f"<h3>{html.escape(title)}</h3>",
@@ -321,7 +405,8 @@ def community_section(c: Community, timeline: str | None) -> str:
                 for row in c.evidence]
         out.append("<h4>Evidence</h4>" + table(names, rows))
     if timeline:
-        out.append(f'<img src="{timeline}" alt="timeline of community {c.id}">')
+        out.append(f'<p>{html.escape(timeline[1])}</p>'
+                   f'<img src="{timeline[0]}" alt="timeline of community {c.id}">')
     return "\n".join(out)
 
 
@@ -342,9 +427,6 @@ def write_report(result: Path, out: Path, top: int) -> Path:
         parts.append("<h2>Distributions</h2>" + "".join(
             f'<img src="{p}" alt="{p}">' for p in plots if p))
         parts.append(f"<h2>Top {len(communities)} communities (by {order})</h2>")
-        parts.append("<p>Timelines show the co-action spans (first to last co-action) of each "
-                     "community's internal edges; the file holds no per-account action times "
-                     "(a dataset /communities/actions would add them).</p>")
         for c in communities:
             parts.append(community_section(c, plot_timeline(c, f, out)))
     page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>coordnet report</title>"

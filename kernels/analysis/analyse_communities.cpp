@@ -20,6 +20,43 @@ std::vector<T> to_owners_sorted(const std::vector<T>& records, OwnerOf&& owner_o
   return received;
 }
 
+// The timelines of the `n` best communities this rank analysed, best by score descending, then id
+// ascending (the order of rank_by_score): the n best of all ranks are among the ranks' n best.
+class BestTimelines {
+ public:
+  explicit BestTimelines(std::size_t n) : n_(n) {}
+
+  void offer(const CommunityFeatures& f, std::vector<TimelineAction> timeline) {
+    if (n_ == 0 || timeline.empty()) return;
+    kept_.push_back({f.score, f.community, std::move(timeline)});
+    if (kept_.size() > n_) {
+      kept_.erase(std::max_element(kept_.begin(), kept_.end(), [](const auto& a, const auto& b) {
+        return a.score > b.score || (a.score == b.score && a.community < b.community);
+      }));
+    }
+  }
+
+  // The actions of the kept communities among `chosen` (sorted).
+  std::vector<TimelineAction> of(const std::vector<std::uint64_t>& chosen) const {
+    std::vector<TimelineAction> out;
+    for (const auto& k : kept_) {
+      if (std::binary_search(chosen.begin(), chosen.end(), k.community)) {
+        out.insert(out.end(), k.timeline.begin(), k.timeline.end());
+      }
+    }
+    return out;
+  }
+
+ private:
+  struct Kept {
+    double score;
+    std::uint64_t community;
+    std::vector<TimelineAction> timeline;
+  };
+  std::size_t n_;
+  std::vector<Kept> kept_;
+};
+
 }  // namespace
 
 AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams params,
@@ -30,8 +67,10 @@ AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams param
   std::vector<MemberRole> roles;
   std::vector<EvidenceRow> evidence;
   std::vector<EdgeEvidenceRow> edge_evidence;
+  BestTimelines best(params.timeline_communities);
   for (auto& c : communities) {
     auto analysis = analyse_community(std::move(c), params);
+    best.offer(analysis.features, std::move(analysis.timeline));
     features.push_back(analysis.features);
     roles.insert(roles.end(), analysis.roles.begin(), analysis.roles.end());
     evidence.insert(evidence.end(), analysis.evidence.begin(), analysis.evidence.end());
@@ -77,6 +116,22 @@ AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams param
   }
   const auto ranks = rank_by_score(scores, ids, comm);
   for (std::size_t i = 0; i < ranks.size(); ++i) out.features[i].rank = ranks[i];
+
+  if (params.timeline_communities > 0) {
+    std::vector<std::uint64_t> chosen;
+    for (const auto& f : out.features) {
+      if (f.rank <= params.timeline_communities) chosen.push_back(f.community);
+    }
+    chosen = comm.allgatherv<std::uint64_t>(chosen);
+    std::sort(chosen.begin(), chosen.end());
+    out.timeline = to_owners_sorted(
+        best.of(chosen), [&](const TimelineAction& a) { return slice_owner(a.community); },
+        [](const auto& a, const auto& b) {
+          return std::tie(a.community, a.account, a.t_ms, a.layer, a.evidence_order, a.key) <
+                 std::tie(b.community, b.account, b.t_ms, b.layer, b.evidence_order, b.key);
+        },
+        comm);
+  }
   return out;
 }
 

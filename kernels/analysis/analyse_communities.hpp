@@ -3,7 +3,10 @@
 // (community_analysis.hpp), the features go back to the rank holding the community's slice of
 // /communities, the roles to the owner of each account, the evidence rows to the community's
 // slice owner, the edge evidence rows to the owner of the edge's src account, and the communities
-// are ranked by score (rank_by_score.hpp).
+// are ranked by score (rank_by_score.hpp). The timelines (timeline.hpp) of the
+// params.timeline_communities communities ranked first go to their communities' slice owners:
+// each owner keeps those of its own best communities while it analyses them (at most
+// timeline_communities x timeline_actions actions), and sends only those that rank first.
 //
 // The result is the same at every rank count: every community is analysed whole by the same
 // serial code on canonically sorted input, and sums over ranks are exact.
@@ -24,6 +27,8 @@ struct AnalysisResult {
   std::vector<EvidenceRow> evidence;           // of this rank's communities, by (community, order)
   std::vector<EdgeEvidenceRow> edge_evidence;  // of the edges whose src is this rank's, by
                                                // (src, dst, order)
+  std::vector<TimelineAction> timeline;  // of this rank's top communities, by (community, account,
+                                         // t_ms, layer, evidence_order, key)
 };
 
 // params.total_volume is computed here from the input edges.

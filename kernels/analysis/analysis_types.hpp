@@ -72,13 +72,25 @@ struct CommunityInput {
   std::vector<InternalEdge> edges;
   std::vector<CommunityAction> actions;
   double cut_weight = 0;  // weight of the edges with one end in the community (fixed-point sum)
+  double excess = 0;      // the flagging stage's /communities/excess, nats (0 without flagging)
 };
 
 // The parts of the suspicion score, each in [0, 1] (docs/analysis.md "Score").
-enum class ScorePart : std::uint8_t { size, cohesion, density, speed, burst, renames, causes };
-inline constexpr std::size_t kScorePartCount = 7;
+// `excess` is a part only in runs with the flagging stage (the last part, so the other parts keep
+// their indexes when it is left out).
+enum class ScorePart : std::uint8_t {
+  size,
+  cohesion,
+  density,
+  speed,
+  burst,
+  renames,
+  causes,
+  excess
+};
+inline constexpr std::size_t kScorePartCount = 8;
 inline constexpr std::array<const char*, kScorePartCount> kScorePartNames = {
-    "size", "cohesion", "density", "speed", "burst", "renames", "causes"};
+    "size", "cohesion", "density", "speed", "burst", "renames", "causes", "excess"};
 
 // How one profile field (language, location) is spread over a community's members.
 struct ProfileMix {
@@ -116,6 +128,7 @@ struct CommunityFeatures {
   double renames_per_account = 0;
   std::uint64_t n_causes = 0;
   std::uint64_t n_coordinated_keys = 0;
+  double excess = 0;  // the flagging stage's community excess, nats (0 without flagging)
   std::uint64_t edge_evidence_skipped_keys = 0;  // keys left out of /edge_evidence (work cap)
   std::uint64_t n_created_known = 0;
   double created_iqr_days = 0;
@@ -149,6 +162,17 @@ struct EvidenceRow {
   std::uint64_t n_actions;
   TimeMs first_ms;
   TimeMs last_ms;
+};
+
+// An action of a top community's member (/communities/actions): the raster of the report.
+struct TimelineAction {
+  std::uint64_t community;
+  AccountIndex account;
+  TimeMs t_ms;
+  KeyHash key;
+  Layer layer;
+  std::uint8_t coordinated;     // 1 when its key is one of the community's coordinated keys
+  std::int32_t evidence_order;  // its key's row in the community's evidence, -1 when none
 };
 
 // A key that binds an internal edge (/edge_evidence), the order-th strongest of the edge: the

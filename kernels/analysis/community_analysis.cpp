@@ -193,7 +193,7 @@ void add_delay_features(const CommunityInput& in, CommunityFeatures& f) {
   f.delay_iqr_s = weighted_quantile(delays, total, 0.75) - weighted_quantile(delays, total, 0.25);
 }
 
-void add_score(CommunityFeatures& f) {
+void add_score(CommunityFeatures& f, bool with_excess, double excess_half) {
   auto part = [&](ScorePart p) -> double& { return f.score_part[static_cast<std::size_t>(p)]; };
   auto defined = [](double x) { return std::isnan(x) ? 0.0 : x; };
   part(ScorePart::size) = f.size == 0 ? 0.0 : 1.0 - 1.0 / static_cast<double>(f.size);
@@ -205,9 +205,35 @@ void add_score(CommunityFeatures& f) {
   part(ScorePart::burst) = std::max(0.0, defined(f.burstiness));
   part(ScorePart::renames) = std::min(1.0, f.renames_per_account);
   part(ScorePart::causes) = f.n_causes <= 1 ? 0.0 : 1.0 - 1.0 / static_cast<double>(f.n_causes);
+  part(ScorePart::excess) =
+      with_excess && f.excess > 0 ? f.excess / (f.excess + std::max(0.0, excess_half)) : 0.0;
+  const auto n_parts = with_excess ? kScorePartCount : kScorePartCount - 1;
   f.score = 0;
-  for (const auto p : f.score_part) f.score += p;
-  f.score /= static_cast<double>(kScorePartCount);
+  for (std::size_t p = 0; p < n_parts; ++p) f.score += f.score_part[p];
+  f.score /= static_cast<double>(n_parts);
+}
+
+// Every action of the community, marked with its key's place among the coordinated keys and the
+// evidence, capped for the timeline.
+std::vector<TimelineAction> timeline_of(const CommunityInput& in,
+                                        const std::vector<KeyGroup>& groups,
+                                        const std::vector<std::size_t>& evidence_groups,
+                                        std::size_t cap) {
+  std::vector<TimelineAction> out;
+  out.reserve(in.actions.size());
+  for (const auto& a : in.actions) {
+    out.push_back({in.community, a.account, a.t_ms, a.key, a.layer, 0, -1});
+  }
+  for (const auto& g : groups) {
+    for (std::size_t i = g.begin; i < g.end; ++i) out[i].coordinated = 1;
+  }
+  for (std::size_t order = 0; order < evidence_groups.size(); ++order) {
+    const auto& g = groups[evidence_groups[order]];
+    for (std::size_t i = g.begin; i < g.end; ++i) {
+      out[i].evidence_order = static_cast<std::int32_t>(order);
+    }
+  }
+  return cap_timeline(std::move(out), cap);
 }
 
 }  // namespace
@@ -272,7 +298,8 @@ CommunityAnalysis analyse_community(CommunityInput in, const AnalysisParams& par
   f.lifetime_s = times.empty() ? kNaN : static_cast<double>(f.last_ms - f.first_ms) / 1000.0;
   f.burstiness = burstiness(times);
   f.n_causes = count_causes(in, groups);
-  add_score(f);
+  f.excess = in.excess;
+  add_score(f, params.with_excess, params.excess_half);
 
   std::vector<std::uint32_t> by_strength(n);
   std::iota(by_strength.begin(), by_strength.end(), 0);
@@ -316,6 +343,10 @@ CommunityAnalysis analyse_community(CommunityInput in, const AnalysisParams& par
                                     params.max_edge_evidence_work});
   out.edge_evidence = std::move(binding.rows);
   f.edge_evidence_skipped_keys = binding.skipped_keys;
+  if (params.timeline_communities > 0) {
+    strongest.resize(k);
+    out.timeline = timeline_of(in, groups, strongest, params.timeline_actions);
+  }
   return out;
 }
 

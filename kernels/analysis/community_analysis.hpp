@@ -2,7 +2,8 @@
 // features (size, density, conductance, co-action delays, lifetime, burstiness, renames, causes,
 // creation spread, language and location mix, layer mix), the parts of the suspicion score and
 // their mean, the roles of its members (coreness, core/periphery, hub, leader share), its
-// evidence keys and the keys that bind each of its internal edges (edge_evidence.hpp).
+// evidence keys, the keys that bind each of its internal edges (edge_evidence.hpp) and the
+// actions kept for its timeline (timeline.hpp).
 //
 // The input is sorted canonically first, so the result depends only on the community's content,
 // never on the order in which the records arrived (and so not on the rank count).
@@ -17,6 +18,7 @@
 #include "kernels/analysis/analysis_types.hpp"
 #include "kernels/analysis/community_graph.hpp"
 #include "kernels/analysis/edge_evidence.hpp"
+#include "kernels/analysis/timeline.hpp"
 
 namespace coordnet {
 
@@ -30,6 +32,12 @@ struct AnalysisParams {
   std::size_t edge_evidence_keys = 3;  // top keys kept per internal edge (0: none)
   std::uint64_t max_edge_evidence_work = kDefaultEdgeEvidenceWork;
   std::uint64_t max_betweenness_work = kDefaultBetweennessWork;
+  // Whether the run flagged, and so the score has its excess part, and the flagging stage's
+  // threshold (nats): the community excess at which that part is one half.
+  bool with_excess = false;
+  double excess_half = 0;
+  std::size_t timeline_communities = kDefaultTimelineCommunities;  // 0: no /communities/actions
+  std::size_t timeline_actions = kDefaultTimelineActions;          // kept per community
 };
 
 // A cause is a component of the co-occurrence graph of the community's own coordinated hashtags
@@ -46,6 +54,7 @@ struct CommunityAnalysis {
   std::vector<MemberRole> roles;               // by account
   std::vector<EvidenceRow> evidence;           // strongest first
   std::vector<EdgeEvidenceRow> edge_evidence;  // by (src, dst), then strongest first
+  std::vector<TimelineAction> timeline;        // empty when params.timeline_communities is 0
 };
 
 CommunityAnalysis analyse_community(CommunityInput input, const AnalysisParams& params);

@@ -233,6 +233,15 @@ std::vector<CommunityInput> gather_communities(const AnalysisInput& in, const Co
   for (std::size_t i = 0; i < ids.size(); ++i) {
     out[i].cut_weight = static_cast<double>(cut_sum[i]) / kWeightScale;
   }
+  if (in.with_excess) {
+    const auto first = in.first_community_by_rank[static_cast<std::size_t>(comm.rank())];
+    const auto excess = ask_owners<double>(
+        ids, [&](std::uint64_t c) { return owner_of_block(in.first_community_by_rank, c); },
+        each_answer<double, std::uint64_t>(
+            [&](std::uint64_t c) { return in.community_excess[c - first]; }),
+        comm);
+    for (std::size_t i = 0; i < ids.size(); ++i) out[i].excess = excess[i];
+  }
   return out;
 }
 

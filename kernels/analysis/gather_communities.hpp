@@ -2,8 +2,8 @@
 // owner_of_community(c) = owner_of_hash(mix_vertex(c)), which spreads big communities over
 // the ranks independently of their ids. The owner receives the community's members (with
 // their rename counts and profiles), its internal edges, the weight of its boundary edges (summed
-// per community before sending) and the actions of its members on projected layers (only for
-// communities of two or more members: a lone account has no co-action).
+// per community before sending), its flagging excess and the actions of its members on projected
+// layers (only for communities of two or more members: a lone account has no co-action).
 //
 // Input layout: accounts and their community labels in the block layout of the account table
 // (rank r: [first_account_by_rank[r], first_account_by_rank[r+1])), community sizes in the block
@@ -34,6 +34,10 @@ struct AnalysisInput {
   std::span<const AnalysisEdge> edges;                     // each undirected edge once
   std::span<const Action> actions;
   std::array<bool, kLayerCount> projected{};  // layers whose actions are kept
+  // The flagging stage's /communities/excess of this rank's communities; with_excess (the same
+  // on every rank) false: the run did not flag, and every community's excess is 0.
+  std::span<const double> community_excess;
+  bool with_excess = false;
 };
 
 int owner_of_community(std::uint64_t community, int n_ranks);

@@ -10,7 +10,8 @@ so the tools are tested against both. Nine accounts in three communities::
     community 2 (rank 3):          a7 - a8
 
 Account 1 has a 19-digit numeric id (Gephi must keep it a string), account 2 an id with a comma
-and a quote, account 5 a non-ASCII handle and account 0 was renamed twice.
+and a quote, account 5 a non-ASCII handle and account 0 was renamed twice. The actions kept for
+the timeline (``/communities/actions``) are those of communities 0 and 1 (a3 has none kept).
 """
 
 from __future__ import annotations
@@ -108,6 +109,18 @@ def write_fixture(path: str | os.PathLike[str], analysis: bool = True) -> None:
         ev["first_ms"] = np.array([T0_MS, T0_MS + 60_000, T0_MS + 1500, T0_MS], dtype="i8")
         ev["last_ms"] = np.array([T0_MS + 600_000, T0_MS + 90_000, T0_MS + 2500, T0_MS + 30_000],
                                  dtype="i8")
+        # Timeline actions: (community, account, seconds after T0, layer, coordinated, evidence).
+        kept = [(0, 0, 0, "hashtag", 1, 0), (0, 0, 60, "retweet", 1, 1), (0, 0, 7200, "url", 0, -1),
+                (0, 1, 5, "hashtag", 1, 0), (0, 1, 65, "retweet", 1, 1), (0, 2, 20, "hashtag", 1, 0),
+                (0, 2, 600, "hashtag", 1, 0), (0, 2, 3600, "retweet", 1, -1),
+                (1, 4, 1, "url", 1, 0), (1, 5, 2, "url", 1, 0), (1, 6, 2, "url", 1, 0)]
+        ac = c.create_group("actions")
+        ac["community"] = np.array([k[0] for k in kept], dtype="u8")
+        ac["account"] = np.array([k[1] for k in kept], dtype="u8")
+        ac["t_ms"] = np.array([T0_MS + 1000 * k[2] for k in kept], dtype="i8")
+        ac["layer"] = fixed([k[3] for k in kept])
+        ac["coordinated"] = np.array([k[4] for k in kept], dtype="u1")
+        ac["evidence_order"] = np.array([k[5] for k in kept], dtype="i4")
         # Keys binding internal edges: a0-a1 (two keys), a0-a2 (one); a1-a2 and others none.
         ee = f.create_group("edge_evidence")
         ee["src"] = np.array([0, 0, 0], dtype="u8")

@@ -185,10 +185,16 @@ class AnalysisTest(unittest.TestCase):
                 self.assertAlmostEqual(col[f"layer_share_{layer}"][k],
                                        f[f"/edges/weight_{layer}"][:][inside].sum() / w_in)
 
-        # Score: the mean of its stored parts; A (renames, two causes) ranks first.
-        parts = ["size", "cohesion", "density", "speed", "burst", "renames", "causes"]
+        # Score: the mean of its stored parts; A (renames, two causes) ranks first. The excess
+        # part is the flagging excess over itself plus the flagging threshold.
+        parts = ["size", "cohesion", "density", "speed", "burst", "renames", "causes", "excess"]
+        self.assertEqual(sorted(n for n in col if n.startswith("score_")),
+                         sorted(f"score_{p}" for p in parts))
         mean = np.mean([col[f"score_{p}"] for p in parts], axis=0)
         np.testing.assert_allclose(col["score"], mean, rtol=0, atol=1e-12)
+        threshold = float(f["/accounts"].attrs["flag_threshold"])
+        np.testing.assert_allclose(col["score_excess"],
+                                   col["excess"] / (col["excess"] + threshold), rtol=1e-15)
         self.assertAlmostEqual(col["score_causes"][a], 0.5)
         self.assertAlmostEqual(col["score_renames"][a], 1 / 3)
         self.assertEqual(sorted(col["rank"].tolist()), list(range(1, len(col["rank"]) + 1)))
@@ -266,6 +272,74 @@ class AnalysisTest(unittest.TestCase):
         self.assertEqual(len(by_pair), 4)
         self.assertEqual(f["/communities/edge_evidence_skipped_keys"][:].tolist(),
                          [0] * len(f["/communities/size"]))
+
+    def timeline(self, f: h5py.File) -> list[tuple]:
+        """/communities/actions as (community, account id, seconds, layer, coordinated,
+        evidence order) rows."""
+        ids = [s.decode() for s in f["/accounts/id"][:]]
+        ac = {name: f[f"/communities/actions/{name}"][:] for name in f["/communities/actions"]}
+        return [(int(ac["community"][i]), ids[ac["account"][i]], int(ac["t_ms"][i]) // 1000,
+                 ac["layer"][i].decode(), int(ac["coordinated"][i]), int(ac["evidence_order"][i]))
+                for i in range(len(ac["community"]))]
+
+    def test_timeline_actions(self) -> None:
+        f = self.open()
+        community, row = self.community_of(f)
+        a, b = community["a1"], community["b1"]
+        rows = self.timeline(f)
+        # Ordered by community, account row, time; every action of A and B (c1 is alone).
+        self.assertEqual([(r[0], row[r[1]], r[2]) for r in rows],
+                         sorted((r[0], row[r[1]], r[2]) for r in rows))
+        expected = {a: [("a1", 1000, "retweet"), ("a1", 2005, "retweet"), ("a1", 3000, "hashtag"),
+                        ("a1", 3000, "hashtag"), ("a1", 5000, "hashtag"), ("a1", 6000, "hashtag"),
+                        ("a2", 1010, "retweet"), ("a2", 2000, "retweet"), ("a2", 3010, "hashtag"),
+                        ("a2", 3010, "hashtag"), ("a2", 6010, "hashtag"), ("a3", 1030, "retweet"),
+                        ("a3", 1040, "retweet"), ("a3", 2020, "retweet"), ("a3", 5030, "hashtag")],
+                    b: [("b1", 10000, "retweet"), ("b1", 11000, "retweet"), ("b2", 10040, "retweet"),
+                        ("b2", 10050, "retweet"), ("b2", 11010, "retweet")]}
+        for k, actions in expected.items():
+            self.assertEqual(sorted(r[1:4] for r in rows if r[0] == k), actions)
+        self.assertEqual({r[0] for r in rows}, {a, b})
+        # All on coordinated keys, all on evidence keys (10 kept): each mark's evidence row has
+        # its layer and spans its time.
+        ev = {name: f[f"/communities/evidence/{name}"][:] for name in f["/communities/evidence"]}
+        evidence = {}
+        for i in range(len(ev["community"])):
+            order = sum(1 for j in range(i) if ev["community"][j] == ev["community"][i])
+            evidence[(int(ev["community"][i]), order)] = (
+                ev["layer"][i].decode(), int(ev["first_ms"][i]) // 1000,
+                int(ev["last_ms"][i]) // 1000)
+        for r in rows:
+            self.assertEqual(r[4], 1)
+            layer, first, last = evidence[(r[0], r[5])]
+            self.assertEqual(layer, r[3])
+            self.assertTrue(first <= r[2] <= last, r)
+
+    def test_timeline_cap(self) -> None:
+        """Capped at 9 actions of the community ranked first, with 2 evidence keys (t100, t200:
+        7 actions): those 7 and 2 of A's 8 other coordinated actions, the same at 1, 2 and 4
+        ranks."""
+        kept = {}
+        for ranks in (1, 2, 4):
+            out = self.folder / f"cap{ranks}.h5"
+            e2e.run_ok(self, [self.input], out, "--layers", "retweet,hashtag", "--window", "60",
+                       "--evidence-keys", "2", "--timeline-communities", "1",
+                       "--timeline-actions", "9", ranks=ranks)
+            with h5py.File(out, "r") as f:
+                kept[ranks] = self.timeline(f)
+                community, _ = self.community_of(f)
+        rows = kept[1]
+        self.assertEqual(kept[2], rows)
+        self.assertEqual(kept[4], rows)
+        self.assertEqual(len(rows), 9)
+        self.assertEqual({r[0] for r in rows}, {community["a1"]})
+        on_evidence = sorted(r[1:4] for r in rows if r[5] >= 0)
+        self.assertEqual(on_evidence, [
+            ("a1", 1000, "retweet"), ("a1", 2005, "retweet"), ("a2", 1010, "retweet"),
+            ("a2", 2000, "retweet"), ("a3", 1030, "retweet"), ("a3", 1040, "retweet"),
+            ("a3", 2020, "retweet")])
+        others = [r for r in rows if r[5] < 0]
+        self.assertEqual([(r[3], r[4]) for r in others], [("hashtag", 1)] * 2)
 
     def test_edge_evidence_option(self) -> None:
         out = self.folder / "e1.h5"

@@ -96,11 +96,18 @@ class RankInvarianceTest(unittest.TestCase):
                                            atol=0.0), f"mean delay {got[pair][3]}")
 
     def test_coortweet(self) -> None:
-        """russian_coord_tweets.csv at 60 s: identical at all rank counts (skipped if absent)."""
+        """russian_coord_tweets.csv at 60 s: identical at all rank counts (skipped if absent).
+        The timeline keeps 300 actions of each of the 20 communities ranked first, so big
+        communities are sampled (docs/analysis.md "Timeline")."""
         data = e2e.shared_file_or_skip_test(SHARED)
-        outputs = self.run_at_all_rank_counts(data, "--window", str(WINDOW_S))
+        outputs = self.run_at_all_rank_counts(data, "--window", str(WINDOW_S),
+                                              "--timeline-actions", "300")
         self.assert_rank_invariant(outputs)
         self.assertEqual(e2e.read_edges(outputs[1])["src"].size, 6206)
+        kept = e2e.read_group(outputs[1], "/communities/actions")
+        _, per_community = np.unique(kept["community"], return_counts=True)
+        self.assertEqual(per_community.size, 20)
+        self.assertEqual(int(per_community.max()), 300, "no community was sampled")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,10 @@ class Report(unittest.TestCase):
         self.assertIn("<td>#vote</td>", html)
         self.assertIn("<td>2023-11-14 22:13:20Z</td>", html)  # evidence first_ms as a time
         self.assertNotIn("excess_null", html)  # not one value per community
+        # Communities 0 and 1 have kept actions: a raster of them; 2 falls back to edge spans.
+        self.assertIn("<p>One row per member, one mark per action (8 actions kept", html)
+        self.assertIn("<p>One row per member, one mark per action (3 actions kept", html)
+        self.assertEqual(html.count("<p>Co-action spans"), 1)
         self.assertFalse(list(out.glob("*.tmp")))
         shot = self.work / "shot.png"
         screenshot(out / "index.html", shot)
@@ -81,6 +85,7 @@ class Report(unittest.TestCase):
         e2e.run_ok(self, [e2e.test_data_dir() / "events_small.csv"], result, "-q")
         html = make_report(self, result, out)
         self.assertIn("timeline_0.png", self.check_images(html, out))
+        self.assertIn("one mark per action", html)
         # A run writes /communities/rank; 5 communities: 2 bound by co-action beyond chance, and 3
         # accounts alone whose edges chance explains (clustering on excess, docs/detection.md §3).
         self.assertIn("Top 5 communities (by rank)", html)

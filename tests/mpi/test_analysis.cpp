@@ -29,10 +29,16 @@
 // -(2/3 log2 2/3 + 1/3 log2 1/3) = 0.918296 bits; location Moscow 4 of 4, entropy 0.
 // c1: one known creation time (NaN spread); en and es tie: en (the smaller), share 1/2, 1 bit;
 // no location (NaN). c3: nothing known.
+//
+// Flagging excess (nats) 28, 7, 0, 0 against a threshold of 14: excess parts 2/3, 1/3, 0, 0.
+// Timeline: c0's 17 actions, 8 on its evidence keys R1, R2, H1 (orders 0, 1, 2), 6 on its other
+// coordinated keys H2, H3, H5, and 3 on keys it does not coordinate on (R3, H4).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 
 #include "core/exchange.hpp"
 #include "kernels/analysis/analyse_communities.hpp"
@@ -56,6 +62,8 @@ const std::vector<TimeMs> kCreated = {
     kD, kD + 3 * kDay, kD + 13 * kDay / 2, kD + 400 * kDay, kUnknownTime, kD, kD, kUnknownTime};
 const std::vector<std::string> kLanguage = {"ru", "ru", "en", "", "en", "es", "pt", ""};
 const std::vector<std::string> kLocation = {"Moscow", "Moscow", "Moscow", "Moscow", "", "", "", ""};
+const std::vector<double> kExcess = {28, 7, 0, 0};
+constexpr double kThreshold = 14;
 
 AnalysisEdge edge(std::uint64_t u, std::uint64_t v, double w, std::uint64_t count,
                   DurationMs mean_delay_ms, Layer layer) {
@@ -100,6 +108,18 @@ AnalysisParams params() {
   p.projected[static_cast<std::size_t>(Layer::retweet)] = true;
   p.projected[static_cast<std::size_t>(Layer::hashtag)] = true;
   p.evidence_keys = 3;
+  p.with_excess = true;
+  p.excess_half = kThreshold;
+  p.timeline_communities = 2;
+  p.timeline_actions = 17;
+  return p;
+}
+
+// The timeline of c0 kept whole but for 7 of the 9 actions off its evidence keys.
+AnalysisParams capped_params() {
+  auto p = params();
+  p.timeline_communities = 1;
+  p.timeline_actions = 10;
   return p;
 }
 
@@ -107,9 +127,10 @@ struct Gathered {
   std::vector<CommunityFeatures> features;
   std::vector<MemberRole> roles;
   std::vector<EvidenceRow> evidence;
+  std::vector<TimelineAction> timeline;
 };
 
-Gathered analyse_fixture(const Comm& comm) {
+Gathered analyse_fixture(const Comm& comm, const AnalysisParams& p = params()) {
   const auto accounts = even_blocks(kCommunityOf.size(), comm.size());
   const auto communities = even_blocks(kSizes.size(), comm.size());
   const auto r = static_cast<std::size_t>(comm.rank());
@@ -123,13 +144,16 @@ Gathered analyse_fixture(const Comm& comm) {
   const auto language = slice(kLanguage, accounts);
   const auto location = slice(kLocation, accounts);
   const auto sizes = slice(kSizes, communities);
+  const auto excess = slice(kExcess, communities);
   const auto edges = testing::strided_share(all_edges(), comm);
   const auto actions = testing::strided_share(all_actions(), comm);
-  const AnalysisInput input{accounts,    community, renames, created, language,          location,
-                            communities, sizes,     edges,   actions, params().projected};
-  const auto result = analyse_communities(input, params(), comm);
+  const AnalysisInput input{accounts,    community,   renames, created, language,
+                            location,    communities, sizes,   edges,   actions,
+                            p.projected, excess,      true};
+  const auto result = analyse_communities(input, p, comm);
   return {comm.allgatherv<CommunityFeatures>(result.features),
-          comm.allgatherv<MemberRole>(result.roles), comm.allgatherv<EvidenceRow>(result.evidence)};
+          comm.allgatherv<MemberRole>(result.roles), comm.allgatherv<EvidenceRow>(result.evidence),
+          comm.allgatherv<TimelineAction>(result.timeline)};
 }
 
 // Bitwise-equal doubles, NaN equal to NaN.
@@ -179,10 +203,15 @@ TEST(Analysis, FeaturesOfTheDrawnFixture) {
   EXPECT_DOUBLE_EQ(c0.layer_share[static_cast<std::size_t>(Layer::retweet)], 0.8);
   EXPECT_DOUBLE_EQ(c0.layer_share[static_cast<std::size_t>(Layer::hashtag)], 0.2);
   const std::array<double, kScorePartCount> parts = {
-      0.75, 6.0 / 7.0, 4.0 / 6.0, 1.0 / (1.0 + 10.0 / 60.0), 0.17896422148945082, 0.75, 0.5};
+      0.75, 6.0 / 7.0, 4.0 / 6.0, 1.0 / (1.0 + 10.0 / 60.0), 0.17896422148945082,
+      0.75, 0.5,       2.0 / 3.0};
+  double sum = 0;
   for (std::size_t p = 0; p < kScorePartCount; ++p) {
     EXPECT_NEAR(c0.score_part[p], parts[p], 1e-12) << kScorePartNames[p];
+    sum += parts[p];
   }
+  EXPECT_NEAR(c0.score, sum / 8, 1e-12);
+  EXPECT_DOUBLE_EQ(c0.excess, 28.0);
 
   const auto& c1 = g.features[1];
   EXPECT_EQ(c1.size, 2u);
@@ -192,6 +221,7 @@ TEST(Analysis, FeaturesOfTheDrawnFixture) {
   EXPECT_DOUBLE_EQ(c1.delay_iqr_s, 0.0);
   EXPECT_DOUBLE_EQ(c1.lifetime_s, 2.0);
   EXPECT_TRUE(std::isnan(c1.burstiness));  // one gap
+  EXPECT_NEAR(c1.score_part[static_cast<std::size_t>(ScorePart::excess)], 1.0 / 3.0, 1e-12);
   EXPECT_EQ(c1.n_causes, 0u);
   EXPECT_EQ(c1.n_created_known, 1u);
   EXPECT_TRUE(std::isnan(c1.created_iqr_days));
@@ -272,16 +302,77 @@ TEST(Analysis, EvidenceOfTheDrawnFixture) {
   }
 }
 
+// Without flagging the score is the mean of the other seven parts.
+TEST(Analysis, ScoreWithoutFlagging) {
+  CommunityInput in;
+  in.community = 0;
+  in.members = {{0, AccountIndex{0}, 1}, {0, AccountIndex{1}, 0}};
+  in.profiles.resize(2);
+  in.edges = {{0, edge(0, 1, 1, 1, 30'000, Layer::retweet)}};
+  in.excess = 50;  // ignored: the run did not flag
+  auto p = params();
+  p.with_excess = false;
+  p.total_volume = 2;
+  const auto f = analyse_community(in, p).features;
+  // size 1/2, cohesion 1 (no cut, conductance 0), density 1, speed 2/3, renames 1/2.
+  EXPECT_EQ(f.score_part[static_cast<std::size_t>(ScorePart::excess)], 0.0);
+  EXPECT_NEAR(f.score, (0.5 + 1 + 1 + 2.0 / 3.0 + 0.5) / 7, 1e-12);
+}
+
+using TimelineRow = std::tuple<std::uint64_t, std::uint64_t, TimeMs, Layer, int, int>;
+
+std::vector<TimelineRow> rows_of(const std::vector<TimelineAction>& timeline) {
+  std::vector<TimelineRow> rows;
+  for (const auto& a : timeline) {
+    rows.emplace_back(a.community, a.account.value, (a.t_ms - kT0) / 1000, a.layer, a.coordinated,
+                      a.evidence_order);
+  }
+  return rows;
+}
+
+TEST(Analysis, TimelineOfTheDrawnFixture) {
+  const Comm comm;
+  const auto rt = Layer::retweet;
+  const auto ht = Layer::hashtag;
+  // (community, account, seconds, layer, coordinated, evidence order), in the file's order.
+  const std::vector<TimelineRow> expected = {
+      {0, 0, 0, rt, 1, 0},     {0, 0, 2000, ht, 1, -1}, {0, 0, 2000, ht, 1, 2},
+      {0, 0, 4000, ht, 1, -1}, {0, 0, 5000, rt, 0, -1}, {0, 1, 10, rt, 1, 0},
+      {0, 1, 2010, ht, 1, -1}, {0, 1, 2010, ht, 1, 2},  {0, 1, 4000, ht, 0, -1},
+      {0, 1, 4005, ht, 1, -1}, {0, 1, 5200, rt, 0, -1}, {0, 2, 30, rt, 1, 0},
+      {0, 2, 1000, rt, 1, 1},  {0, 2, 3000, ht, 1, -1}, {0, 3, 1050, rt, 1, 1},
+      {0, 3, 1055, rt, 1, 1},  {0, 3, 3020, ht, 1, -1}, {1, 4, 100, rt, 1, 0},
+      {1, 5, 102, rt, 1, 0}};
+  EXPECT_EQ(rows_of(analyse_fixture(comm).timeline), expected);
+
+  // Capped at 10 and to the community ranked first: its 8 evidence actions and 2 of the 6 on its
+  // other coordinated keys, none of those on keys it does not coordinate on.
+  const auto capped = rows_of(analyse_fixture(comm, capped_params()).timeline);
+  ASSERT_EQ(capped.size(), 10u);
+  std::size_t evidence = 0, coordinated = 0;
+  for (const auto& row : capped) {
+    EXPECT_EQ(std::get<0>(row), 0u);
+    EXPECT_EQ(std::get<4>(row), 1);
+    evidence += std::get<5>(row) >= 0;
+    coordinated += std::get<5>(row) < 0;
+    EXPECT_NE(std::find(expected.begin(), expected.end(), row), expected.end());
+  }
+  EXPECT_EQ(evidence, 8u);
+  EXPECT_EQ(coordinated, 2u);
+  EXPECT_TRUE(std::is_sorted(capped.begin(), capped.end()));
+}
+
 // The distributed stage against analyse_community on each community assembled here whole.
 TEST(Analysis, MatchesTheSerialAnalysis) {
   const Comm comm;
-  const auto g = analyse_fixture(comm);
-  auto p = params();
+  const auto g = analyse_fixture(comm, capped_params());
+  auto p = capped_params();
   p.total_volume = 18;
   for (std::uint64_t c = 0; c < kSizes.size(); ++c) {
     SCOPED_TRACE(c);
     CommunityInput in;
     in.community = c;
+    in.excess = kExcess[c];
     for (std::uint64_t a = 0; a < kCommunityOf.size(); ++a) {
       if (kCommunityOf[a] != c) continue;
       in.members.push_back({c, AccountIndex{a}, kRenames[a]});
@@ -335,6 +426,12 @@ TEST(Analysis, MatchesTheSerialAnalysis) {
       ++k;
     }
     EXPECT_EQ(k, serial.evidence.size());
+    std::vector<TimelineAction> timeline;
+    for (const auto& a : g.timeline) {
+      if (a.community == c) timeline.push_back(a);
+    }
+    // Only the community ranked first keeps its timeline.
+    EXPECT_EQ(rows_of(timeline), c == 0 ? rows_of(serial.timeline) : std::vector<TimelineRow>{});
   }
 }
 

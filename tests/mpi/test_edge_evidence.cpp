@@ -103,8 +103,9 @@ Analysed analyse(const Fixture& f, const AnalysisParams& p, const Comm& comm) {
   for (const auto& [u, v] : f.edges) all_edges.push_back({AccountIndex{u}, AccountIndex{v}, 1});
   const auto edges = testing::strided_share(all_edges, comm);
   const auto actions = testing::strided_share(f.actions, comm);
-  const AnalysisInput input{accounts,    community, renames, created, unknown,    unknown,
-                            communities, sizes,     edges,   actions, p.projected};
+  const AnalysisInput input{accounts,    community,   renames, created, unknown,
+                            unknown,     communities, sizes,   edges,   actions,
+                            p.projected, {},          false};
   const auto result = analyse_communities(input, p, comm);
   return {comm.allgatherv<EdgeEvidenceRow>(result.edge_evidence),
           comm.allgatherv<CommunityFeatures>(result.features)};
