@@ -9,8 +9,8 @@ JavaScript), so it can be mailed, archived or opened from a file share:
   every per-community feature the file has and their evidence rows;
 * a timeline raster per top community: one row per member account (ordered by its first action),
   one mark per action from ``/communities/actions`` (the actions the run kept for its top
-  communities, docs/analysis.md "Timeline"), coloured by the evidence key it acts on, with the
-  community's actions per hour above. Files without that dataset (older runs, or communities
+  communities, docs/analysis.md "Timeline"), coloured by the evidence key it acts on, with a
+  histogram of the community's actions over time above. Files without that dataset (older runs, or communities
   past ``--timeline-communities``) get the ``first_ms`` .. ``last_ms`` co-action spans of the
   community's internal edges at both ends instead;
 * co-action delay histograms: ``/edges/mean_delay_s`` of the top communities' internal edges
@@ -49,6 +49,7 @@ try:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
 except ImportError:  # pragma: no cover - depends on the machine
     sys.exit("report.py: matplotlib is missing: run scripts/install-deps.sh --report "
              "(Debian package python3-matplotlib)")
@@ -192,14 +193,19 @@ def member_label(f: h5py.File, account: int) -> str:
 
 
 def evidence_label(row: dict[str, Any]) -> str:
-    """An evidence row as ``layer key`` (the key cut at 40 characters)."""
+    """An evidence row as ``layer key`` (the key cut at 24 characters)."""
     key = text(row.get("key", ""))
-    return f"{text(row.get('layer', ''))} {key[:40] + '...' if len(key) > 40 else key}"
+    return f"{text(row.get('layer', ''))} {key[:24] + '...' if len(key) > 24 else key}"
+
+
+EVIDENCE_COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown",
+                    "tab:pink", "black", "tab:olive", "tab:cyan"]
+"""Marks on the 10 strongest evidence keys (tab10, its grey replaced: grey is for other keys)."""
 
 
 def plot_action_raster(c: Community, f: h5py.File, folder: Path) -> tuple[str, str]:
     """Raster: members (rows, by first action) by time, one mark per kept action, coloured by its
-    evidence key; the community's actions per hour above."""
+    evidence key; a histogram of the actions over time above."""
     account = c.actions["account"].astype(np.int64)
     when = c.actions["t_ms"].astype("datetime64[ms]")
     order = c.actions["evidence_order"].astype(int) if "evidence_order" in c.actions else \
@@ -215,27 +221,28 @@ def plot_action_raster(c: Community, f: h5py.File, folder: Path) -> tuple[str, s
     n = len(members)
     many = n > 60
     fig, (hist, ax) = plt.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 5]},
-                                   figsize=(11, 7.5 if many else min(12.0, 0.25 * n + 2.8)))
-    hours = max(1, int(np.ceil((when.max() - when.min()) / np.timedelta64(1, "h"))))
-    hist.hist(when, bins=min(400, hours), color="gray")
+                                   figsize=(12, 7.5 if many else min(12.0, 0.25 * n + 2.8)))
+    hist.hist(when, bins=200, color="gray")
     hist.set_ylabel("actions")
     mark = {"marker": "|", "s": 60 if not many else max(2.0, 6000.0 / n), "linewidths": 1.2
             if not many else 0.6}
-    layers = [("other keys", ~coordinated & (order < 0), "#cccccc"),
-              ("other coordinated keys", coordinated & (order < 0), "#555555")]
-    palette = plt.get_cmap("tab10")
-    for k, row in enumerate(c.evidence[:10]):
-        layers.append((evidence_label(row), order == k, palette(k % 10)))
-    for label, chosen, colour in layers:
+    classes = [("other keys", ~coordinated & (order < 0), "#c8c8c8"),
+               ("other coordinated keys", coordinated & (order < 0), "#808080")]
+    for k, row in enumerate(c.evidence[:len(EVIDENCE_COLOURS)]):
+        classes.append((evidence_label(row), order == k, EVIDENCE_COLOURS[k]))
+    legend = []
+    for label, chosen, colour in classes:
         if chosen.any():
-            ax.scatter(when[chosen], y[chosen], color=colour, label=label, **mark)
+            ax.scatter(when[chosen], y[chosen], color=colour, **mark)
+            legend.append(Line2D([], [], color=colour, marker="|", linestyle="None",
+                                 markersize=10, markeredgewidth=2, label=label))
     ax.set_ylim(n - 0.5, -0.5)
     if n <= 40:
         ax.set_yticks(range(n))
         ax.set_yticklabels([member_label(f, a) for a in members], fontsize=7)
     ax.set_ylabel(f"{n} members, by first action")
     ax.set_xlabel("time (UTC)")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), markerscale=1.5,
+    ax.legend(handles=legend, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0),
               title="key acted on", title_fontsize=8)
     fig.autofmt_xdate()
     shown = len(set(account.tolist()))
@@ -435,6 +442,7 @@ def write_report(result: Path, out: Path, top: int) -> Path:
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out, delete=False,
                                      suffix=".tmp") as tmp:
         tmp.write(page)
+    os.chmod(tmp.name, 0o644)  # NamedTemporaryFile makes it private; the PNGs are not
     os.replace(tmp.name, index)
     return index
 
