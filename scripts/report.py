@@ -10,8 +10,8 @@ JavaScript), so it can be mailed, archived or opened from a file share:
 * a timeline raster per top community: one row per member account (ordered by its first action),
   one mark per action from ``/communities/actions`` (the actions the run kept for its top
   communities, docs/analysis.md "Timeline"), coloured by the evidence key it acts on, with a
-  histogram of the community's actions over time above. Files without that dataset (older runs, or communities
-  past ``--timeline-communities``) get the ``first_ms`` .. ``last_ms`` co-action spans of the
+  histogram of the community's actions over time above. Files without that dataset (older runs,
+  or communities past ``--timeline-communities``) get the ``first_ms`` .. ``last_ms`` co-action spans of the
   community's internal edges at both ends instead;
 * co-action delay histograms: ``/edges/mean_delay_s`` of the top communities' internal edges
   against all edges of the graph (the null-model baseline when the file has one:

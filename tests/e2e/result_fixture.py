@@ -110,8 +110,9 @@ def write_fixture(path: str | os.PathLike[str], analysis: bool = True) -> None:
         ev["last_ms"] = np.array([T0_MS + 600_000, T0_MS + 90_000, T0_MS + 2500, T0_MS + 30_000],
                                  dtype="i8")
         # Timeline actions: (community, account, seconds after T0, layer, coordinated, evidence).
-        kept = [(0, 0, 0, "hashtag", 1, 0), (0, 0, 60, "retweet", 1, 1), (0, 0, 7200, "url", 0, -1),
-                (0, 1, 5, "hashtag", 1, 0), (0, 1, 65, "retweet", 1, 1), (0, 2, 20, "hashtag", 1, 0),
+        kept = [(0, 0, 0, "hashtag", 1, 0), (0, 0, 60, "retweet", 1, 1),
+                (0, 0, 7200, "url", 0, -1), (0, 1, 5, "hashtag", 1, 0),
+                (0, 1, 65, "retweet", 1, 1), (0, 2, 20, "hashtag", 1, 0),
                 (0, 2, 600, "hashtag", 1, 0), (0, 2, 3600, "retweet", 1, -1),
                 (1, 4, 1, "url", 1, 0), (1, 5, 2, "url", 1, 0), (1, 6, 2, "url", 1, 0)]
         ac = c.create_group("actions")

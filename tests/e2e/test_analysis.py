@@ -295,8 +295,9 @@ class AnalysisTest(unittest.TestCase):
                         ("a2", 1010, "retweet"), ("a2", 2000, "retweet"), ("a2", 3010, "hashtag"),
                         ("a2", 3010, "hashtag"), ("a2", 6010, "hashtag"), ("a3", 1030, "retweet"),
                         ("a3", 1040, "retweet"), ("a3", 2020, "retweet"), ("a3", 5030, "hashtag")],
-                    b: [("b1", 10000, "retweet"), ("b1", 11000, "retweet"), ("b2", 10040, "retweet"),
-                        ("b2", 10050, "retweet"), ("b2", 11010, "retweet")]}
+                    b: [("b1", 10000, "retweet"), ("b1", 11000, "retweet"),
+                        ("b2", 10040, "retweet"), ("b2", 10050, "retweet"),
+                        ("b2", 11010, "retweet")]}
         for k, actions in expected.items():
             self.assertEqual(sorted(r[1:4] for r in rows if r[0] == k), actions)
         self.assertEqual({r[0] for r in rows}, {a, b})
