@@ -75,6 +75,22 @@ class RunConfigTest(unittest.TestCase):
         self.assertIn("run.window=5\n", override.stdout)
         self.assertIn("run.min-weight=2\n", override.stdout)
 
+    def test_spill_dir_is_created_or_refused_at_the_start(self) -> None:
+        """A missing --spill-dir is created; one that cannot be fails every rank before ingest."""
+        spill = self.tmp / "new" / "spill"
+        made = e2e.run_coordnet([self.data], self.out, "--memory-budget", "1G",
+                                "--spill-dir", spill, ranks=2)
+        self.assertEqual(made.returncode, 0, e2e.describe(made))
+        self.assertTrue(spill.is_dir())
+        blocker = self.tmp / "a_file"
+        blocker.write_text("")
+        refused = e2e.run_coordnet([self.data], self.tmp / "refused.h5", "--spill-dir",
+                                   blocker / "spill", ranks=2)
+        self.assertEqual(refused.returncode, e2e.EXIT_IO, e2e.describe(refused))
+        self.assertIn(f"--spill-dir {blocker / 'spill'}: cannot create", refused.stderr)
+        self.assertNotIn("stage ingest", refused.stderr)
+        self.assertFalse((self.tmp / "refused.h5").exists())
+
 
 if __name__ == "__main__":
     unittest.main()
