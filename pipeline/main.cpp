@@ -6,6 +6,7 @@
 #include <exception>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/comm.hpp"
@@ -50,6 +51,34 @@ std::string config_of_parsed_subcommand(const CLI::App& app) {
   return kept;
 }
 
+// The arguments with `--config FILE` (or `--config=FILE`) moved right after the program name.
+// CLI11 reads the file only when the option comes before the subcommand; written after it
+// (`coordnet run --config F`) the option falls through to the app, which parses the file but
+// does not apply its `run.*` keys, so the run would silently ignore the configuration.
+std::vector<char*> config_option_first(int argc, char** argv) {
+  std::vector<char*> config;
+  std::vector<char*> rest;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") {
+      rest.insert(rest.end(), argv + i, argv + argc);
+      break;
+    }
+    if (arg == "--config" && i + 1 < argc) {
+      config.insert(config.end(), {argv[i], argv[i + 1]});
+      ++i;
+    } else if (arg.starts_with("--config=")) {
+      config.push_back(argv[i]);
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  std::vector<char*> ordered{argv[0]};
+  ordered.insert(ordered.end(), config.begin(), config.end());
+  ordered.insert(ordered.end(), rest.begin(), rest.end());
+  return ordered;
+}
+
 int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   CLI::App app{"coordnet: coordinated-campaign detection on MPI", "coordnet"};
   app.require_subcommand(1);
@@ -81,7 +110,8 @@ int run_command(int argc, char** argv, const coordnet::Comm& comm) {
   auto* nightly = coordnet::add_nightly_command(app, nightly_options, config);
 
   try {
-    app.parse(argc, argv);
+    auto ordered = config_option_first(argc, argv);
+    app.parse(static_cast<int>(ordered.size()), ordered.data());
     if (const auto* config_file = app.get_option("--config"); config_file->count() > 0) {
       const auto path = config_file->as<std::string>();
       if (!std::ifstream(path)) throw CLI::FileError::Missing(path);

@@ -170,7 +170,8 @@ void add_run_options(CLI::App& run, RunConfig& c) {
                  "spilled to --spill-dir as sorted runs (default: no budget)")
       ->group("Projection");
   run.add_option("--spill-dir", c.coaction.spill_dir,
-                 "Where --memory-budget spills sorted runs (default: the temp directory)")
+                 "Where --memory-budget spills sorted runs; created on each rank at the start if "
+                 "missing (default: the temp directory)")
       ->group("Projection");
   run.add_option("--block-pairs", c.coaction.block_pairs,
                  "Pair partials a rank emits before a round of the stream")

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <filesystem>
+#include <system_error>
 
+#include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/stage_metrics.hpp"
 #include "io/account_profile.hpp"
@@ -24,6 +28,22 @@
 namespace coordnet {
 
 namespace {
+
+// Creates --spill-dir on every rank (each node may have its own local scratch) before any work,
+// so a missing or unwritable folder fails the run at its start, not at the first spill.
+void prepare_spill_dir(const std::filesystem::path& dir, const Comm& comm) {
+  std::exception_ptr failure;
+  if (!dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error || !std::filesystem::is_directory(dir)) {
+      failure = std::make_exception_ptr(
+          IoError("--spill-dir " + dir.string() +
+                  ": cannot create the folder: " + (error ? error.message() : "not a directory")));
+    }
+  }
+  comm.throw_if_any_failed(failure);
+}
 
 // The near-duplicate text keys and the account registry, on the parsed inputs.
 AccountsStage register_inputs(const RunConfig& config, RawIngest raw, const Comm& comm,
@@ -120,6 +140,7 @@ void run_pipeline(const RunConfig& given_config, const std::string& resolved_con
       config.checkpoint_dir, config.resume,
       config.checkpoint_dir.empty() ? "" : run_identity(config, resolved_config_toml, comm), comm);
   const auto& dir = config.checkpoint_dir;
+  prepare_spill_dir(config.coaction.spill_dir, comm);
 
   // The actions are kept through the analysis (each community's members' actions), so a
   // resumed run reads them back with the accounts.

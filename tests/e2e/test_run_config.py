@@ -1,4 +1,5 @@
-"""Bad numbers in the options of ``coordnet run`` are usage errors (exit 64) naming the option.
+"""Bad numbers in the options of ``coordnet run`` are usage errors (exit 64) naming the option,
+and a configuration written by ``--dump-config`` reads back wherever ``--config`` is given.
 
 Found by fuzzing the config loader (tests/fuzz/fuzz_run_config.cpp): ``--layer-window
 hashtag=x`` and ``--memory-budget x`` ended in an internal error (std::stod threw), and
@@ -55,6 +56,40 @@ class RunConfigTest(unittest.TestCase):
                                           "--dump-config"])
         self.assertEqual(again.returncode, 0, e2e.describe(again))
         self.assertEqual(again.stdout, first.stdout)
+
+    def test_config_after_the_subcommand_is_applied(self) -> None:
+        """``run --config F`` reads F like ``--config F run``; later options still win."""
+        first = e2e.run_coordnet([self.data], self.out, "--window", "30", "--min-weight", "2",
+                                 "--dump-config", ranks=1)
+        self.assertEqual(first.returncode, 0, e2e.describe(first))
+        dump = self.tmp / "dump.toml"
+        dump.write_text(first.stdout)
+        for args in (["run", "--config", dump], ["run", f"--config={dump}"]):
+            with self.subTest(args=args[1]):
+                again = e2e.run_coordnet_command([*args, "--dump-config"])
+                self.assertEqual(again.returncode, 0, e2e.describe(again))
+                self.assertEqual(again.stdout, first.stdout)
+        override = e2e.run_coordnet_command(["run", "--config", dump, "--window", "5",
+                                             "--dump-config"])
+        self.assertEqual(override.returncode, 0, e2e.describe(override))
+        self.assertIn("run.window=5\n", override.stdout)
+        self.assertIn("run.min-weight=2\n", override.stdout)
+
+    def test_spill_dir_is_created_or_refused_at_the_start(self) -> None:
+        """A missing --spill-dir is created; one that cannot be fails every rank before ingest."""
+        spill = self.tmp / "new" / "spill"
+        made = e2e.run_coordnet([self.data], self.out, "--memory-budget", "1G",
+                                "--spill-dir", spill, ranks=2)
+        self.assertEqual(made.returncode, 0, e2e.describe(made))
+        self.assertTrue(spill.is_dir())
+        blocker = self.tmp / "a_file"
+        blocker.write_text("")
+        refused = e2e.run_coordnet([self.data], self.tmp / "refused.h5", "--spill-dir",
+                                   blocker / "spill", ranks=2)
+        self.assertEqual(refused.returncode, e2e.EXIT_IO, e2e.describe(refused))
+        self.assertIn(f"--spill-dir {blocker / 'spill'}: cannot create", refused.stderr)
+        self.assertNotIn("stage ingest", refused.stderr)
+        self.assertFalse((self.tmp / "refused.h5").exists())
 
 
 if __name__ == "__main__":
