@@ -26,14 +26,15 @@ class BestTimelines {
  public:
   explicit BestTimelines(std::size_t n) : n_(n) {}
 
+  // Whether a community of these features would be kept (its timeline is worth building).
+  bool wants(const CommunityFeatures& f) const {
+    return n_ > 0 && (kept_.size() < n_ || better(f.score, f.community, *worst()));
+  }
+
   void offer(const CommunityFeatures& f, std::vector<TimelineAction> timeline) {
-    if (n_ == 0 || timeline.empty()) return;
+    if (timeline.empty() || !wants(f)) return;
     kept_.push_back({f.score, f.community, std::move(timeline)});
-    if (kept_.size() > n_) {
-      kept_.erase(std::max_element(kept_.begin(), kept_.end(), [](const auto& a, const auto& b) {
-        return a.score > b.score || (a.score == b.score && a.community < b.community);
-      }));
-    }
+    if (kept_.size() > n_) kept_.erase(worst());
   }
 
   // The actions of the kept communities among `chosen` (sorted).
@@ -53,6 +54,17 @@ class BestTimelines {
     std::uint64_t community;
     std::vector<TimelineAction> timeline;
   };
+
+  // The order of rank_by_score: score descending, then id ascending.
+  static bool better(double score, std::uint64_t community, const Kept& than) {
+    return score > than.score || (score == than.score && community < than.community);
+  }
+
+  std::vector<Kept>::const_iterator worst() const {
+    return std::max_element(kept_.begin(), kept_.end(), [](const Kept& a, const Kept& b) {
+      return better(a.score, a.community, b);
+    });
+  }
   std::size_t n_;
   std::vector<Kept> kept_;
 };
@@ -69,7 +81,8 @@ AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams param
   std::vector<EdgeEvidenceRow> edge_evidence;
   BestTimelines best(params.timeline_communities);
   for (auto& c : communities) {
-    auto analysis = analyse_community(std::move(c), params);
+    auto analysis = analyse_community(std::move(c), params,
+                                      [&](const CommunityFeatures& f) { return best.wants(f); });
     best.offer(analysis.features, std::move(analysis.timeline));
     features.push_back(analysis.features);
     roles.insert(roles.end(), analysis.roles.begin(), analysis.roles.end());

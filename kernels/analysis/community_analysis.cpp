@@ -238,7 +238,8 @@ std::vector<TimelineAction> timeline_of(const CommunityInput& in,
 
 }  // namespace
 
-CommunityAnalysis analyse_community(CommunityInput in, const AnalysisParams& params) {
+CommunityAnalysis analyse_community(CommunityInput in, const AnalysisParams& params,
+                                    const WantsTimeline& wants_timeline) {
   sort_canonically(in);
   CommunityAnalysis out;
   auto& f = out.features;
@@ -343,7 +344,7 @@ CommunityAnalysis analyse_community(CommunityInput in, const AnalysisParams& par
                                     params.max_edge_evidence_work});
   out.edge_evidence = std::move(binding.rows);
   f.edge_evidence_skipped_keys = binding.skipped_keys;
-  if (params.timeline_communities > 0) {
+  if (params.timeline_communities > 0 && (!wants_timeline || wants_timeline(f))) {
     strongest.resize(k);
     out.timeline = timeline_of(in, groups, strongest, params.timeline_actions);
   }

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "kernels/analysis/analysis_types.hpp"
@@ -54,9 +55,14 @@ struct CommunityAnalysis {
   std::vector<MemberRole> roles;               // by account
   std::vector<EvidenceRow> evidence;           // strongest first
   std::vector<EdgeEvidenceRow> edge_evidence;  // by (src, dst), then strongest first
-  std::vector<TimelineAction> timeline;        // empty when params.timeline_communities is 0
+  std::vector<TimelineAction> timeline;  // empty when params.timeline_communities is 0 or when
+                                         // wants_timeline said no
 };
 
-CommunityAnalysis analyse_community(CommunityInput input, const AnalysisParams& params);
+// Asked once the community's score is known: whether its timeline is wanted (empty: always).
+using WantsTimeline = std::function<bool(const CommunityFeatures&)>;
+
+CommunityAnalysis analyse_community(CommunityInput input, const AnalysisParams& params,
+                                    const WantsTimeline& wants_timeline = {});
 
 }  // namespace coordnet
