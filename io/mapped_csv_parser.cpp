@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "io/account_fields.hpp"
@@ -13,10 +15,30 @@ namespace coordnet {
 
 namespace {
 
+constexpr std::string_view kListSuffix = "[]";
+
 struct LayerColumn {
   Layer layer;
   std::size_t column;
+  bool is_list;  // mapped as COLUMN[]: blank-separated keys
 };
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// The distinct blank-separated items of a list cell, in order of first appearance.
+void split_blank_separated(std::string_view cell, std::vector<std::string_view>& items) {
+  items.clear();
+  std::size_t pos = 0;
+  while (pos < cell.size()) {
+    while (pos < cell.size() && is_blank(cell[pos])) ++pos;
+    const std::size_t start = pos;
+    while (pos < cell.size() && !is_blank(cell[pos])) ++pos;
+    const auto item = cell.substr(start, pos - start);
+    if (!item.empty() && std::find(items.begin(), items.end(), item) == items.end()) {
+      items.push_back(item);
+    }
+  }
+}
 
 class MappedCsvParser final : public RecordParser {
  public:
@@ -45,11 +67,19 @@ class MappedCsvParser final : public RecordParser {
     action.content = content_ ? f[*content_] : record.raw;
     if (handle_) action.handle = f[*handle_];
     if (auto rejection = read_profile(f, profile_, action)) return rejection;
-    for (const auto& [layer, column] : layers_) {
+    for (const auto& [layer, column, is_list] : layers_) {
       if (f[column].empty()) continue;
       action.layer = layer;
-      action.key = f[column];
-      sink.emit(action);
+      if (!is_list) {
+        action.key = f[column];
+        sink.emit(action);
+        continue;
+      }
+      split_blank_separated(f[column], items_);
+      for (const auto item : items_) {
+        action.key = item;
+        sink.emit(action);
+      }
     }
     return std::nullopt;
   }
@@ -59,6 +89,7 @@ class MappedCsvParser final : public RecordParser {
   std::optional<std::size_t> content_, handle_;
   ProfileColumns profile_;
   std::vector<LayerColumn> layers_;
+  std::vector<std::string_view> items_;
 };
 
 }  // namespace
@@ -81,7 +112,14 @@ ColumnMap parse_column_map(std::string_view text) {
                        "' (account, time, content, handle, created, language, location or a "
                        "layer name)");
     }
-    map.emplace_back(std::string(role), std::string(item.substr(eq + 1)));
+    const auto column = item.substr(eq + 1);
+    if (column.ends_with(kListSuffix) && !parse_layer(role)) {
+      throw UsageError("--map: '" + std::string(item) + "': only a layer column can be a list");
+    }
+    if (column == kListSuffix) {
+      throw UsageError("--map: '" + std::string(item) + "' names no column");
+    }
+    map.emplace_back(std::string(role), std::string(column));
   }
   auto has = [&](auto&& wanted) {
     return std::any_of(map.begin(), map.end(), [&](const auto& m) { return wanted(m.first); });
@@ -103,7 +141,10 @@ std::unique_ptr<RecordParser> make_mapped_csv_parser(std::span<const std::string
   ProfileColumns profile;
   std::vector<LayerColumn> layers;
   std::string missing;
-  for (const auto& [role, column] : map) {
+  for (const auto& [role, mapped] : map) {
+    const bool is_list = std::string_view(mapped).ends_with(kListSuffix);
+    const std::string column =
+        is_list ? mapped.substr(0, mapped.size() - kListSuffix.size()) : mapped;
     const auto index = columns.find(column);
     if (!index) {
       missing += (missing.empty() ? "" : ", ") + column;
@@ -124,7 +165,7 @@ std::unique_ptr<RecordParser> make_mapped_csv_parser(std::span<const std::string
     else if (role == "location")
       profile.location = ProfileColumn{*index, column};
     else
-      layers.push_back({*parse_layer(role), *index});
+      layers.push_back({*parse_layer(role), *index, is_list});
   }
   if (!missing.empty()) throw DataError("--map: header lacks column(s) " + missing);
   return std::make_unique<MappedCsvParser>(columns.size(), *account, *time, content, handle,

@@ -3,7 +3,9 @@
 // non-empty mapped layer column of a record emits one action of that layer, so one file feeds
 // several layers at once. Roles: `account` and `time` (required), `content` (the post id;
 // without it a record's content is its line text), `handle`, and any layer name (retweet,
-// hashtag, url, domain, image, ...). Values of a layer column are taken whole (one key each).
+// hashtag, url, domain, image, ...). A layer column's value is one key; mapped as `COLUMN[]`
+// (`hashtag=hashtags[]`) the column is a list, its blank-separated items (spaces or tabs) one
+// key each, repeats within a record emitted once.
 #pragma once
 
 #include <memory>

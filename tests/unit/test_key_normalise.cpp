@@ -107,11 +107,33 @@ TEST(MappedCsv, EveryNonEmptyLayerColumnEmitsOneAction) {
   EXPECT_EQ(rejection->reason, "bad_timestamp");
 }
 
+TEST(MappedCsv, ListColumnsEmitOneActionPerDistinctItem) {
+  const auto map = parse_column_map("account=a,time=t,hashtag=tags[],url=links");
+  const std::vector<std::string_view> header = {"a", "t", "tags", "links"};
+  auto parser = make_mapped_csv_parser(header, map);
+  Collector sink;
+  const std::vector<std::string_view> row = {"acc", "1629589836", " vote\tScotus  vote rights ",
+                                             "https://x.org/a https://x.org/b"};
+  EXPECT_FALSE(parser->parse({row, "..."}, sink));
+  const std::vector<std::pair<Layer, std::string>> expected = {
+      {Layer::hashtag, "vote"},
+      {Layer::hashtag, "Scotus"},
+      {Layer::hashtag, "rights"},
+      {Layer::url, "https://x.org/a https://x.org/b"}};  // not a list: one key, as given
+  EXPECT_EQ(sink.keys, expected);
+  sink.keys.clear();
+  const std::vector<std::string_view> blanks = {"acc", "1629589836", " \t ", ""};
+  EXPECT_FALSE(parser->parse({blanks, "..."}, sink));
+  EXPECT_TRUE(sink.keys.empty());
+}
+
 TEST(MappedCsv, MappingErrorsNameTheProblem) {
   EXPECT_THROW(parse_column_map("account=a,colour=b"), UsageError);
   EXPECT_THROW(parse_column_map("account"), UsageError);
-  EXPECT_THROW(parse_column_map("account=a,time=t"), UsageError);  // no layer
-  EXPECT_THROW(parse_column_map("account=a,url=u"), UsageError);   // no time
+  EXPECT_THROW(parse_column_map("account=a,time=t"), UsageError);          // no layer
+  EXPECT_THROW(parse_column_map("account=a,url=u"), UsageError);           // no time
+  EXPECT_THROW(parse_column_map("account=a[],time=t,url=u"), UsageError);  // list of accounts
+  EXPECT_THROW(parse_column_map("account=a,time=t,url=[]"), UsageError);   // no column
   const std::vector<std::string_view> header = {"a", "t"};
   EXPECT_THROW(make_mapped_csv_parser(header, parse_column_map("account=a,time=t,url=nope")),
                DataError);
