@@ -18,13 +18,59 @@ inline constexpr std::size_t kMaxUnixSecondsMsChars = kMaxUintChars + 4;
 inline constexpr std::size_t kMaxDateChars = kMaxUintChars + 6;
 inline constexpr std::size_t kMaxMinuteTimeChars = kMaxDateChars + 6;
 
+// Words and names are short: up to 32 chars are copied as two overlapping fixed-size blocks
+// (inlined), not by a call to memcpy.
 inline char* write_text(std::string_view text, char* out) {
-  std::memcpy(out, text.data(), text.size());
-  return out + text.size();
+  const char* from = text.data();
+  const std::size_t n = text.size();
+  if (n >= 16 && n <= 32) {
+    std::memcpy(out, from, 16);
+    std::memcpy(out + n - 16, from + n - 16, 16);
+  } else if (n >= 8 && n < 16) {
+    std::memcpy(out, from, 8);
+    std::memcpy(out + n - 8, from + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    std::memcpy(out, from, 4);
+    std::memcpy(out + n - 4, from + n - 4, 4);
+  } else if (n < 4) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = from[i];
+  } else {
+    std::memcpy(out, from, n);
+  }
+  return out + n;
 }
 
+// "00".."99", two chars each.
+inline constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+// Exactly 8 digits (leading zeros) of value < 10^8.
+inline char* write_8_digits(std::uint32_t value, char* out) {
+  const std::uint32_t high = value / 10'000;
+  const std::uint32_t low = value % 10'000;
+  std::memcpy(out, kDigitPairs + 2 * (high / 100), 2);
+  std::memcpy(out + 2, kDigitPairs + 2 * (high % 100), 2);
+  std::memcpy(out + 4, kDigitPairs + 2 * (low / 100), 2);
+  std::memcpy(out + 6, kDigitPairs + 2 * (low % 100), 2);
+  return out + 8;
+}
+
+// Decimal, as std::to_chars writes it. Long numbers (tweet and account ids have 19 digits) are
+// cut into blocks of 8 digits that are formatted independently, not digit pair after pair.
 inline char* write_uint(std::uint64_t value, char* out) {
-  return std::to_chars(out, out + kMaxUintChars, value).ptr;
+  constexpr std::uint64_t k8 = 100'000'000;
+  if (value < k8) return std::to_chars(out, out + 8, static_cast<std::uint32_t>(value)).ptr;
+  const auto low = static_cast<std::uint32_t>(value % k8);
+  const std::uint64_t high = value / k8;
+  if (high < k8) {
+    out = std::to_chars(out, out + 8, static_cast<std::uint32_t>(high)).ptr;
+  } else {
+    out = std::to_chars(out, out + 4, static_cast<std::uint32_t>(high / k8)).ptr;
+    out = write_8_digits(static_cast<std::uint32_t>(high % k8), out);
+  }
+  return write_8_digits(low, out);
 }
 
 inline char* write_two_digits(unsigned value, char* out) {

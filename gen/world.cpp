@@ -139,9 +139,12 @@ World::World(const GeneratorConfig& config)
     url_memo_.emplace_back(text, make_url(url, text));
 }
 
+// Below 2^32 accounts the products of these permutations fit 64 bits: a 64-bit remainder
+// instead of a 128-bit one (a library call), the same value.
 std::uint64_t World::account_of_activity_rank(std::uint64_t rank) const {
   __extension__ using uint128 = unsigned __int128;
   const auto n = config_.accounts;
+  if (n <= 0xFFFFFFFF) return (rank * activity_multiplier_ + activity_offset_) % n;
   return static_cast<std::uint64_t>(
       (static_cast<uint128>(rank) * activity_multiplier_ + activity_offset_) % n);
 }
@@ -149,8 +152,10 @@ std::uint64_t World::account_of_activity_rank(std::uint64_t rank) const {
 std::uint64_t World::activity_rank(std::uint64_t account) const {
   __extension__ using uint128 = unsigned __int128;
   const auto n = config_.accounts;
-  return static_cast<std::uint64_t>(static_cast<uint128>((account + n - activity_offset_) % n) *
-                                    activity_inverse_ % n);
+  const auto shifted =
+      account >= activity_offset_ ? account - activity_offset_ : account + (n - activity_offset_);
+  if (n <= 0xFFFFFFFF) return shifted * activity_inverse_ % n;
+  return static_cast<std::uint64_t>(static_cast<uint128>(shifted) * activity_inverse_ % n);
 }
 
 int World::campaign_of(std::uint64_t account) const {
