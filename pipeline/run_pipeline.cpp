@@ -174,6 +174,7 @@ void run_pipeline(const RunConfig& given_config, const std::string& resolved_con
           static_cast<std::uint64_t>(std::max(1.0, std::ceil(config.coaction.min_weight)));
     }
     flags.null = edge_null_model(accounts.actions, table, projection, min_counts, comm, metrics);
+    inject_test_fault("null_model", "computed", comm.rank());
   }
   stop_if_interrupted("project", dir, comm);
 
@@ -193,6 +194,7 @@ void run_pipeline(const RunConfig& given_config, const std::string& resolved_con
   if (flag) {
     flags.flags =
         flag_communities(config.flag, table, projection, flags.null, communities, comm, metrics);
+    inject_test_fault("flag", "computed", comm.rank());
   }
 
   metrics.start("analysis");
@@ -201,10 +203,12 @@ void run_pipeline(const RunConfig& given_config, const std::string& resolved_con
   metrics.add_count("edge_evidence_rows", analysis.result.edge_evidence.size());
   metrics.add_count("edge_evidence_skipped_keys", analysis.edge_evidence_skipped_keys);
   metrics.finish(comm);
+  inject_test_fault("analysis", "computed", comm.rank());
   std::vector<Action>().swap(accounts.actions);
   metrics.start("evidence_keys");
   name_evidence_keys(config, analysis, comm);
   metrics.finish(comm);
+  inject_test_fault("evidence_keys", "computed", comm.rank());
 
   metrics.start("write");
   write_result(
