@@ -19,8 +19,7 @@ inline constexpr std::string_view kEventsHeader =
     "object_id,account_id,content_id,timestamp_share,layer,handle,account_created,language,"
     "location\n";
 
-// Appends the rows of one post; `scratch` is reused between calls.
-void append_events_rows(const World& world, const Post& post, std::string& scratch,
-                        std::string& out);
+// Appends the rows of one post.
+void append_events_rows(const World& world, const Post& post, std::string& out);
 
 }  // namespace coordnet::gen

@@ -104,7 +104,7 @@ GenerateSummary generate(const GeneratorConfig& config, const GenerateOutputs& o
       posts.clear();
       generate_unit(world, unit, posts);
       for (const auto& post : posts) {
-        if (events) append_events_rows(world, post, scratch, events->buffer());
+        if (events) append_events_rows(world, post, events->buffer());
         if (archive) append_io_archive_row(world, post, scratch, archive->buffer());
         local.retweet_actions += post.is_retweet ? 1 : 0;
         local.mention_actions += post.is_retweet ? 1 : 0;

@@ -57,6 +57,22 @@ std::uint64_t inverse_mod(std::uint64_t a, std::uint64_t n) {
   return static_cast<std::uint64_t>(t < 0 ? t + static_cast<int128>(n) : t);
 }
 
+template <std::size_t N>
+constexpr std::size_t longest(const std::array<std::string_view, N>& words) {
+  std::size_t n = 0;
+  for (const auto word : words) n = std::max(n, word.size());
+  return n;
+}
+
+// The bounds of the write_* functions (World::kMax*Chars) hold for the vocabulary.
+static_assert(longest(vocab::kCauseHandles) + 5 <= World::kMaxHandleChars);
+static_assert(longest(vocab::kFirstNames) + 1 + longest(vocab::kLastNames) + 4 <=
+              World::kMaxHandleChars);
+static_assert(4 * longest(vocab::kSyllables) + 10 <= World::kMaxHashtagChars);
+static_assert(longest(vocab::kCauses) + 3 + kMaxUintChars <= World::kMaxHashtagChars);
+static_assert(8 + longest(vocab::kWords) + 5 + 2 + 11 + kMaxUintChars <= World::kMaxUrlChars);
+static_assert(13 + kMaxUintChars + 11 + kMaxUintChars <= World::kMaxUrlChars);
+
 double log_uniform(double lo, double hi, double u) {
   return std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo)));
 }
@@ -79,9 +95,13 @@ DailyCycle::DailyCycle(double peak_hour) : cdf_(1440), guide_(1440) {
 }
 
 TimeMs DailyCycle::draw_ms_of_day(Rng& rng) const {
+  // The first minute with cdf > u (the last minute when there is none): start at the guide of
+  // u's 1/1440 bucket, then step to it (a step or none; back steps only where the product u * 1440
+  // was rounded up into the next bucket).
   const double u = rng.uniform();
-  const auto minute = std::min<std::size_t>(
-      static_cast<std::size_t>(std::upper_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin()), 1439);
+  std::size_t minute = guide_[std::min<std::size_t>(static_cast<std::size_t>(u * 1440.0), 1439)];
+  while (minute > 0 && cdf_[minute - 1] > u) --minute;
+  while (minute < 1439 && cdf_[minute] <= u) ++minute;
   return static_cast<TimeMs>(minute) * 60'000 + static_cast<TimeMs>(rng.below(60'000));
 }
 
@@ -109,22 +129,22 @@ World::World(const GeneratorConfig& config)
   for (std::uint64_t o = 0; o < n_cached; ++o) popular_objects_.push_back(make_object(o));
   const auto n_tags =
       static_cast<std::uint32_t>(std::min<std::uint64_t>(config_.hashtags, kMemoTexts));
+  char text[std::max(kMaxHashtagChars, kMaxUrlChars)];
   for (std::uint32_t tag = 0; tag < n_tags; ++tag) {
-    hashtag_memo_.emplace_back();
-    make_hashtag(tag, false, hashtag_memo_.back());
-    hashtag_lower_memo_.emplace_back();
-    make_hashtag(tag, true, hashtag_lower_memo_.back());
+    hashtag_memo_.emplace_back(text, make_hashtag(tag, false, text));
+    hashtag_lower_memo_.emplace_back(text, make_hashtag(tag, true, text));
   }
   const auto n_urls = std::min<std::uint64_t>(config_.urls, kMemoTexts);
-  for (std::uint64_t url = 0; url < n_urls; ++url) {
-    url_memo_.emplace_back();
-    make_url(url, url_memo_.back());
-  }
+  for (std::uint64_t url = 0; url < n_urls; ++url)
+    url_memo_.emplace_back(text, make_url(url, text));
 }
 
+// Below 2^32 accounts the products of these permutations fit 64 bits: a 64-bit remainder
+// instead of a 128-bit one (a library call), the same value.
 std::uint64_t World::account_of_activity_rank(std::uint64_t rank) const {
   __extension__ using uint128 = unsigned __int128;
   const auto n = config_.accounts;
+  if (n <= 0xFFFFFFFF) return (rank * activity_multiplier_ + activity_offset_) % n;
   return static_cast<std::uint64_t>(
       (static_cast<uint128>(rank) * activity_multiplier_ + activity_offset_) % n);
 }
@@ -132,8 +152,10 @@ std::uint64_t World::account_of_activity_rank(std::uint64_t rank) const {
 std::uint64_t World::activity_rank(std::uint64_t account) const {
   __extension__ using uint128 = unsigned __int128;
   const auto n = config_.accounts;
-  return static_cast<std::uint64_t>(static_cast<uint128>((account + n - activity_offset_) % n) *
-                                    activity_inverse_ % n);
+  const auto shifted =
+      account >= activity_offset_ ? account - activity_offset_ : account + (n - activity_offset_);
+  if (n <= 0xFFFFFFFF) return shifted * activity_inverse_ % n;
+  return static_cast<std::uint64_t>(static_cast<uint128>(shifted) * activity_inverse_ % n);
 }
 
 int World::campaign_of(std::uint64_t account) const {
@@ -142,21 +164,19 @@ int World::campaign_of(std::uint64_t account) const {
   return static_cast<int>(it - campaign_ends_.begin());
 }
 
-void World::append_account_id(std::uint64_t account, std::string& out) const {
+char* World::write_account_id(std::uint64_t account, char* out) const {
   const auto h = key_hash(config_.seed, kAccountHexId, account);
   // Hashed ids (64 hex digits) for half of the less active half of the accounts.
   if ((h & 1) == 0 && activity_rank(account) >= config_.accounts / 2) {
     static constexpr char kHex[] = "0123456789abcdef";
-    char text[64];
     for (std::uint64_t word = 0; word < 4; ++word) {
       const auto w = word == 0 ? h : key_hash(config_.seed, kAccountHexId, account, word);
       for (int digit = 0; digit < 16; ++digit)
-        text[word * 16 + digit] = kHex[(w >> (60 - 4 * digit)) & 15];
+        out[word * 16 + digit] = kHex[(w >> (60 - 4 * digit)) & 15];
     }
-    out.append(text, sizeof(text));
-    return;
+    return out + 64;
   }
-  append_uint(1'000'000'000ULL + permute62(account + account_id_salt_), out);
+  return write_uint(1'000'000'000ULL + permute62(account + account_id_salt_), out);
 }
 
 const Cause& World::cause_at(const Campaign& campaign, TimeMs t_ms) const {
@@ -165,19 +185,18 @@ const Cause& World::cause_at(const Campaign& campaign, TimeMs t_ms) const {
   return it == campaign.causes.begin() ? campaign.causes.front() : *(it - 1);
 }
 
-void World::append_handle(std::uint64_t account, TimeMs t_ms, std::string& out) const {
+char* World::write_handle(std::uint64_t account, TimeMs t_ms, char* out) const {
   const int campaign = campaign_of(account);
   if (campaign >= 0 && t_ms >= campaigns_[campaign].start_ms) {
     const auto& c = campaigns_[campaign];
     const auto& cause = cause_at(c, t_ms);
-    out += vocab::kCauseHandles[cause.word];
-    append_uint(key_hash(config_.seed, kHandle, account, cause.start_ms) % 100'000, out);
-    return;
+    out = write_text(vocab::kCauseHandles[cause.word], out);
+    return write_uint(key_hash(config_.seed, kHandle, account, cause.start_ms) % 100'000, out);
   }
   const auto h = key_hash(config_.seed, kHandle, account);
-  out += vocab::kFirstNames[h % vocab::kFirstNames.size()];
-  out += '_';
-  out += vocab::kLastNames[(h >> 8) % vocab::kLastNames.size()];
+  out = write_text(vocab::kFirstNames[h % vocab::kFirstNames.size()], out);
+  *out++ = '_';
+  out = write_text(vocab::kLastNames[(h >> 8) % vocab::kLastNames.size()], out);
   std::uint64_t number = (h >> 16) % 1'000;
   if (campaign < 0) {
     const auto r = key_hash(config_.seed, kRename, account);
@@ -188,7 +207,7 @@ void World::append_handle(std::uint64_t account, TimeMs t_ms, std::string& out) 
       if (t_ms >= rename_ms) number += 1'000;
     }
   }
-  append_uint(number, out);
+  return write_uint(number, out);
 }
 
 void World::append_display_name(std::uint64_t account, std::string& out) const {
@@ -303,62 +322,56 @@ ObjectInfo World::make_object(std::uint64_t index) const {
   return o;
 }
 
-void World::append_hashtag(std::uint32_t hashtag, bool lower_case, std::string& out) const {
+char* World::write_hashtag(std::uint32_t hashtag, bool lower_case, char* out) const {
   const auto& memo = lower_case ? hashtag_lower_memo_ : hashtag_memo_;
-  if (hashtag < memo.size()) {
-    out += memo[hashtag];
-  } else {
-    make_hashtag(hashtag, lower_case, out);
-  }
+  return hashtag < memo.size() ? write_text(memo[hashtag], out)
+                               : make_hashtag(hashtag, lower_case, out);
 }
 
-void World::append_url(std::uint64_t url, std::string& out) const {
-  if (url < url_memo_.size()) {
-    out += url_memo_[url];
-  } else {
-    make_url(url, out);
-  }
+char* World::write_url(std::uint64_t url, char* out) const {
+  return url < url_memo_.size() ? write_text(url_memo_[url], out) : make_url(url, out);
 }
 
-void World::make_hashtag(std::uint32_t hashtag, bool lower_case, std::string& out) const {
-  const auto first = out.size();
+char* World::make_hashtag(std::uint32_t hashtag, bool lower_case, char* out) const {
+  char* const first = out;
   if (hashtag < config_.hashtags) {
     auto h = key_hash(config_.seed, kHashtagText, hashtag);
     const int syllables = 2 + static_cast<int>(h % 3);
     for (int i = 0; i < syllables; ++i) {
       h = mix64(h);
-      out += vocab::kSyllables[h % vocab::kSyllables.size()];
+      out = write_text(vocab::kSyllables[h % vocab::kSyllables.size()], out);
     }
-    append_uint(hashtag, out);  // distinct hashtags have distinct texts
+    out = write_uint(hashtag, out);  // distinct hashtags have distinct texts
   } else {
     const auto k = hashtag - config_.hashtags;
     const auto max_causes = static_cast<std::uint64_t>(config_.max_causes);
     const auto& cause = campaigns_[k / max_causes].causes[k % max_causes];
-    out += vocab::kCauses[cause.word];
-    out += "Now";
-    append_uint(k, out);
+    out = write_text(vocab::kCauses[cause.word], out);
+    out = write_text("Now", out);
+    out = write_uint(k, out);
   }
   if (lower_case) {
-    for (auto i = first; i < out.size(); ++i) {
-      if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
+    for (char* c = first; c < out; ++c) {
+      if (*c >= 'A' && *c <= 'Z') *c = static_cast<char>(*c - 'A' + 'a');
     }
   }
+  return out;
 }
 
-void World::make_url(std::uint64_t url, std::string& out) const {
+char* World::make_url(std::uint64_t url, char* out) const {
   const auto h = key_hash(config_.seed, kUrlText, url);
   if (url < config_.urls) {
-    out += "https://";
-    out += vocab::kWords[h % vocab::kWords.size()];
-    out += "-site";
-    append_uint((h >> 8) % 97, out);
-    out += ".example/a/";
+    out = write_text("https://", out);
+    out = write_text(vocab::kWords[h % vocab::kWords.size()], out);
+    out = write_text("-site", out);
+    out = write_uint((h >> 8) % 97, out);
+    out = write_text(".example/a/", out);
   } else {
-    out += "https://cause";
-    append_uint(url - config_.urls, out);
-    out += ".example/p/";
+    out = write_text("https://cause", out);
+    out = write_uint(url - config_.urls, out);
+    out = write_text(".example/p/", out);
   }
-  append_uint(url, out);
+  return write_uint(url, out);
 }
 
 void World::append_text(std::uint64_t which, std::string& out) const {

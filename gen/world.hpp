@@ -113,9 +113,23 @@ class World {
   // Campaign index of an account, or -1 for an organic account.
   int campaign_of(std::uint64_t account) const;
   // The stable id: decimal (most accounts) or 64 hex digits (hashed, as for small accounts in
-  // the archive: a quarter of the accounts, all in the less active half). Appends to out.
-  void append_account_id(std::uint64_t account, std::string& out) const;
-  void append_handle(std::uint64_t account, TimeMs t_ms, std::string& out) const;
+  // the archive: a quarter of the accounts, all in the less active half). The write_*
+  // functions write at most kMax*Chars chars at out and return the end of what they wrote;
+  // append_* append the same text to a string.
+  static constexpr std::size_t kMaxAccountIdChars = 64;
+  static constexpr std::size_t kMaxHandleChars = 32;
+  static constexpr std::size_t kMaxHashtagChars = 48;
+  static constexpr std::size_t kMaxUrlChars = 80;
+  char* write_account_id(std::uint64_t account, char* out) const;
+  void append_account_id(std::uint64_t account, std::string& out) const {
+    char text[kMaxAccountIdChars];
+    out.append(text, write_account_id(account, text));
+  }
+  char* write_handle(std::uint64_t account, TimeMs t_ms, char* out) const;
+  void append_handle(std::uint64_t account, TimeMs t_ms, std::string& out) const {
+    char text[kMaxHandleChars];
+    out.append(text, write_handle(account, t_ms, text));
+  }
   void append_display_name(std::uint64_t account, std::string& out) const;
   std::string_view language(std::uint64_t account) const;
   // A post's language: the account's, or `und` (undetermined) for one post in ten.
@@ -133,8 +147,16 @@ class World {
     return static_cast<std::uint32_t>(hashtag_popularity_(rng));
   }
   std::uint64_t draw_url(Rng& rng) const { return url_popularity_(rng); }
-  void append_hashtag(std::uint32_t hashtag, bool lower_case, std::string& out) const;
-  void append_url(std::uint64_t url, std::string& out) const;
+  char* write_hashtag(std::uint32_t hashtag, bool lower_case, char* out) const;
+  void append_hashtag(std::uint32_t hashtag, bool lower_case, std::string& out) const {
+    char text[kMaxHashtagChars];
+    out.append(text, write_hashtag(hashtag, lower_case, text));
+  }
+  char* write_url(std::uint64_t url, char* out) const;
+  void append_url(std::uint64_t url, std::string& out) const {
+    char text[kMaxUrlChars];
+    out.append(text, write_url(url, text));
+  }
   // A few words for the text of a post (deterministic in `which`).
   void append_text(std::uint64_t which, std::string& out) const;
 
@@ -156,8 +178,8 @@ class World {
   static constexpr std::uint64_t kMemoTexts = 1 << 16;
 
   ObjectInfo make_object(std::uint64_t index) const;
-  void make_hashtag(std::uint32_t hashtag, bool lower_case, std::string& out) const;
-  void make_url(std::uint64_t url, std::string& out) const;
+  char* make_hashtag(std::uint32_t hashtag, bool lower_case, char* out) const;
+  char* make_url(std::uint64_t url, char* out) const;
   void build_campaigns();
   void build_cascades();
   const Cause& cause_at(const Campaign& campaign, TimeMs t_ms) const;
