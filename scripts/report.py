@@ -14,8 +14,12 @@ JavaScript), so it can be mailed, archived or opened from a file share:
   or communities past ``--timeline-communities``) get the ``first_ms`` .. ``last_ms`` co-action spans of the
   community's internal edges at both ends instead;
 * co-action delay histograms: ``/edges/mean_delay_s`` of the top communities' internal edges
-  against all edges of the graph (the null-model baseline when the file has one:
-  ``/edges/expected_*`` or ``/quality/null_delay_s``);
+  against all edges of the graph and against chance timing: the null model (docs/detection.md
+  §1) draws a co-action's partner at random among the actions within the window, so its delay
+  is uniform in [0, w] where actions are locally even; each internal edge with ``count``
+  co-actions gets the mean of that many such delays (seeded, so the plot is reproducible).
+  Drawn when every layer has the same window (``/edges_by_layer/*`` ``window_s``, else the
+  configuration's ``window``);
 * community size and score distributions, and the layer mix of the top communities (the
   ``layer_share_<layer>`` features, else the sums of ``/edges/weight_<layer>`` over internal
   edges).
@@ -166,12 +170,36 @@ def all_delays(f: h5py.File) -> npt.NDArray[np.float64]:
     return edges["mean_delay_s"][()].astype(float)
 
 
-def null_delays(f: h5py.File) -> tuple[npt.NDArray[np.float64], str] | None:
-    """Delays expected by chance, when the file has a null model for them."""
-    for path in ("quality/null_delay_s", "edges/expected_delay_s"):
-        if path in f and isinstance(f[path], h5py.Dataset):
-            return f[path][()].astype(float), "/" + path
-    return None
+def common_window_s(f: h5py.File) -> float | None:
+    """The co-action window shared by every layer, seconds; None when the layers differ."""
+    layers = f.get("edges_by_layer")
+    windows = {float(g.attrs["window_s"]) for g in layers.values()
+               if "window_s" in g.attrs} if isinstance(layers, h5py.Group) else set()
+    if not windows and "config" in f.attrs:
+        try:
+            window = tomllib.loads(text(f.attrs["config"])).get("run", {}).get("window")
+        except tomllib.TOMLDecodeError:
+            window = None
+        windows = {float(window)} if isinstance(window, (int, float)) else set()
+    return windows.pop() if len(windows) == 1 else None
+
+
+EXACT_DRAWS_UP_TO = 256
+"""Edges with more co-actions get the normal approximation of the mean of uniform delays."""
+
+
+def chance_mean_delays(counts: npt.NDArray[np.int64], window_s: float) -> npt.NDArray[np.float64]:
+    """Mean delay of each edge if its ``counts`` co-actions had delays uniform in [0, window]."""
+    rng = np.random.default_rng(0)
+    counts = np.maximum(counts, 1)
+    means = np.empty(counts.size)
+    exact = counts <= EXACT_DRAWS_UP_TO
+    edge = np.repeat(np.flatnonzero(exact), counts[exact])
+    sums = np.bincount(edge, weights=rng.uniform(0.0, window_s, edge.size), minlength=counts.size)
+    means[exact] = sums[exact] / counts[exact]
+    big = counts[~exact]
+    means[~exact] = rng.normal(window_s / 2, window_s / np.sqrt(12.0 * big))
+    return means
 
 
 def save(fig: Any, folder: Path, name: str) -> str:
@@ -294,16 +322,21 @@ def plot_spans(c: Community, f: h5py.File, folder: Path) -> tuple[str, str] | No
 
 
 def plot_delays(top: list[Community], f: h5py.File, folder: Path) -> str | None:
-    """Histogram of mean co-action delays: top communities against all edges (or the null)."""
+    """Histogram of mean co-action delays: top communities against all edges and chance."""
     everything = all_delays(f)
     inside = np.array([d for c in top for d in c.edges.get("mean_delay_s", [])], dtype=float)
     if everything.size == 0:
         return None
     fig, ax = plt.subplots(figsize=(8, 4))
     bins = np.linspace(0, max(float(everything.max()), 1e-9), 40)
-    null = null_delays(f)
-    baseline, label = (null[0], f"null model ({null[1]})") if null else (everything, "all edges")
-    ax.hist(baseline, bins=bins, density=True, alpha=0.5, color="gray", label=label)
+    ax.hist(everything, bins=bins, density=True, alpha=0.5, color="gray",
+            label=f"all edges ({everything.size})")
+    window = common_window_s(f)
+    counts = np.array([n for c in top for n in c.edges.get("count", [])], dtype=np.int64)
+    if window is not None and counts.size:
+        ax.hist(chance_mean_delays(counts, window), bins=bins, density=True, histtype="step",
+                linewidth=2, color="black",
+                label=f"chance timing of the same edges (uniform in the {window:g} s window)")
     if inside.size:
         ax.hist(inside, bins=bins, density=True, alpha=0.6, color="tab:red",
                 label=f"top communities ({inside.size} edges)")

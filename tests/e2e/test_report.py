@@ -8,6 +8,7 @@ is not blank.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -16,13 +17,24 @@ import tempfile
 import unittest
 from pathlib import Path
 
+import h5py
 import matplotlib.image
+import numpy as np
 
 import coordnet_e2e as e2e
 import result_fixture as fx
 
 REPORT = e2e.REPO_ROOT / "scripts" / "report.py"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def load_report_module():
+    """scripts/report.py as a module, for its functions."""
+    spec = importlib.util.spec_from_file_location("report", REPORT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["report"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def make_report(test: unittest.TestCase, result: Path, out: Path) -> str:
@@ -89,6 +101,23 @@ class Report(unittest.TestCase):
         # A run writes /communities/rank; 5 communities: 2 bound by co-action beyond chance, and 3
         # accounts alone whose edges chance explains (clustering on excess, docs/detection.md §3).
         self.assertIn("Top 5 communities (by rank)", html)
+
+    def test_chance_timing_baseline(self):
+        """The delay plot's null: mean of `count` delays uniform in the window, seeded."""
+        report = load_report_module()
+        result = self.work / "fixture.h5"
+        fx.write_fixture(result)
+        with h5py.File(result, "r") as f:
+            self.assertEqual(report.common_window_s(f), 60.0)  # from the configuration
+        counts = np.array([1] * 20000 + [4] * 20000 + [1000] * 2000)
+        means = report.chance_mean_delays(counts, 60.0)
+        np.testing.assert_array_equal(means, report.chance_mean_delays(counts, 60.0))
+        ones, fours, many = means[:20000], means[20000:40000], means[40000:]
+        self.assertTrue(((ones >= 0) & (ones <= 60)).all())
+        for sample, sd in ((ones, 60 / np.sqrt(12)), (fours, 60 / np.sqrt(48)),
+                           (many, 60 / np.sqrt(12000))):
+            self.assertAlmostEqual(float(sample.mean()), 30.0, delta=4 * sd / np.sqrt(sample.size))
+            self.assertAlmostEqual(float(sample.std()), sd, delta=0.05 * sd)
 
     def test_missing_or_bad_file(self):
         run = subprocess.run([sys.executable, REPORT, self.work / "absent.h5", "-o",
