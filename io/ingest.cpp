@@ -311,6 +311,7 @@ struct UnitCursor {
   std::uint64_t unit_bytes = 0;    // input bytes of the unit (compressed size for gzip)
   double input_bytes_per_text_byte = 1.0;
   std::uint64_t progress_bytes = 0;
+  std::uint64_t released = 0;  // the file's pages before this offset are released
   bool done = false;
 
   // Input bytes of the unit consumed once the tokenizer stands at `position` (for gzip, the
@@ -321,6 +322,9 @@ struct UnitCursor {
                                                            input_bytes_per_text_byte));
   }
 };
+
+// Parsed text is released from the resident set in steps of this many bytes.
+constexpr std::uint64_t kReleaseBytes = std::uint64_t{64} << 20;
 
 // Reserves room for the actions of the whole input, extrapolated (with 5% to spare) from the
 // first `done` of `total` bytes, so the vector does not grow by copying; untouched capacity
@@ -438,6 +442,10 @@ IngestResult ingest(const IngestConfig& config, const Comm& comm, StageMetrics& 
       }
       if (record.begin != cursor.header_begin)
         parse_record(record, units[current].file, *cursor.parser);
+      if (record.begin >= cursor.released + kReleaseBytes) {
+        texts[current]->release_before(record.begin);
+        cursor.released = record.begin;
+      }
     }
   };
 

@@ -136,6 +136,15 @@ FileText::FileText(const InputFile& file) {
   text_ = std::string_view(static_cast<const char*>(mapping_), mapping_size_);
 }
 
+void FileText::release_before(std::size_t offset) {
+  if (mapping_ == nullptr) return;
+  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t end = std::min(offset, mapping_size_) / page * page;
+  if (end <= released_) return;
+  ::madvise(static_cast<char*>(mapping_) + released_, end - released_, MADV_DONTNEED);
+  released_ = end;
+}
+
 FileText::~FileText() {
   if (mapping_ != nullptr) ::munmap(mapping_, mapping_size_);
 }

@@ -48,9 +48,16 @@ class FileText {
 
   std::string_view text() const { return text_; }
 
+  // Drops the mapped pages wholly before `offset` from this process's memory. The text stays
+  // valid (an untouched private file mapping pages back in from the file on a later read); only
+  // the resident set shrinks, so reading a file of many GB does not hold it all resident until
+  // the end of the unit. Does nothing for a decompressed gzip text.
+  void release_before(std::size_t offset);
+
  private:
   void* mapping_ = nullptr;
   std::size_t mapping_size_ = 0;
+  std::size_t released_ = 0;  // bytes from the start already released
   std::string decompressed_;
   std::string_view text_;
 };
