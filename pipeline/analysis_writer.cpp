@@ -68,7 +68,7 @@ void write_features(Hdf5Writer& w, const std::vector<CommunityFeatures>& f,
                    column(f, [l](const F& x) { return x.layer_share[l]; }));
   }
   w.write_column(g + "score", column(f, [](const F& x) { return x.score; }));
-  const auto n_parts = with_excess ? kScorePartCount : kScorePartCount - 1;
+  const auto n_parts = score_part_count(with_excess);
   for (std::size_t p = 0; p < n_parts; ++p) {
     w.write_column(g + "score_" + kScorePartNames[p],
                    column(f, [p](const F& x) { return x.score_part[p]; }));

@@ -92,6 +92,11 @@ inline constexpr std::size_t kScorePartCount = 8;
 inline constexpr std::array<const char*, kScorePartCount> kScorePartNames = {
     "size", "cohesion", "density", "speed", "burst", "renames", "causes", "excess"};
 
+// The parts a score has: all of them in a run that flagged, else all but `excess`.
+constexpr std::size_t score_part_count(bool with_excess) {
+  return with_excess ? kScorePartCount : kScorePartCount - 1;
+}
+
 // How one profile field (language, location) is spread over a community's members.
 struct ProfileMix {
   static constexpr std::size_t kMaxTopBytes = 64;  // the readers cut longer values

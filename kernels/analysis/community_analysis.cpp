@@ -207,7 +207,7 @@ void add_score(CommunityFeatures& f, bool with_excess, double excess_half) {
   part(ScorePart::causes) = f.n_causes <= 1 ? 0.0 : 1.0 - 1.0 / static_cast<double>(f.n_causes);
   part(ScorePart::excess) =
       with_excess && f.excess > 0 ? f.excess / (f.excess + std::max(0.0, excess_half)) : 0.0;
-  const auto n_parts = with_excess ? kScorePartCount : kScorePartCount - 1;
+  const auto n_parts = score_part_count(with_excess);
   f.score = 0;
   for (std::size_t p = 0; p < n_parts; ++p) f.score += f.score_part[p];
   f.score /= static_cast<double>(n_parts);
