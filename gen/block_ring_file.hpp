@@ -6,10 +6,10 @@
 //
 // A block's offset is passed around the ranks as a token: a rank that ends its block waits for
 // the end offset of the block before it (rank r - 1's of this round; rank 0: rank n - 1's of
-// the previous round), sends its own end on at once and then writes its block there with one
-// pwrite. A rank thus writes while the others generate, and holds no more than the block it is
-// making. Rank 0 creates NAME.tmp; commit() renames it to NAME once every rank has written, so
-// a reader never sees a partial file. Write errors are kept until commit(), which throws on
+// the previous round), sends its own end on at once and then writes its block there (pwrite, in
+// pieces of 1 MiB). A rank thus writes while the others generate, and holds no more than the block
+// it is making. Rank 0 creates NAME.tmp; commit() renames it to NAME once every rank has written,
+// so a reader never sees a partial file. Write errors are kept until commit(), which throws on
 // every rank if any rank failed; the tokens keep going round so that no rank is left waiting.
 // A BlockRingFile destroyed without commit() removes NAME.tmp.
 //
