@@ -166,6 +166,23 @@ void report_memory(const CoactionConfig& config, const std::vector<CoactionEdge>
   }
 }
 
+void report_precount(const CoactionConfig& config, std::size_t counters, std::uint64_t arrived,
+                     std::uint64_t dropped, const Comm& comm, StageMetrics& metrics) {
+  const auto all_arrived = comm.allreduce(arrived, ReduceOp::sum);
+  const auto all_dropped = comm.allreduce(dropped, ReduceOp::sum);
+  Log::info(
+      "project {}: the pre-count ({} counters per rank) dropped {} of {} pair partials "
+      "({:.1f}%): pairs with fewer than {} co-actions",
+      layer_name(config.layer), counters, all_dropped, all_arrived,
+      all_arrived == 0
+          ? 0.0
+          : 100.0 * static_cast<double>(all_dropped) / static_cast<double>(all_arrived),
+      config.min_weight);
+  metrics.add_count("precount_counters", counters);
+  metrics.add_count("precount_dropped_partials", dropped);
+  metrics.add_count("partials_at_owners", arrived);
+}
+
 std::vector<CoactionEdge> collapse_to_edges(std::vector<PairPartial> partials) {
   sort_and_reduce(partials);
   std::vector<CoactionEdge> edges;

@@ -28,7 +28,11 @@
 // Memory: with memory_budget_bytes (per rank), the owner's accumulation gets what the budget
 // leaves after the actions (the input and the shuffled layer, 40 bytes each), held_bytes (what
 // the caller holds besides) and the stream's blocks (kSweepBytesPerBlockPair per block pair); it
-// spills sorted runs to spill_dir past that, and merges them at the end. Too small a budget for
+// spills sorted runs to spill_dir past that, and merges them at the end. With a pre-count (on by
+// default where it is exact: pairs or keys weighting, min_weight > 1), the owners first learn an
+// upper bound of every pair's co-actions and drop, as they arrive, the partials of pairs that
+// cannot reach min_weight, so organic pairs met once are never held (the sketch's counters count
+// as held memory). Too small a budget for
 // the actions and blocks is a ConfigError naming the figures. The edges returned
 // (104 bytes each, only those of weight >= min_weight) are not bounded: a run whose kept edges
 // pass the budget says so in the log. The result on each rank is sorted by (src, dst), and the
@@ -74,7 +78,16 @@ struct CoactionConfig {
   // Partials an owner holds before it spills; 0: derived from memory_budget_bytes (no limit
   // without a budget). Set directly by tests to force spills.
   std::size_t owner_partials = 0;
+  // Pre-count (kernels/pair_count_bound.hpp): under pairs or keys weighting with min_weight > 1,
+  // a first pass bounds every pair's co-actions and the owners drop the partials of pairs that
+  // cannot reach min_weight as they arrive. precount_slots > 0 sets the sketch's counters per
+  // rank (rounded up to a power of two; tests force collisions with few); 0: four per co-action
+  // a rank owns, at most a sixteenth of memory_budget_bytes, or kPrecountMostSlots without one.
+  bool precount = true;
+  std::size_t precount_slots = 0;
 };
+
+inline constexpr std::size_t kPrecountMostSlots = std::size_t{1} << 28;
 
 // What the stream of one block pair costs a rank: the partial and its share of the block's index
 // (kernels/partial_index.hpp), its copy in the send buffer with its owner, its share of the

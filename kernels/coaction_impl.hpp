@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/errors.hpp"
 #include "core/exchange.hpp"
@@ -10,6 +11,7 @@
 #include "core/log.hpp"
 #include "kernels/key_slicing.hpp"
 #include "kernels/pair_accumulator.hpp"
+#include "kernels/pair_count_bound.hpp"
 #include "kernels/partial_index.hpp"
 
 namespace coordnet {
@@ -48,6 +50,12 @@ std::size_t owner_allowance(const CoactionConfig& config, std::size_t actions_he
 void report_memory(const CoactionConfig& config, const std::vector<CoactionEdge>& edges,
                    const PairAccumulator& accumulated, std::uint64_t saturated, const Comm& comm,
                    StageMetrics& metrics);
+
+// Logs and counts how many of the partials that reached their owners the pre-count (with
+// `counters` per rank) dropped.
+// Collective.
+void report_precount(const CoactionConfig& config, std::size_t counters, std::uint64_t arrived,
+                     std::uint64_t dropped, const Comm& comm, StageMetrics& metrics);
 
 // One key's contribution to an account's squared TF-IDF norm (fixed point).
 struct NormTerm {
@@ -121,12 +129,26 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   Log::info("project {}: {} hot key(s) sliced, {} candidate pairs within {} ms",
             layer_name(config.layer), shuffled.hot_keys.size(), total_candidates, config.window_ms);
 
+  const bool tfidf = config.weighting == Weighting::tfidf;
+  std::optional<PairCountBound> bound;
+  auto budgeted = config;
+  if (config.precount && !tfidf && config.min_weight > 1 && total_candidates > 0) {
+    const auto slots =
+        config.precount_slots > 0
+            ? config.precount_slots
+            : pair_count_slots(total_candidates, comm.size(),
+                               config.memory_budget_bytes > 0 ? config.memory_budget_bytes / 16
+                                                              : kPrecountMostSlots);
+    bound.emplace(
+        count_pair_bounds(by_key, groups, config.window_ms, slots, owner_of_account, comm));
+    budgeted.held_bytes += bound->slots();
+  }
+
   // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
   // partials, then all ranks send theirs to the pairs' owners, which accumulate them. A key group
   // is swept in pieces of whole right-hand actions, each aggregated per pair in a table of at most
   // half a block; the pieces of a key emitted in several merge into the block as they come.
-  const bool tfidf = config.weighting == Weighting::tfidf;
-  const auto owner_records = owner_allowance(config, actions.size() + by_key.size(), comm);
+  const auto owner_records = owner_allowance(budgeted, actions.size() + by_key.size(), comm);
   PairAccumulator accumulated(owner_records, config.spill_dir.empty()
                                                  ? std::filesystem::temp_directory_path()
                                                  : config.spill_dir);
@@ -142,6 +164,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   PairTable table;
   std::vector<NormTerm> norm_terms;  // tfidf: each key's terms, gathered as the sweep meets it
   auto owner_of_partial = [&](const PairPartial& p) { return owner_of_account(p.src()); };
+  std::uint64_t arrived = 0, dropped = 0;  // partials at this owner, and those the bound dropped
   while (true) {
     while (group < groups.size() && partials.size() < config.block_pairs) {
       const auto [b, e] = groups[group];
@@ -162,16 +185,25 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
       right = stop;
       if (right == e && ++group < groups.size()) right = groups[group].first;
     }
-    const auto& received =
-        stream(std::span<const PairPartial>(partials), owner_of_partial, comm).data;
+    auto& received = stream(std::span<const PairPartial>(partials), owner_of_partial, comm).data;
     partials.clear();
     block_index.clear();
+    arrived += received.size();
+    if (bound) {
+      dropped += std::erase_if(received, [&](const PairPartial& p) {
+        return !bound->may_reach(p.pair, config.min_weight);
+      });
+    }
     accumulated.add(received);
     if (comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) == 0) break;
   }
   std::vector<PairPartial>().swap(partials);
   block_index.release();
   stream.release();
+  if (bound) {
+    report_precount(config, bound->slots(), arrived, dropped, comm, metrics);
+    bound.reset();
+  }
   // The weight of a pair's co-actions under pairs or keys weighting (tfidf needs the norms).
   auto plain_weight = [&](std::uint64_t count, std::uint64_t n_keys) {
     return static_cast<double>(config.weighting == Weighting::keys ? n_keys : count);

@@ -177,6 +177,11 @@ void add_run_options(CLI::App& run, RunConfig& c) {
                  "Pair partials a rank emits before a round of the stream")
       ->capture_default_str()
       ->group("Projection");
+  run.add_flag("--precount,!--no-precount", c.coaction.precount,
+               "Bound every pair's co-actions in a first pass and drop pairs that cannot reach "
+               "--min-weight as they reach their owner (pairs and keys weighting; exact)")
+      ->capture_default_str()
+      ->group("Projection");
   run.add_option("--hot-key-actions", c.coaction.hot_key_actions,
                  "Keys with more actions are cut into time slices over several ranks")
       ->capture_default_str()

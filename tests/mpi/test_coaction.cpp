@@ -25,6 +25,8 @@ struct Scenario {
   std::uint64_t hot_key_actions;  // keys with more actions are sliced
   std::uint64_t max_message_elements;
   std::size_t owner_partials = 0;  // > 0: owners spill sorted runs past this many partials
+  double min_weight = 0;           // > 1 under pairs or keys weighting: the pre-count drops
+  std::size_t precount_slots = 0;  // the pre-count's counters per rank (few: many collisions)
 };
 
 class CoactionTest : public ::testing::TestWithParam<Scenario> {
@@ -63,6 +65,8 @@ TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   config.slice_actions = 37;
   config.n_accounts = kAccounts;
   config.owner_partials = s.owner_partials;
+  config.min_weight = s.min_weight;
+  config.precount_slots = s.precount_slots;
   const testing::ScratchDir spill_dir;
   config.spill_dir = spill_dir.path();
   StageMetrics metrics;
@@ -76,8 +80,16 @@ TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   const auto expected = reference::coactions_all_pairs(actions, config);
   ASSERT_GT(expected.size(), 0u);
   testing::expect_same_edges(gathered, expected);
+  const auto& counts = metrics.reports().back().counts;
   if (s.owner_partials > 0) {
-    EXPECT_GT(metrics.reports().back().counts.at("spilled_runs"), 0u);
+    EXPECT_GT(counts.at("spilled_runs"), 0u);
+  }
+  // The pre-count runs where it is exact, and drops partials unless its counters all collide.
+  const bool precount = s.min_weight > 1 && s.weighting != Weighting::tfidf;
+  EXPECT_EQ(counts.contains("precount_dropped_partials"), precount);
+  if (precount && s.precount_slots > kAccounts * kAccounts) {
+    EXPECT_GT(counts.at("precount_dropped_partials"), 0u);
+    EXPECT_LT(counts.at("precount_dropped_partials"), counts.at("partials_at_owners"));
   }
   EXPECT_TRUE(std::filesystem::is_empty(spill_dir.path()));  // the runs are removed
 }
@@ -118,7 +130,12 @@ INSTANTIATE_TEST_SUITE_P(
         Scenario{Layer::hashtag, Weighting::tfidf, 300'000, 9, 40, 4},
         Scenario{Layer::retweet, Weighting::pairs, 60'000, 7, kNoSlicing, INT32_MAX, 50},
         Scenario{Layer::retweet, Weighting::keys, 200'000, 11, 100, 5, 40},
-        Scenario{Layer::hashtag, Weighting::tfidf, 300'000, 9, 40, 4, 30}));
+        Scenario{Layer::hashtag, Weighting::tfidf, 300'000, 9, 40, 4, 30},
+        Scenario{Layer::retweet, Weighting::pairs, 60'000, 1u << 22, kNoSlicing, INT32_MAX, 0, 2,
+                 1u << 16},
+        Scenario{Layer::retweet, Weighting::pairs, 120'000, 7, 100, 3, 0, 3, 1u << 16},
+        Scenario{Layer::retweet, Weighting::keys, 200'000, 11, 100, 5, 40, 2, 1u << 16},
+        Scenario{Layer::hashtag, Weighting::pairs, 120'000, 13, 40, INT32_MAX, 0, 3, 8}));
 
 }  // namespace
 }  // namespace coordnet
