@@ -114,8 +114,9 @@ def main(argv: list[str] | None = None) -> int:
                               if r["ranks"] == ranks and r["binary"] == str(b)]
                      for b in binaries}
             ratios = [x / y for x, y in zip(rates[str(args.binary)], rates[str(args.baseline)])]
+            singles = ", ".join(f"{q:.2f}" for q in ratios)
             print(f"{ranks} rank(s): rate of {args.binary} / {args.baseline} per repetition "
-                  f"{', '.join(f'{q:.2f}' for q in ratios)}; median {statistics.median(ratios):.2f}")
+                  f"{singles}; median {statistics.median(ratios):.2f}")
     if args.json:
         args.json.write_text(json.dumps(runs, indent=2) + "\n")
     return 0
