@@ -15,13 +15,17 @@ namespace coordnet::gen {
 
 namespace {
 
+IoError io_error(const std::string& what, const std::string& path) {
+  return IoError(what + " " + path + ": " + std::strerror(errno));
+}
+
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw IoError(what + " " + path + ": " + std::strerror(errno));
+  throw io_error(what, path);
 }
 
 // Bytes per pwrite. Measured at 10M actions, 1 rank: the kernel's copy into the page cache
 // took 0.26 s of system time in pieces of 1 MiB against 0.86 s in blocks of 5 MB
-// (docs/benchmarks.md, "Generation", 2026-11-29 14:00).
+// (docs/benchmarks.md, "Generation", results of 2026-11-29 14:09).
 constexpr std::size_t kWritePieceBytes = std::size_t{1} << 20;
 
 void pwrite_all(int fd, std::string_view bytes, std::uint64_t offset, const std::string& path) {
@@ -53,9 +57,7 @@ BlockRingFile::BlockRingFile(std::string final_path, const Comm& comm)
   std::exception_ptr failure;
   if (comm.is_root()) {
     fd_ = open(tmp_path_.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-    if (fd_ < 0)
-      failure = std::make_exception_ptr(
-          IoError("cannot create " + tmp_path_ + ": " + std::strerror(errno)));
+    if (fd_ < 0) failure = std::make_exception_ptr(io_error("cannot create", tmp_path_));
   }
   comm.throw_if_any_failed(failure);
 }
@@ -110,15 +112,13 @@ std::uint64_t BlockRingFile::commit() {
   const std::uint64_t total =
       ring_.size() > 1 && ring_.is_root() && !first_round_ ? receive_offset() : local_bytes_;
   if (fd_ >= 0 && close(fd_) != 0 && !failure_) {
-    failure_ =
-        std::make_exception_ptr(IoError("cannot close " + tmp_path_ + ": " + std::strerror(errno)));
+    failure_ = std::make_exception_ptr(io_error("cannot close", tmp_path_));
   }
   fd_ = -1;
   comm_.throw_if_any_failed(failure_);
   std::exception_ptr failure;
   if (comm_.is_root() && std::rename(tmp_path_.c_str(), final_path_.c_str()) != 0) {
-    failure = std::make_exception_ptr(
-        IoError("cannot rename " + tmp_path_ + ": " + std::strerror(errno)));
+    failure = std::make_exception_ptr(io_error("cannot rename", tmp_path_));
   }
   comm_.throw_if_any_failed(failure);
   committed_ = true;
