@@ -166,19 +166,20 @@ void report_memory(const CoactionConfig& config, const std::vector<CoactionEdge>
   }
 }
 
-void report_precount(const CoactionConfig& config, std::size_t counters, std::uint64_t arrived,
-                     std::uint64_t dropped, const Comm& comm, StageMetrics& metrics) {
+void report_precount(const CoactionConfig& config, const PairCountBound& bound,
+                     std::uint64_t arrived, std::uint64_t dropped, const Comm& comm,
+                     StageMetrics& metrics) {
   const auto all_arrived = comm.allreduce(arrived, ReduceOp::sum);
   const auto all_dropped = comm.allreduce(dropped, ReduceOp::sum);
   Log::info(
-      "project {}: the pre-count ({} counters per rank) dropped {} of {} pair partials "
+      "project {}: the pre-count ({} counters of {} bits per rank) dropped {} of {} pair partials "
       "({:.1f}%): pairs with fewer than {} co-actions",
-      layer_name(config.layer), counters, all_dropped, all_arrived,
+      layer_name(config.layer), bound.counters(), bound.bits(), all_dropped, all_arrived,
       all_arrived == 0
           ? 0.0
           : 100.0 * static_cast<double>(all_dropped) / static_cast<double>(all_arrived),
       config.min_weight);
-  metrics.add_count("precount_counters", counters);
+  metrics.add_count("precount_counters", bound.counters());
   metrics.add_count("precount_dropped_partials", dropped);
   metrics.add_count("partials_at_owners", arrived);
 }

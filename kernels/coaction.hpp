@@ -80,14 +80,14 @@ struct CoactionConfig {
   std::size_t owner_partials = 0;
   // Pre-count (kernels/pair_count_bound.hpp): under pairs or keys weighting with min_weight > 1,
   // a first pass bounds every pair's co-actions and the owners drop the partials of pairs that
-  // cannot reach min_weight as they arrive. precount_slots > 0 sets the sketch's counters per
-  // rank (rounded up to a power of two; tests force collisions with few); 0: four per co-action
-  // a rank owns, at most a sixteenth of memory_budget_bytes, or kPrecountMostSlots without one.
+  // cannot reach min_weight as they arrive. precount_counters > 0 sets the sketch's counters per
+  // rank (rounded up to a power of two; tests force collisions with few); 0: eight per co-action
+  // a rank owns, in at most a sixteenth of memory_budget_bytes, or kPrecountMostBytes without one.
   bool precount = true;
-  std::size_t precount_slots = 0;
+  std::size_t precount_counters = 0;
 };
 
-inline constexpr std::size_t kPrecountMostSlots = std::size_t{1} << 28;
+inline constexpr std::size_t kPrecountMostBytes = std::size_t{1} << 28;
 
 // What the stream of one block pair costs a rank: the partial and its share of the block's index
 // (kernels/partial_index.hpp), its copy in the send buffer with its owner, its share of the

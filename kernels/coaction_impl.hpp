@@ -51,11 +51,11 @@ void report_memory(const CoactionConfig& config, const std::vector<CoactionEdge>
                    const PairAccumulator& accumulated, std::uint64_t saturated, const Comm& comm,
                    StageMetrics& metrics);
 
-// Logs and counts how many of the partials that reached their owners the pre-count (with
-// `counters` per rank) dropped.
+// Logs and counts how many of the partials that reached their owners the pre-count dropped.
 // Collective.
-void report_precount(const CoactionConfig& config, std::size_t counters, std::uint64_t arrived,
-                     std::uint64_t dropped, const Comm& comm, StageMetrics& metrics);
+void report_precount(const CoactionConfig& config, const PairCountBound& bound,
+                     std::uint64_t arrived, std::uint64_t dropped, const Comm& comm,
+                     StageMetrics& metrics);
 
 // One key's contribution to an account's squared TF-IDF norm (fixed point).
 struct NormTerm {
@@ -133,15 +133,16 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   std::optional<PairCountBound> bound;
   auto budgeted = config;
   if (config.precount && !tfidf && config.min_weight > 1 && total_candidates > 0) {
-    const auto slots =
-        config.precount_slots > 0
-            ? config.precount_slots
-            : pair_count_slots(total_candidates, comm.size(),
-                               config.memory_budget_bytes > 0 ? config.memory_budget_bytes / 16
-                                                              : kPrecountMostSlots);
-    bound.emplace(
-        count_pair_bounds(by_key, groups, config.window_ms, slots, owner_of_account, comm));
-    budgeted.held_bytes += bound->slots();
+    const auto counters =
+        config.precount_counters > 0
+            ? config.precount_counters
+            : pair_count_counters(total_candidates, comm.size(),
+                                  config.memory_budget_bytes > 0 ? config.memory_budget_bytes / 16
+                                                                 : kPrecountMostBytes,
+                                  PairCountBound::counter_bits(config.min_weight));
+    bound.emplace(count_pair_bounds(by_key, groups, config.window_ms, counters, config.min_weight,
+                                    owner_of_account, comm));
+    budgeted.held_bytes += bound->bytes();
   }
 
   // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
@@ -190,9 +191,8 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     block_index.clear();
     arrived += received.size();
     if (bound) {
-      dropped += std::erase_if(received, [&](const PairPartial& p) {
-        return !bound->may_reach(p.pair, config.min_weight);
-      });
+      dropped +=
+          std::erase_if(received, [&](const PairPartial& p) { return !bound->may_reach(p.pair); });
     }
     accumulated.add(received);
     if (comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) == 0) break;
@@ -201,7 +201,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   block_index.release();
   stream.release();
   if (bound) {
-    report_precount(config, bound->slots(), arrived, dropped, comm, metrics);
+    report_precount(config, *bound, arrived, dropped, comm, metrics);
     bound.reset();
   }
   // The weight of a pair's co-actions under pairs or keys weighting (tfidf needs the norms).

@@ -5,22 +5,41 @@
 
 namespace coordnet {
 
+PairCountBound::PairCountBound(std::size_t counters, double min_weight)
+    : min_weight_(min_weight),
+      bits_(counter_bits(min_weight)),
+      per_word_log_(std::countr_zero(static_cast<unsigned>(64 / bits_))),
+      saturated_((std::uint64_t{1} << bits_) - 1),
+      mask_(std::bit_ceil(std::max<std::size_t>(64, counters)) - 1),
+      words_((mask_ + 1) >> per_word_log_, 0) {}
+
+int PairCountBound::counter_bits(double min_weight) {
+  if (min_weight <= 3) return 2;
+  if (min_weight <= 15) return 4;
+  return 8;
+}
+
 void PairCountBound::add(std::span<const std::uint64_t> pairs) {
-  // The counters are far larger than the caches: the slot of a pair a few ahead is prefetched.
+  // The counters are far larger than the caches: the word of a pair a few ahead is prefetched.
   constexpr std::size_t kAhead = 16;
   const auto n = pairs.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) __builtin_prefetch(&counters_[slot_of(pairs[i + kAhead])], 1, 0);
-    auto& c = counters_[slot_of(pairs[i])];
-    c = static_cast<std::uint8_t>(c + (c != kSaturated ? 1 : 0));
+    if (i + kAhead < n)
+      __builtin_prefetch(&words_[slot_of(pairs[i + kAhead]) >> per_word_log_], 1, 0);
+    const auto slot = slot_of(pairs[i]);
+    if (value(slot) != saturated_)
+      words_[slot >> per_word_log_] += std::uint64_t{1} << shift_of(slot);
   }
 }
 
-std::size_t pair_count_slots(std::uint64_t candidates, int n_ranks, std::size_t most) {
+std::size_t pair_count_counters(std::uint64_t candidates, int n_ranks, std::size_t most_bytes,
+                                int bits) {
   constexpr std::size_t kFewest = std::size_t{1} << 16;
   const auto wanted = std::bit_ceil(
-      std::max<std::uint64_t>(kFewest, 4 * candidates / static_cast<std::uint64_t>(n_ranks)));
-  return std::max(kFewest, std::min(static_cast<std::size_t>(wanted), std::bit_floor(most)));
+      std::max<std::uint64_t>(kFewest, 8 * candidates / static_cast<std::uint64_t>(n_ranks)));
+  const auto most =
+      std::bit_floor(std::max<std::size_t>(1, most_bytes * 8 / static_cast<std::size_t>(bits)));
+  return std::max(kFewest, std::min(static_cast<std::size_t>(wanted), most));
 }
 
 namespace pair_count_detail {

@@ -4,18 +4,20 @@
 // What it computes: a count sketch partitioned by pair owner. A pass over a rank's key groups
 // sends each co-action's pair (8 bytes, u < v, different accounts, |dt| <= window, the right-hand
 // action not a halo copy, exactly the co-actions the sweep counts) to the owner of u, which adds
-// one to the 8-bit counter at hash(pair) mod slots, saturating at 255. A counter is the sum of the
-// counts of all pairs hashed to it, so it never falls below any of them: a pair whose counter is
-// under min_weight has fewer co-actions than min_weight, and fewer keys (a key with a co-action
-// has at least one), so the owner can drop its partials on arrival without changing any edge of
-// pairs or keys weighting. Organic traffic meets most pairs once, so at --min-weight 3 most
-// partials go at once instead of being indexed, held, spilled and sorted.
+// one to the counter at hash(pair) mod counters, saturating. Counters are as narrow as min_weight
+// allows (2 bits up to min_weight 3, 4 up to 15, else 8), so a given memory holds more of them. A
+// counter is the sum of the counts of all pairs hashed to it, so it never falls below any of them:
+// a pair whose counter is under min_weight has fewer co-actions than min_weight, and fewer keys (a
+// key with a co-action has at least one), so the owner can drop its partials on arrival without
+// changing any edge of pairs or keys weighting. Organic traffic meets most pairs once, so at
+// --min-weight 3 most partials go at once instead of being indexed, held, spilled and sorted.
 //
-// Memory: `slots` bytes per rank, plus the stream's send and receive blocks of kPairsPerRound
-// pairs (8 bytes each, twice). Traffic: 8 bytes per co-action, against 72 per partial later.
+// Memory: the counters (a quarter of a byte each at min_weight 3) per rank, plus the stream's send
+// and receive blocks of kPairsPerRound pairs (8 bytes each, twice). Traffic: 8 bytes per co-action,
+// against 72 per partial later.
 //
 // Collective: every rank calls count_pair_bounds with its shuffled, sorted key groups and the
-// same slots and owner_of_account.
+// same counters, min_weight and owner_of_account.
 #pragma once
 
 #include <algorithm>
@@ -35,34 +37,54 @@ namespace coordnet {
 class PairCountBound {
  public:
   static constexpr std::size_t kPairsPerRound = std::size_t{1} << 22;
-  static constexpr std::uint8_t kSaturated = UINT8_MAX;
 
-  // `slots` is rounded up to a power of two.
-  explicit PairCountBound(std::size_t slots)
-      : counters_(std::bit_ceil(std::max<std::size_t>(1, slots)), 0), mask_(counters_.size() - 1) {}
+  // `counters` (rounded up to a power of two, at least 64) of the width counter_bits(min_weight).
+  PairCountBound(std::size_t counters, double min_weight);
+
+  // The narrowest counter (2, 4 or 8 bits) whose saturated value is min_weight or more, so only a
+  // counter under min_weight drops its pairs (8 bits when min_weight passes 255: a saturated
+  // counter then always keeps them).
+  static int counter_bits(double min_weight);
 
   // Counts one co-action of each pair (PairPartial::pack) in `pairs`.
   void add(std::span<const std::uint64_t> pairs);
   // Whether the pair may have min_weight co-actions or more (a saturated counter always may).
-  bool may_reach(std::uint64_t pair, double min_weight) const {
-    const auto c = counters_[slot_of(pair)];
-    return c == kSaturated || static_cast<double>(c) >= min_weight;
+  bool may_reach(std::uint64_t pair) const {
+    const auto c = value(slot_of(pair));
+    return c == saturated_ || static_cast<double>(c) >= min_weight_;
   }
-  std::size_t slots() const { return counters_.size(); }
+  std::size_t counters() const { return mask_ + 1; }
+  int bits() const { return bits_; }
+  std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }
 
  private:
+  // SplitMix64's finaliser: account indexes are dense, so every bit of the pair must mix.
   std::size_t slot_of(std::uint64_t pair) const {
-    const std::uint64_t h = pair * 0x9E3779B97F4A7C15ULL;
+    std::uint64_t h = (pair ^ (pair >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
     return static_cast<std::size_t>((h ^ (h >> 31)) & mask_);
   }
-  std::vector<std::uint8_t> counters_;
+  std::uint64_t value(std::size_t slot) const {
+    return (words_[slot >> per_word_log_] >> shift_of(slot)) & saturated_;
+  }
+  unsigned shift_of(std::size_t slot) const {
+    return static_cast<unsigned>((slot & ((std::size_t{1} << per_word_log_) - 1)) *
+                                 static_cast<std::size_t>(bits_));
+  }
+  double min_weight_;
+  int bits_;
+  int per_word_log_;  // log2 of the counters in a 64-bit word
+  std::uint64_t saturated_;
   std::size_t mask_;
+  std::vector<std::uint64_t> words_;
 };
 
-// The slots each rank's sketch gets for `candidates` co-actions over all ranks: four per
+// The counters each rank's sketch gets for `candidates` co-actions over all ranks: eight per
 // co-action a rank owns on average (so a pair met once shares its counter with pairs of two more
-// co-actions about 3% of the time), a power of two between 2^16 and `most`.
-std::size_t pair_count_slots(std::uint64_t candidates, int n_ranks, std::size_t most);
+// co-actions well under 1% of the time), a power of two from 2^16 up to what `most_bytes` holds
+// at `bits` per counter.
+std::size_t pair_count_counters(std::uint64_t candidates, int n_ranks, std::size_t most_bytes,
+                                int bits);
 
 namespace pair_count_detail {
 
@@ -80,9 +102,9 @@ std::pair<const Action*, const Action*> emit_window_pairs(const Action* left, co
 template <class OwnerOf>
 PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
                                  const std::vector<std::pair<std::size_t, std::size_t>>& groups,
-                                 DurationMs window_ms, std::size_t slots,
+                                 DurationMs window_ms, std::size_t counters, double min_weight,
                                  OwnerOf&& owner_of_account, const Comm& comm) {
-  PairCountBound bound(slots);
+  PairCountBound bound(counters, min_weight);
   std::vector<std::uint64_t> pairs;
   OwnerExchange<std::uint64_t> stream;
   auto owner_of_pair = [&](std::uint64_t pair) {

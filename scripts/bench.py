@@ -13,6 +13,11 @@ table per stage: seconds_min/max/mean, peak_rss_mib_min/max/mean and counts):
   ranks; candidate pairs are the action pairs of a key inside the window, the kernel's work).
   The project stage includes the shuffle of actions to key owners, their sort, the sweep, the
   local sort-reduce, the shuffle of pair partials and the final reduce.
+* **actions/s per rank, raw to edges** = project ``actions`` / (ingest + accounts + project
+  ``seconds_max``) / ranks: from the raw file to the reduced edges of every projected layer, the
+  unit of the co-action target (>= 3M actions/s per rank at window 60 s).
+* **emissions/s per rank** = project ``candidate_pairs`` / project ``seconds_max`` / ranks: the
+  co-actions (pair emissions) one rank turns into reduced edges per second (target >= 50M).
 * **peak RSS per rank** = the largest ``peak_rss_mib_max`` of all stages (getrusage maxrss of the
   worst rank); **wall** = mpiexec start to exit, measured here; the write stage's time is read
   from the log (the attribute is written before that stage ends).
@@ -26,7 +31,8 @@ reading the file from the page cache), the raw read speed a parser is compared a
 
 Every configuration runs ``--repeat`` times; the medians are reported. The input is generated
 once with scripts/make_sample.py into the cache directory and reused (its name holds the rows
-and seed). The file is read from the page cache after a warm-up read (it fits in memory), so the
+and seed), unless ``--input FILE`` names an events CSV (for example one written by ``coordnet
+generate --scenario viral``). The file is read from the page cache after a warm-up read (it fits in memory), so the
 figures are CPU figures, not disk figures.
 
 Writes the results as JSON (CACHE/results-<date>.json, also printed) and a Markdown table.
@@ -56,7 +62,7 @@ BYTES_PER_ROW_ESTIMATE = 77.5  # make_sample.py's mean row length with its defau
 TARGET_MB_S_PER_RANK = 300.0
 MEDIAN_KEYS = ("wall_s", "cpu_per_rank", "ingest_s", "ingest_mb_s_per_rank", "accounts_s",
                "project_s", "candidate_pairs", "edges", "pairs_per_s", "write_s",
-               "peak_rss_mib_per_rank")
+               "peak_rss_mib_per_rank", "actions_per_s_per_rank", "emissions_per_s_per_rank")
 
 
 def log(message: str) -> None:
@@ -65,7 +71,12 @@ def log(message: str) -> None:
 
 
 def ensure_input(args: argparse.Namespace) -> tuple[Path, int]:
-    """Generates the benchmark CSV into the cache directory unless it is there already."""
+    """Generates the benchmark CSV into the cache directory unless it is there already (or
+    returns --input and its rows)."""
+    if args.input is not None:
+        with open(args.input, "rb") as f:
+            rows = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b"")) - 1
+        return args.input.resolve(), rows
     rows = args.rows or int(args.gb * 1e9 / BYTES_PER_ROW_ESTIMATE * 1.01)
     path = args.cache_dir / f"events-r{rows}-s{args.seed}.csv"
     if path.exists():
@@ -136,6 +147,7 @@ def run_coordnet(args: argparse.Namespace, data: Path, ranks: int, rep: int) -> 
     # One project_<layer> stage per layer: their times and counts add up.
     layer_stages = [v for k, v in stages.items() if k.startswith("project_")]
     project = {
+        "actions": sum(s.get("actions", 0) for s in layer_stages),
         "seconds_max": sum(s["seconds_max"] for s in layer_stages),
         "candidate_pairs": sum(s.get("candidate_pairs", 0) for s in layer_stages),
         "edges": sum(s.get("edges", 0) for s in layer_stages),
@@ -156,6 +168,10 @@ def run_coordnet(args: argparse.Namespace, data: Path, ranks: int, rep: int) -> 
         "candidate_pairs": int(project["candidate_pairs"]),
         "edges": int(project["edges"]),
         "pairs_per_s": project["candidate_pairs"] / project["seconds_max"],
+        "actions_per_s_per_rank": project["actions"] / ranks / (
+            ingest["seconds_max"] + stages.get("accounts", {}).get("seconds_max", 0.0)
+            + project["seconds_max"]),
+        "emissions_per_s_per_rank": project["candidate_pairs"] / project["seconds_max"] / ranks,
         "write_s": float(write.group(1)) if write else float("nan"),
         "peak_rss_mib_per_rank": max(s["peak_rss_mib_max"] for s in stages.values()),
         "stages": stages,
@@ -196,8 +212,9 @@ def markdown(results: dict[str, Any]) -> str:
     """The results as a Markdown table (medians)."""
     lines = [
         "| configuration | wall s | CPU core/rank | ingest s | ingest MB/s per rank | accounts s "
-        "| project s | candidate pairs | pairs/s | edges | write s | peak RSS MiB/rank |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| project s | candidate pairs | pairs/s | edges | write s | peak RSS MiB/rank "
+        "| actions/s per rank, raw to edges | emissions/s per rank |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for ranks, cfg in results["coordnet"].items():
         m = cfg["median"]
@@ -206,10 +223,11 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {m['cpu_per_rank']:.2f} | {m['ingest_s']:.2f} | {m['ingest_mb_s_per_rank']:.0f} "
             f"| {m['accounts_s']:.2f} | {m['project_s']:.2f} | {m['candidate_pairs']:.3g} "
             f"| {m['pairs_per_s'] / 1e6:.2f} M | {m['edges']:.0f} | {m['write_s']:.2f} "
-            f"| {m['peak_rss_mib_per_rank']:.0f} |")
+            f"| {m['peak_rss_mib_per_rank']:.0f} | {m['actions_per_s_per_rank'] / 1e6:.2f} M "
+            f"| {m['emissions_per_s_per_rank'] / 1e6:.2f} M |")
     for b in results["baseline"].values():
         lines.append(f"| baseline `{b['command']}` | {b['median_s']:.2f} | | | "
-                     f"{b['median_mb_s']:.0f} (1 process) | | | | | | | |")
+                     f"{b['median_mb_s']:.0f} (1 process) | | | | | | | | | |")
     return "\n".join(lines)
 
 
@@ -222,6 +240,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="coordnet executable")
     ap.add_argument("--cache-dir", type=Path, default=REPO / "build" / "bench",
                     help="where the input is generated (once) and the results go")
+    ap.add_argument("--input", type=Path, default=None,
+                    help="benchmark this events CSV instead of generating one")
     ap.add_argument("--gb", type=float, default=1.0, help="input size in GB (10^9 bytes)")
     ap.add_argument("--rows", type=int, default=0, help="input rows (0: from --gb)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the generated input")
@@ -275,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
                              *(argv if argv is not None else sys.argv[1:])]),
         "binary": str(args.binary),
         "binary_version": runs[ranks_list[0]][0]["binary_version"],
-        "input": {"path": str(data), "bytes": size, "rows": rows, "seed": args.seed},
+        "input": {"path": str(data), "bytes": size, "rows": rows,
+                  "seed": None if args.input else args.seed},
         "coordnet_options": {"window": args.window, "min_weight": args.min_weight,
                              "block_pairs": args.block_pairs or None,
                              "extra": args.coordnet_args},

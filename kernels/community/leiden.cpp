@@ -1,6 +1,7 @@
 #include "kernels/community/leiden.hpp"
 
 #include <cmath>
+#include <numeric>
 
 #include "core/errors.hpp"
 #include "core/exchange.hpp"
@@ -36,11 +37,34 @@ std::vector<std::uint64_t> even_blocks(std::uint64_t n, int n_ranks) {
 
 namespace {
 
-LevelGraph level_zero(const ClusterInput& input, const Comm& comm) {
+// Whether each vertex of this rank's block has an edge of non-zero weight (a loop counts): every
+// edge's ends are marked at their block owners.
+std::vector<bool> vertices_with_edges(const ClusterInput& input, const Comm& comm) {
+  std::vector<VertexId> ends;
+  ends.reserve(2 * input.edges.size());
+  for (const auto& e : input.edges) {
+    if (e.weight == 0) continue;
+    ends.push_back(e.src);
+    if (e.dst != e.src) ends.push_back(e.dst);
+  }
+  const auto& first_by_rank = input.first_vertex_by_rank;
+  const auto received = exchange_by_owner(
+      ends, [&](VertexId v) { return owner_in_blocks(v, first_by_rank); }, comm);
   const auto rank = static_cast<std::size_t>(comm.rank());
+  std::vector<bool> has_edge(first_by_rank[rank + 1] - first_by_rank[rank], false);
+  for (const auto v : received.data) has_edge[v - first_by_rank[rank]] = true;
+  return has_edge;
+}
+
+// The level-0 graph of the vertices with edges: a vertex without one stays alone at every level
+// and adds nothing to either objective (no degree for modularity, no pair for CPM), so it is left
+// out of the levels (most accounts of a run co-act with nobody).
+LevelGraph level_zero(const ClusterInput& input, const std::vector<bool>& has_edge,
+                      const Comm& comm) {
+  const auto first = input.first_vertex_by_rank[static_cast<std::size_t>(comm.rank())];
   std::vector<VertexRecord> vertices;
-  for (auto v = input.first_vertex_by_rank[rank]; v < input.first_vertex_by_rank[rank + 1]; ++v) {
-    vertices.push_back({v, 1, v});
+  for (std::size_t i = 0; i < has_edge.size(); ++i) {
+    if (has_edge[i]) vertices.push_back({first + i, 1, first + i});
   }
   // Both directions of every edge (a loop once, twice its weight), written straight into their
   // owner's range of the message: the owners' counts first, then the arcs.
@@ -69,7 +93,9 @@ LevelGraph level_zero(const ClusterInput& input, const Comm& comm) {
   return build_level_graph(std::move(vertices), std::move(arcs), comm);
 }
 
-// Labels per vertex of the hash-partitioned level-0 graph, moved to the block layout.
+// Labels per vertex of the hash-partitioned level-0 graph, moved to the block layout. A vertex
+// left out of the levels is named by its own id: the levels name a community by the id of a
+// member (aggregate.hpp), never by one of a vertex they did not hold.
 std::vector<VertexId> to_blocks(const std::vector<VertexId>& ids,
                                 const std::vector<VertexId>& labels,
                                 std::span<const std::uint64_t> first_by_rank, const Comm& comm) {
@@ -85,6 +111,7 @@ std::vector<VertexId> to_blocks(const std::vector<VertexId>& ids,
       comm);
   const auto first = first_by_rank[static_cast<std::size_t>(comm.rank())];
   std::vector<VertexId> result(first_by_rank[static_cast<std::size_t>(comm.rank()) + 1] - first);
+  std::iota(result.begin(), result.end(), first);
   for (const auto& r : received.data) result[r.vertex - first] = r.label;
   return result;
 }
@@ -113,13 +140,19 @@ ClusterResult cluster_graph(const ClusterInput& input, const ClusterConfig& conf
   // Every level allocates and frees buffers of the size of its graph: reuse their pages.
   const KeepFreedMemory keep_freed;
   PhaseClock clock;
-  auto graph = level_zero(input, comm);
+  const auto has_edge = vertices_with_edges(input, comm);
+  auto graph = level_zero(input, has_edge, comm);
   const auto ids = graph.ids;
+  const auto alone = static_cast<std::uint64_t>(input.first_vertex_by_rank.back()) - graph.n_global;
   clock.lap("level 0 graph");
   auto outcome = run_levels(std::move(graph), config, 0, comm);
   clock.lap("levels");
   ClusterResult result;
   result.levels = std::move(outcome.quality);
+  for (auto& level : result.levels) {  // the vertices left out count, each alone
+    level.n_vertices += alone;
+    level.n_communities += alone;
+  }
   for (const auto& labels : outcome.labels) {
     auto canonical = canonical_labels(to_blocks(ids, labels, input.first_vertex_by_rank, comm),
                                       input.first_vertex_by_rank, comm);

@@ -24,9 +24,9 @@ struct Scenario {
   std::size_t block_pairs;
   std::uint64_t hot_key_actions;  // keys with more actions are sliced
   std::uint64_t max_message_elements;
-  std::size_t owner_partials = 0;  // > 0: owners spill sorted runs past this many partials
-  double min_weight = 0;           // > 1 under pairs or keys weighting: the pre-count drops
-  std::size_t precount_slots = 0;  // the pre-count's counters per rank (few: many collisions)
+  std::size_t owner_partials = 0;     // > 0: owners spill sorted runs past this many partials
+  double min_weight = 0;              // > 1 under pairs or keys weighting: the pre-count drops
+  std::size_t precount_counters = 0;  // the pre-count's counters per rank (few: many collisions)
 };
 
 class CoactionTest : public ::testing::TestWithParam<Scenario> {
@@ -66,7 +66,7 @@ TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   config.n_accounts = kAccounts;
   config.owner_partials = s.owner_partials;
   config.min_weight = s.min_weight;
-  config.precount_slots = s.precount_slots;
+  config.precount_counters = s.precount_counters;
   const testing::ScratchDir spill_dir;
   config.spill_dir = spill_dir.path();
   StageMetrics metrics;
@@ -87,7 +87,7 @@ TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   // The pre-count runs where it is exact, and drops partials unless its counters all collide.
   const bool precount = s.min_weight > 1 && s.weighting != Weighting::tfidf;
   EXPECT_EQ(counts.contains("precount_dropped_partials"), precount);
-  if (precount && s.precount_slots > kAccounts * kAccounts) {
+  if (precount && s.precount_counters > kAccounts * kAccounts) {
     EXPECT_GT(counts.at("precount_dropped_partials"), 0u);
     EXPECT_LT(counts.at("precount_dropped_partials"), counts.at("partials_at_owners"));
   }
@@ -135,7 +135,10 @@ INSTANTIATE_TEST_SUITE_P(
                  1u << 16},
         Scenario{Layer::retweet, Weighting::pairs, 120'000, 7, 100, 3, 0, 3, 1u << 16},
         Scenario{Layer::retweet, Weighting::keys, 200'000, 11, 100, 5, 40, 2, 1u << 16},
-        Scenario{Layer::hashtag, Weighting::pairs, 120'000, 13, 40, INT32_MAX, 0, 3, 8}));
+        Scenario{Layer::hashtag, Weighting::pairs, 120'000, 13, 40, INT32_MAX, 0, 3, 8},
+        Scenario{Layer::retweet, Weighting::pairs, 300'000, 7, 100, INT32_MAX, 0, 6, 1u << 16},
+        Scenario{Layer::retweet, Weighting::pairs, 900'000, 1u << 22, kNoSlicing, INT32_MAX, 0, 17,
+                 1u << 16}));
 
 }  // namespace
 }  // namespace coordnet

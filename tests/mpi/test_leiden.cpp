@@ -161,6 +161,23 @@ TEST(Leiden, IsolatedVerticesAndSelfLoopsAreSingletons) {
   const auto out = cluster(g, distributed_to_the_end(), comm);
   EXPECT_EQ(out.labels, (std::vector<std::uint64_t>{0, 0, 0, 1, 2, 3, 3}));
   expect_sound(g, out, comm);
+  // Vertex 3 is left out of the levels but counts in each, alone.
+  EXPECT_EQ(out.result.levels.front().n_vertices, 7u);
+  EXPECT_EQ(out.result.levels.back().n_communities, 4u);
+  EXPECT_EQ(out.result.n_communities, 4u);
+}
+
+TEST(Leiden, GraphWithoutEdgesIsAllSingletons) {
+  const Comm comm;
+  const TestGraph g{9, {{2, 7, 0}}};  // a zero weight is no edge
+  for (const auto& config : {ClusterConfig{}, distributed_to_the_end()}) {
+    const auto out = cluster(g, config, comm);
+    EXPECT_EQ(out.labels, (std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8}));
+    EXPECT_EQ(out.result.n_communities, 9u);
+    EXPECT_EQ(out.result.levels.back().n_vertices, 9u);
+    EXPECT_EQ(out.result.modularity, 0.0);
+    EXPECT_EQ(out.result.modularity_recomputed, 0.0);
+  }
 }
 
 TEST(Leiden, DisjointCliquesAggregateToALevelWithoutEdges) {
