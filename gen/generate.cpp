@@ -2,11 +2,14 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
 #include <vector>
 
 #include "core/errors.hpp"
+#include "gen/block_ring_file.hpp"
 #include "gen/events_writer.hpp"
 #include "gen/io_archive_writer.hpp"
 #include "gen/text_format.hpp"
@@ -17,41 +20,32 @@ namespace coordnet::gen {
 
 namespace {
 
-constexpr std::size_t kFlushBytes = 8 << 20;
+// Makes this rank's blocks round by round: make(b) fills the files' blocks with block b
+// (b = round * n + rank; block 0 is made even when there are no blocks, it carries the
+// headers), then every file ends its block. After a failure a rank keeps ending (empty) blocks,
+// so that the other ranks are not left waiting for its offsets.
+template <class Make>
+void in_rounds(std::size_t n_blocks, const Comm& comm, std::initializer_list<BlockRingFile*> files,
+               std::exception_ptr& failure, Make&& make) {
+  const auto n_ranks = static_cast<std::size_t>(comm.size());
+  const auto rounds = std::max<std::size_t>(1, (n_blocks + n_ranks - 1) / n_ranks);
+  for (std::size_t round = 0; round < rounds; ++round) {
+    const auto block = round * n_ranks + static_cast<std::size_t>(comm.rank());
+    if (!failure && (block < n_blocks || block == 0)) {
+      try {
+        make(block);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    }
+    for (auto* file : files) {
+      if (file != nullptr) file->end_block();
+    }
+  }
+}
 
-// A RankSliceFile behind a buffer that is flushed in large blocks.
-class BufferedSlice {
- public:
-  BufferedSlice(const std::string& path, const Comm& comm, std::uint64_t memory_bytes)
-      : file_(path, comm, memory_bytes) {
-    buffer_.reserve(kFlushBytes + (1 << 20));
-  }
-  std::string& buffer() { return buffer_; }
-  void maybe_flush() {
-    if (buffer_.size() >= kFlushBytes) flush();
-  }
-  std::uint64_t commit() {
-    flush();
-    return file_.commit();
-  }
-
- private:
-  void flush() {
-    file_.append(buffer_);
-    buffer_.clear();
-  }
-  RankSliceFile file_;
-  std::string buffer_;
-};
-
-void write_truth(const World& world, BufferedSlice& truth, const Comm& comm) {
-  const auto n = world.n_accounts();
-  const auto size = static_cast<std::uint64_t>(comm.size());
-  const auto rank = static_cast<std::uint64_t>(comm.rank());
-  const auto first = n * rank / size;
-  const auto last = n * (rank + 1) / size;
-  auto& out = truth.buffer();
-  if (comm.is_root()) out += "account_id,campaign\n";
+void append_truth_rows(const World& world, std::uint64_t first, std::uint64_t last,
+                       std::string& out) {
   for (auto account = first; account < last; ++account) {
     world.append_account_id(account, out);
     out.push_back(',');
@@ -62,7 +56,6 @@ void write_truth(const World& world, BufferedSlice& truth, const Comm& comm) {
       append_uint(static_cast<std::uint64_t>(campaign), out);
     }
     out.push_back('\n');
-    truth.maybe_flush();
   }
 }
 
@@ -82,43 +75,45 @@ GenerateSummary generate(const GeneratorConfig& config, const GenerateOutputs& o
 
   const World world(config);
   const auto units = plan_units(world);
-  const auto mine = split_units(units, comm.rank(), comm.size());
+  const auto blocks = plan_blocks(units, static_cast<double>(outputs.block_posts));
   const std::filesystem::path dir(outputs.out_dir);
 
-  std::optional<BufferedSlice> events;
-  std::optional<BufferedSlice> archive;
-  BufferedSlice truth((dir / "truth.csv").string(), comm, outputs.slice_memory_bytes);
+  std::optional<BlockRingFile> events;
+  std::optional<BlockRingFile> archive;
+  if (outputs.events) events.emplace((dir / "events.csv").string(), comm);
+  if (outputs.io_archive) archive.emplace((dir / "io_archive.csv").string(), comm);
+  BlockRingFile truth((dir / "truth.csv").string(), comm);
   GenerateSummary local;
-  try {
-    if (outputs.events)
-      events.emplace((dir / "events.csv").string(), comm, outputs.slice_memory_bytes);
-    if (outputs.io_archive)
-      archive.emplace((dir / "io_archive.csv").string(), comm, outputs.slice_memory_bytes);
-    if (comm.is_root()) {
-      if (events) events->buffer() += kEventsHeader;
-      if (archive) archive->buffer() += kIoArchiveHeader;
-    }
-    std::vector<Post> posts;
-    std::string scratch;
-    for (const auto& unit : mine) {
-      posts.clear();
-      generate_unit(world, unit, posts);
-      for (const auto& post : posts) {
-        if (events) append_events_rows(world, post, events->buffer());
-        if (archive) append_io_archive_row(world, post, scratch, archive->buffer());
-        local.retweet_actions += post.is_retweet ? 1 : 0;
-        local.mention_actions += post.is_retweet ? 1 : 0;
-        local.hashtag_actions += post.n_tags;
-        local.url_actions += post.has_url ? 1 : 0;
-      }
-      local.posts += posts.size();
-      if (events) events->maybe_flush();
-      if (archive) archive->maybe_flush();
-    }
-    write_truth(world, truth, comm);
-  } catch (...) {
-    failure = std::current_exception();
-  }
+  std::vector<Post> posts;
+  std::string scratch;
+  in_rounds(blocks.size(), comm, {events ? &*events : nullptr, archive ? &*archive : nullptr},
+            failure, [&](std::size_t block) {
+              if (block == 0 && events) events->block() += kEventsHeader;
+              if (block == 0 && archive) archive->block() += kIoArchiveHeader;
+              if (block >= blocks.size()) return;
+              for (auto i = blocks[block].begin; i < blocks[block].end; ++i) {
+                posts.clear();
+                generate_unit(world, units[i], posts);
+                for (const auto& post : posts) {
+                  if (events) append_events_rows(world, post, events->block());
+                  if (archive) append_io_archive_row(world, post, scratch, archive->block());
+                  local.retweet_actions += post.is_retweet ? 1 : 0;
+                  local.mention_actions += post.is_retweet ? 1 : 0;
+                  local.hashtag_actions += post.n_tags;
+                  local.url_actions += post.has_url ? 1 : 0;
+                }
+                local.posts += posts.size();
+              }
+            });
+  const auto n_accounts = world.n_accounts();
+  const auto block_accounts = outputs.block_posts;
+  in_rounds((n_accounts + block_accounts - 1) / block_accounts, comm, {&truth}, failure,
+            [&](std::size_t block) {
+              if (block == 0) truth.block() += "account_id,campaign\n";
+              const auto first = std::min(n_accounts, block * block_accounts);
+              const auto last = std::min(n_accounts, first + block_accounts);
+              append_truth_rows(world, first, last, truth.block());
+            });
   comm.throw_if_any_failed(failure);
 
   GenerateSummary total;

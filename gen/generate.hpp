@@ -1,9 +1,9 @@
 // `coordnet generate`: synthetic input files with planted campaigns (docs/generator.md).
 //
-// Collective: every rank builds the same World and work plan, generates its run of units, and
-// appends their rows to its slice of each output file (events.csv, io_archive.csv); the truth
-// file is written in account order, each rank a contiguous range of accounts. The files are
-// byte-identical at any rank count.
+// Collective: every rank builds the same World and work plan and makes every n-th block of
+// units, writing each block's rows to the output files (events.csv, io_archive.csv) while the
+// other ranks make theirs (gen/block_ring_file.hpp); the truth file is written the same way in
+// blocks of accounts. The files are byte-identical at any rank count.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,6 @@
 
 #include "core/comm.hpp"
 #include "gen/generator_config.hpp"
-#include "gen/rank_slice_file.hpp"
 
 namespace coordnet::gen {
 
@@ -19,8 +18,9 @@ struct GenerateOutputs {
   std::string out_dir;
   bool events = true;
   bool io_archive = false;
-  // Bytes of its slice of each file a rank > 0 holds in memory before it uses a part file.
-  std::uint64_t slice_memory_bytes = RankSliceFile::kDefaultMemoryBytes;
+  // Expected posts of a block of units (truth.csv: accounts of a block); a rank holds one
+  // block's rows in memory.
+  std::uint64_t block_posts = 16'384;
 };
 
 // Totals over all ranks.

@@ -66,27 +66,18 @@ std::vector<WorkUnit> plan_units(const World& world) {
   return units;
 }
 
-std::span<const WorkUnit> split_units(std::span<const WorkUnit> units, int rank, int n_ranks) {
-  double total = 0.0;
-  for (const auto& u : units) total += u.expected_posts;
-  // Unit i goes to the rank whose share holds the middle of its expected posts.
-  auto owner = [&](double middle) {
-    return std::min(n_ranks - 1, static_cast<int>(middle / total * n_ranks));
-  };
-  std::size_t begin = units.size();
-  std::size_t end = units.size();
-  double before = 0.0;
+std::vector<UnitBlock> plan_blocks(std::span<const WorkUnit> units, double block_posts) {
+  std::vector<UnitBlock> blocks;
+  double posts = 0.0;
   for (std::size_t i = 0; i < units.size(); ++i) {
-    const int r = owner(before + 0.5 * units[i].expected_posts);
-    before += units[i].expected_posts;
-    if (r == rank && begin == units.size()) begin = i;
-    if (r > rank) {
-      end = i;
-      break;
+    if (blocks.empty() || posts >= block_posts) {
+      blocks.push_back({i, i});
+      posts = 0.0;
     }
+    blocks.back().end = i + 1;
+    posts += units[i].expected_posts;
   }
-  if (begin == units.size()) return {};
-  return units.subspan(begin, end - begin);
+  return blocks;
 }
 
 void generate_unit(const World& world, const WorkUnit& unit, std::vector<Post>& out) {

@@ -134,8 +134,10 @@ void add_generate_command(CLI::App& app, GenerateCommand& command) {
                   "Campaign accounts created on the same day", planted);
   scenario_option(command, "--chunk-posts", &gen::GeneratorConfig::chunk_posts,
                   "Posts per unit of work", "");
-  g->add_option("--slice-memory-bytes", command.slice_memory_bytes,
-                "Bytes of a file a rank > 0 holds in memory before it spills to a part file")
+  g->add_option("--block-posts", command.block_posts,
+                "Expected posts (truth.csv: accounts) of a block that a rank makes and writes in "
+                "one piece")
+      ->check(CLI::PositiveNumber)
       ->group("");
 }
 
@@ -162,7 +164,7 @@ void run_generate(GenerateCommand& command, const Comm& comm) {
   outputs.out_dir = command.out_dir;
   outputs.events = command.format != "io-archive";
   outputs.io_archive = command.format != "events";
-  if (command.slice_memory_bytes > 0) outputs.slice_memory_bytes = command.slice_memory_bytes;
+  if (command.block_posts > 0) outputs.block_posts = command.block_posts;
   Log::info(
       "coordnet generate on {} rank(s): scenario {}, seed {}, target {} actions, {} "
       "accounts, {} days, {} campaigns",

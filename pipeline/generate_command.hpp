@@ -18,7 +18,7 @@ struct GenerateCommand {
   std::string out_dir;
   std::string format = "events";
   bool quiet = false;
-  std::uint64_t slice_memory_bytes = 0;  // 0: RankSliceFile's default
+  std::uint64_t block_posts = 0;  // 0: GenerateOutputs' default
   CLI::App* app = nullptr;
   // Copies a field from the scenario's values unless the option was given on the command line.
   std::vector<std::function<void(gen::GeneratorConfig&, const gen::GeneratorConfig&)>> defaults;

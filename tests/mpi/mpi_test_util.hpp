@@ -13,11 +13,16 @@
 
 namespace coordnet::testing {
 
-// A file path that every rank agrees on (rank 0's pid), and writes `content` to it on rank 0.
+// A file path that every rank agrees on (rank 0's pid). Collective.
+inline std::string shared_path(const Comm& comm, const std::string& name) {
+  const auto pid = comm.allgather<int>(static_cast<int>(::getpid()))[0];
+  return "/tmp/coordnet_test_" + std::to_string(pid) + "_" + name;
+}
+
+// shared_path(comm, name), with `content` written to it on rank 0. Collective.
 inline std::string write_shared_file(const Comm& comm, const std::string& name,
                                      const std::string& content) {
-  const auto pid = comm.allgather<int>(static_cast<int>(::getpid()))[0];
-  const std::string path = "/tmp/coordnet_test_" + std::to_string(pid) + "_" + name;
+  const std::string path = shared_path(comm, name);
   if (comm.is_root()) {
     std::ofstream out(path, std::ios::binary);
     out << content;
