@@ -49,7 +49,9 @@ TEST(BlockRingFile, BlocksLandInRoundAndRankOrder) {
     }
     EXPECT_EQ(total, expected.size()) << n_blocks << " blocks";
     EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
-    if (comm.is_root()) EXPECT_EQ(read_all(path), expected) << n_blocks << " blocks";
+    if (comm.is_root()) {
+      EXPECT_EQ(read_all(path), expected) << n_blocks << " blocks";
+    }
     comm.barrier();
     if (comm.is_root()) std::filesystem::remove(path);
   }
