@@ -117,10 +117,10 @@ std::uint32_t KeyTags::cut(KeyHash key) {
 }
 
 std::size_t owner_allowance(const CoactionConfig& config, std::size_t actions_held,
-                            const Comm& comm) {
+                            std::size_t counter_bytes, const Comm& comm) {
   if (config.owner_partials > 0) return config.owner_partials;
   if (config.memory_budget_bytes == 0) return 0;
-  const std::uint64_t fixed = actions_held * sizeof(Action) + config.held_bytes +
+  const std::uint64_t fixed = actions_held * sizeof(Action) + config.held_bytes + counter_bytes +
                               config.block_pairs * kSweepBytesPerBlockPair;
   const auto most = comm.allreduce<std::uint64_t>(fixed, ReduceOp::max);
   // An eighth of the budget is left to the rest of the process (MPI's buffers, the allocator's

@@ -39,11 +39,11 @@ class KeyTags {
 
 // The partials a rank's owner accumulation may hold: config.owner_partials if set, else under
 // config.memory_budget_bytes (0: no limit) what the budget leaves after the actions held (40 bytes
-// each), config.held_bytes, the stream's blocks and an eighth of the budget kept for the rest of
-// the process. Throws ConfigError on every rank when that is under an eighth of the budget on
-// some rank. Collective.
+// each), config.held_bytes, the pre-count's counters (counter_bytes), the stream's blocks and an
+// eighth of the budget kept for the rest of the process. Throws ConfigError on every rank when
+// that is under an eighth of the budget on some rank. Collective.
 std::size_t owner_allowance(const CoactionConfig& config, std::size_t actions_held,
-                            const Comm& comm);
+                            std::size_t counter_bytes, const Comm& comm);
 
 // Logs and counts what the owner accumulation spilled and how the result compares with the
 // budget (saying so when the kept edges alone pass it). Collective.
@@ -131,7 +131,6 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
 
   const bool tfidf = config.weighting == Weighting::tfidf;
   std::optional<PairCountBound> bound;
-  auto budgeted = config;
   if (config.precount && !tfidf && config.min_weight > 1 && total_candidates > 0) {
     const auto counters =
         config.precount_counters > 0
@@ -142,14 +141,14 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                   PairCountBound::counter_bits(config.min_weight));
     bound.emplace(count_pair_bounds(by_key, groups, config.window_ms, counters, config.min_weight,
                                     owner_of_account, comm));
-    budgeted.held_bytes += bound->bytes();
   }
 
   // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
   // partials, then all ranks send theirs to the pairs' owners, which accumulate them. A key group
   // is swept in pieces of whole right-hand actions, each aggregated per pair in a table of at most
   // half a block; the pieces of a key emitted in several merge into the block as they come.
-  const auto owner_records = owner_allowance(budgeted, actions.size() + by_key.size(), comm);
+  const auto owner_records =
+      owner_allowance(config, actions.size() + by_key.size(), bound ? bound->bytes() : 0, comm);
   PairAccumulator accumulated(owner_records, config.spill_dir.empty()
                                                  ? std::filesystem::temp_directory_path()
                                                  : config.spill_dir);

@@ -1,6 +1,7 @@
 #include "kernels/pair_count_bound.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 
 namespace coordnet {
@@ -20,15 +21,22 @@ int PairCountBound::counter_bits(double min_weight) {
 }
 
 void PairCountBound::add(std::span<const std::uint64_t> pairs) {
-  // The counters are far larger than the caches: the word of a pair a few ahead is prefetched.
+  // The counters are far larger than the caches: the word of the pair kAhead further on is
+  // prefetched, its slot kept in a ring so that each pair is hashed once.
   constexpr std::size_t kAhead = 16;
+  std::array<std::size_t, kAhead> ahead{};
   const auto n = pairs.size();
+  const auto look_ahead = [&](std::size_t i) {
+    ahead[i % kAhead] = slot_of(pairs[i]);
+    __builtin_prefetch(&words_[ahead[i % kAhead] >> per_word_log_], 1, 0);
+  };
+  for (std::size_t i = 0; i < std::min(n, kAhead); ++i) look_ahead(i);
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n)
-      __builtin_prefetch(&words_[slot_of(pairs[i + kAhead]) >> per_word_log_], 1, 0);
-    const auto slot = slot_of(pairs[i]);
-    if (value(slot) != saturated_)
+    const auto slot = ahead[i % kAhead];
+    if (i + kAhead < n) look_ahead(i + kAhead);
+    if (value(slot) != saturated_) {
       words_[slot >> per_word_log_] += std::uint64_t{1} << shift_of(slot);
+    }
   }
 }
 

@@ -32,8 +32,8 @@ reading the file from the page cache), the raw read speed a parser is compared a
 Every configuration runs ``--repeat`` times; the medians are reported. The input is generated
 once with scripts/make_sample.py into the cache directory and reused (its name holds the rows
 and seed), unless ``--input FILE`` names an events CSV (for example one written by ``coordnet
-generate --scenario viral``). The file is read from the page cache after a warm-up read (it fits in memory), so the
-figures are CPU figures, not disk figures.
+generate --scenario viral``). The file is read from the page cache after a warm-up read (it fits
+in memory), so the figures are CPU figures, not disk figures.
 
 Writes the results as JSON (CACHE/results-<date>.json, also printed) and a Markdown table.
 """
