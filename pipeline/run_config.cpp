@@ -167,7 +167,9 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->group("Projection");
   run.add_option("--memory-budget", c.memory_budget,
                  "Memory per rank for the projection, e.g. 4G: past it, pair partials are "
-                 "spilled to --spill-dir as sorted runs (default: no budget)")
+                 "spilled to --spill-dir as sorted runs; auto: 2/3 of the memory available on "
+                 "the node (or to the job's cgroup) shared by its ranks; none: no budget")
+      ->capture_default_str()
       ->group("Projection");
   run.add_option("--spill-dir", c.coaction.spill_dir,
                  "Where --memory-budget spills sorted runs; created on each rank at the start if "
@@ -298,17 +300,22 @@ void RunConfig::resolve() {
   if (synchrony_selected && compat_mode != Compat::none) {
     throw UsageError("--layers synchrony has no peer-compatible form: drop it or --compat", true);
   }
-  if (!memory_budget.empty()) {
-    memory_budget_bytes = parse_bytes(memory_budget);
-    // An eighth of the budget streams pair blocks; the owners' accumulation gets what the
-    // actions and the blocks leave (kernels/coaction.hpp).
-    coaction.memory_budget_bytes = memory_budget_bytes;
-    coaction.block_pairs =
-        std::max<std::size_t>(1024, memory_budget_bytes / 8 / kSweepBytesPerBlockPair);
-  }
   if (coaction.block_pairs == 0) throw UsageError("--block-pairs must be positive", true);
+  memory_budget_auto = memory_budget == "auto";
+  if (!memory_budget_auto && memory_budget != "none" && !memory_budget.empty()) {
+    set_memory_budget(parse_bytes(memory_budget), false);
+  }
   if (resume && checkpoint_dir.empty()) throw UsageError("--resume needs --checkpoint-dir", true);
   cluster.resolve();
+}
+
+void RunConfig::set_memory_budget(std::uint64_t bytes, bool automatic) {
+  memory_budget_bytes = bytes;
+  // An eighth of the budget streams pair blocks; the owners' accumulation gets what the
+  // actions and the blocks leave (kernels/coaction.hpp).
+  coaction.memory_budget_bytes = bytes;
+  const auto budget_pairs = std::max<std::size_t>(1024, bytes / 8 / kSweepBytesPerBlockPair);
+  coaction.block_pairs = automatic ? std::min(coaction.block_pairs, budget_pairs) : budget_pairs;
 }
 
 }  // namespace coordnet

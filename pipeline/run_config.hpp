@@ -47,7 +47,7 @@ struct RunConfig {
   std::size_t edge_evidence_keys = 3;  // keys kept per internal edge (0: none)
   std::size_t timeline_communities = kDefaultTimelineCommunities;  // top communities' actions
   std::size_t timeline_actions = kDefaultTimelineActions;          // kept per such community
-  std::string memory_budget;  // per rank, e.g. "4G"; empty: none
+  std::string memory_budget = "auto";  // per rank, e.g. "4G"; "none" (or empty): no budget
   std::string out;
   std::string checkpoint_dir;  // empty: no checkpoints (docs/operations.md)
   bool resume = false;         // reuse the checkpoints whose manifest matches
@@ -66,9 +66,13 @@ struct RunConfig {
   std::array<bool, kLayerCount> layer_window_given{};  // set by --layer-window
   Compat compat_mode = Compat::none;
   std::uint64_t memory_budget_bytes = 0;
+  bool memory_budget_auto = false;  // set from the node's memory by run_pipeline
 
   // Converts the option strings into the stage configs; throws UsageError on bad values.
   void resolve();
+  // Sets the per-rank budget of the projection. An automatic budget only lowers --block-pairs;
+  // a given one sets it to an eighth of the budget.
+  void set_memory_budget(std::uint64_t bytes, bool automatic);
 };
 
 // Adds the options of `run` to a CLI11 (sub)command, in option groups with printed defaults.

@@ -8,6 +8,7 @@
 
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "core/node_memory.hpp"
 #include "core/stage_metrics.hpp"
 #include "io/account_profile.hpp"
 #include "io/account_registry.hpp"
@@ -127,6 +128,28 @@ bool load_stage(CheckpointStore& store, const std::string& stage, StageMetrics& 
   return loaded;
 }
 
+// --memory-budget auto: two thirds of what the node's memory (or the job's cgroup) leaves at
+// the start, shared equally by the node's ranks; the smallest share over the nodes, so that every
+// rank has the same budget. The third left covers what the budget does not: ingest's mapped
+// input, MPI's buffers and the stages after the projection. Collective.
+void resolve_automatic_memory_budget(RunConfig& config, const Comm& comm) {
+  const auto available = available_memory();
+  const auto ranks = ranks_on_node(comm);
+  const auto share = comm.allreduce<std::uint64_t>(
+      available / 3 * 2 / static_cast<std::uint64_t>(ranks), ReduceOp::min);
+  if (share == 0) {
+    Log::always(
+        "--memory-budget auto: the node's memory could not be read; running without a "
+        "budget (give --memory-budget SIZE)");
+    return;
+  }
+  config.set_memory_budget(share, true);
+  Log::info(
+      "memory budget (auto): {} MiB per rank, 2/3 of the {} MiB available shared by {} "
+      "rank(s) on the node",
+      share >> 20, available >> 20, ranks);
+}
+
 }  // namespace
 
 void run_pipeline(const RunConfig& given_config, const std::string& resolved_config_toml,
@@ -141,6 +164,7 @@ void run_pipeline(const RunConfig& given_config, const std::string& resolved_con
       config.checkpoint_dir.empty() ? "" : run_identity(config, resolved_config_toml, comm), comm);
   const auto& dir = config.checkpoint_dir;
   prepare_spill_dir(config.coaction.spill_dir, comm);
+  if (config.memory_budget_auto) resolve_automatic_memory_budget(config, comm);
 
   // The actions are kept through the analysis (each community's members' actions), so a
   // resumed run reads them back with the accounts.

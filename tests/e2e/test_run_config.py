@@ -10,6 +10,7 @@ Fixture: tests/data/events_small.csv.
 
 from __future__ import annotations
 
+import re
 import sys
 import unittest
 from pathlib import Path
@@ -90,6 +91,25 @@ class RunConfigTest(unittest.TestCase):
         self.assertIn(f"--spill-dir {blocker / 'spill'}: cannot create", refused.stderr)
         self.assertNotIn("stage ingest", refused.stderr)
         self.assertFalse((self.tmp / "refused.h5").exists())
+
+    def test_automatic_memory_budget(self) -> None:
+        """The default budget is two thirds of the node's available memory over the ranks on the
+        node, logged; it changes no result against a run without a budget."""
+        auto_out, none_out = self.tmp / "auto.h5", self.tmp / "none.h5"
+        auto = e2e.run_coordnet([self.data], auto_out, ranks=2)
+        self.assertEqual(auto.returncode, 0, e2e.describe(auto))
+        chosen = re.search(r"memory budget \(auto\): (\d+) MiB per rank, 2/3 of the (\d+) MiB "
+                           r"available shared by 2 rank\(s\) on the node", auto.stderr)
+        self.assertIsNotNone(chosen, e2e.describe(auto))
+        per_rank, available = int(chosen.group(1)), int(chosen.group(2))
+        self.assertGreater(per_rank, 0)
+        # MiB figures are rounded down from bytes: within 1 MiB of (available * 2/3) / 2.
+        self.assertAlmostEqual(per_rank, available / 3, delta=1.0)
+        unbounded = e2e.run_coordnet([self.data], none_out, "--memory-budget", "none", ranks=2)
+        self.assertEqual(unbounded.returncode, 0, e2e.describe(unbounded))
+        self.assertNotIn("memory budget", unbounded.stderr)
+        e2e.assert_same_result(self, auto_out, none_out, "auto against no budget",
+                               ignore=frozenset({"/@config"}))
 
 
 if __name__ == "__main__":
