@@ -48,7 +48,16 @@ void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
         g.ghost_index.prefetch(ahead.dst);
       }
     }
-    // Arcs of one source often arrive together (a vertex's row, a part's arcs).
+    // Arcs of one source often arrive together (a vertex's row, a part's arcs), and an arc
+    // often right after its reverse (level 0 writes both directions of an edge one after the
+    // other, and both come here when the edge's ends have the same owner): no look-up then.
+    const bool reverse = i > 0 && dst[i - 1] != IdMap::kMissing && arcs[i].src == arcs[i - 1].dst &&
+                         arcs[i].dst == arcs[i - 1].src;
+    if (reverse) {
+      src[i] = dst[i - 1];
+      dst[i] = src[i - 1];
+      continue;
+    }
     src[i] = i > 0 && arcs[i].src == arcs[i - 1].src ? src[i - 1] : g.owned_index.find(arcs[i].src);
     if (arcs[i].src == arcs[i].dst) {
       g.loop[src[i]] += arcs[i].weight;

@@ -7,6 +7,7 @@
 #include "core/log.hpp"
 #include "kernels/community/aggregate.hpp"
 #include "kernels/community/community_state.hpp"
+#include "kernels/community/id_map.hpp"
 #include "kernels/community/local_moving.hpp"
 #include "kernels/community/owner_queries.hpp"
 #include "kernels/community/phase_clock.hpp"
@@ -18,15 +19,35 @@ namespace coordnet {
 namespace {
 
 // Per vertex of the starting graph, the value that the owner of its current coarse vertex
-// holds for that coarse vertex.
+// holds for that coarse vertex. Each distinct coarse vertex is asked for once: a coarse level
+// has far fewer vertices than the starting graph (1M-vertex LFR graph: 387k at level 1, 17k at
+// level 2, hundreds above), and every level asks twice (its labels, then the parts).
 std::vector<VertexId> values_of_current(const std::vector<VertexId>& current,
                                         const LevelGraph& graph,
                                         std::span<const VertexId> owned_values, const Comm& comm) {
-  return ask_owners<VertexId>(
-      current, [&](VertexId v) { return owner_of_vertex(v, comm.size()); },
-      each_answer_with_source<VertexId, VertexId>(
-          [&](VertexId v, int) { return owned_values[graph.owned_index.find(v)]; }),
+  IdMap index(std::min<std::size_t>(current.size(), graph.n_global));
+  std::vector<VertexId> distinct;
+  std::vector<std::uint32_t> distinct_of(current.size());
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    const auto next = static_cast<std::uint32_t>(distinct.size());
+    distinct_of[i] = index.insert(current[i], next);
+    if (distinct_of[i] == next) distinct.push_back(current[i]);
+  }
+  const auto answers = ask_owners<VertexId>(
+      distinct, [&](VertexId v) { return owner_of_vertex(v, comm.size()); },
+      [&](const Received<VertexId>& asked) {
+        std::vector<VertexId> values(asked.data.size());
+        for (std::size_t i = 0; i < asked.data.size(); ++i) {
+          if (i + IdMap::kPrefetchDistance < asked.data.size())
+            graph.owned_index.prefetch(asked.data[i + IdMap::kPrefetchDistance]);
+          values[i] = owned_values[graph.owned_index.find(asked.data[i])];
+        }
+        return values;
+      },
       comm);
+  std::vector<VertexId> values(current.size());
+  for (std::size_t i = 0; i < current.size(); ++i) values[i] = answers[distinct_of[i]];
+  return values;
 }
 
 // Sends the level's graph to rank 0, which runs the remaining levels alone; every rank then
@@ -79,6 +100,13 @@ LevelsOutcome run_levels(LevelGraph graph, const ClusterConfig& config, int firs
                          const Comm& comm) {
   LevelsOutcome out;
   std::vector<VertexId> current = graph.ids;
+  // Until the first aggregation the vertices of the starting graph are the level's owned
+  // vertices, in the same order: a value per owned vertex is already theirs.
+  bool at_start = true;
+  const auto values_of_start = [&](std::span<const VertexId> owned_values) {
+    return at_start ? std::vector<VertexId>(owned_values.begin(), owned_values.end())
+                    : values_of_current(current, graph, owned_values, comm);
+  };
   for (int level = first_level;; ++level) {
     if (comm.size() > 1 && graph.entries_global <= config.gather_below) {
       finish_on_root(graph, current, config, level, comm, out);
@@ -96,7 +124,7 @@ LevelsOutcome run_levels(LevelGraph graph, const ClusterConfig& config, int firs
     quality.iterations = moving.iterations;
     quality.moves = moving.moves;
     out.quality.push_back(quality);
-    out.labels.push_back(values_of_current(current, graph, state.owned_labels(), comm));
+    out.labels.push_back(values_of_start(state.owned_labels()));
     clock.lap("quality and labels");
     Log::debug(
         "cluster: level {}: {} vertices, {} vertices + entries, {} communities, {} rounds, {} "
@@ -109,7 +137,8 @@ LevelsOutcome run_levels(LevelGraph graph, const ClusterConfig& config, int firs
     auto coarse = aggregate_level(graph, refinement, level + 1 >= config.max_levels, comm);
     clock.lap("aggregation");
     if (coarse.n_global == graph.n_global) return out;
-    current = values_of_current(current, graph, refinement.part, comm);
+    current = values_of_start(refinement.part);
+    at_start = false;
     clock.lap("mapping");
     Log::debug("cluster: level {} on rank {}: {}", level, comm.rank(), clock.line());
     graph = std::move(coarse);

@@ -20,8 +20,13 @@ struct Member {
   std::uint64_t inner_arcs;  // its arcs inside the community, sent after it in the arc message
 };
 
-// An arc inside a community; its source is the member it is sent with.
+// An arc inside a community; its source is the member it is sent with. dst is the target's
+// id, or, when the sender owns the target, kByIndex | the target's index among the members the
+// sender sends to the same owner (the target shares the source's community, hence its owner):
+// the owner finds that member without a look-up. Vertex ids stay below 2^63 (they are input
+// indexes).
 struct InnerArc {
+  static constexpr VertexId kByIndex = VertexId{1} << 63;
   VertexId dst;
   FixedWeight weight;
 };
@@ -40,39 +45,72 @@ struct CommunityBlock {
   std::vector<FixedWeight> weights;
 };
 
-// received: the members in the order they arrived, arcs[...]: their inner arcs in the same
-// order; sorted[k]: the received position of the k-th member in (community, vertex) order.
-CommunityBlock assemble(const std::vector<Member>& received, const std::vector<InnerArc>& arcs,
+// Positions (in (community, vertex) order) of the targets of the received inner arcs, in the
+// order received: a target sent by index is found through the received position of the
+// members of its sender, any other through a map of the members' ids (built only if needed).
+std::vector<std::uint32_t> arc_targets(const Received<Member>& members,
+                                       const Received<InnerArc>& arcs,
+                                       const std::vector<std::uint32_t>& sorted) {
+  const auto& received = members.data;
+  std::vector<std::uint32_t> position_of(received.size());
+  for (std::size_t k = 0; k < sorted.size(); ++k)
+    position_of[sorted[k]] = static_cast<std::uint32_t>(k);
+  const bool any_by_id = std::any_of(arcs.data.begin(), arcs.data.end(), [](const InnerArc& a) {
+    return (a.dst & InnerArc::kByIndex) == 0;
+  });
+  IdMap position(any_by_id ? sorted.size() : 0);
+  if (any_by_id) {
+    for (std::size_t k = 0; k < sorted.size(); ++k)
+      position.insert(received[sorted[k]].vertex, static_cast<std::uint32_t>(k));
+  }
+  // First pass: the received position of the targets sent by index (the index plus where
+  // their sender's members start), the map's answer for the others; second pass: positions.
+  std::vector<std::uint32_t> target(arcs.data.size());
+  std::size_t i = 0, first_member = 0;
+  for (std::size_t source = 0; source < arcs.counts_by_source.size(); ++source) {
+    const auto end = i + arcs.counts_by_source[source];
+    for (; i < end; ++i) {
+      const auto dst = arcs.data[i].dst;
+      if ((dst & InnerArc::kByIndex) != 0) {
+        target[i] = static_cast<std::uint32_t>(first_member + (dst & ~InnerArc::kByIndex));
+        continue;
+      }
+      if (i + IdMap::kPrefetchDistance < arcs.data.size())
+        position.prefetch(arcs.data[i + IdMap::kPrefetchDistance].dst);
+      target[i] = position.find(dst);
+    }
+    first_member += members.counts_by_source[source];
+  }
+  for (std::size_t k = 0; k < target.size(); ++k) {
+    if ((arcs.data[k].dst & InnerArc::kByIndex) == 0) continue;
+    if (k + kAhead < target.size()) __builtin_prefetch(&position_of[target[k + kAhead]]);
+    target[k] = position_of[target[k]];
+  }
+  return target;
+}
+
+// members: as they arrived, arcs: their inner arcs in the same order; sorted[k]: the received
+// position of the k-th member in (community, vertex) order.
+CommunityBlock assemble(const Received<Member>& members, const Received<InnerArc>& arcs,
                         const std::vector<std::uint32_t>& sorted) {
+  const auto& received = members.data;
   CommunityBlock b;
   b.members.reserve(sorted.size());
   for (auto i : sorted) b.members.push_back(received[i]);
-  IdMap position(b.members.size());
-  for (std::size_t i = 0; i < b.members.size(); ++i) {
-    if (i + IdMap::kPrefetchDistance < b.members.size())
-      position.prefetch(b.members[i + IdMap::kPrefetchDistance].vertex);
-    position.insert(b.members[i].vertex, static_cast<std::uint32_t>(i));
-  }
-  // Positions of the arcs' targets, in the order received (a flat pass, loaded ahead).
-  std::vector<std::uint32_t> target(arcs.size());
-  for (std::size_t i = 0; i < arcs.size(); ++i) {
-    if (i + IdMap::kPrefetchDistance < arcs.size())
-      position.prefetch(arcs[i + IdMap::kPrefetchDistance].dst);
-    target[i] = position.find(arcs[i].dst);
-  }
+  const auto target = arc_targets(members, arcs, sorted);
   std::vector<std::uint64_t> first_arc(received.size() + 1, 0);
   for (std::size_t i = 0; i < received.size(); ++i)
     first_arc[i + 1] = first_arc[i] + received[i].inner_arcs;
   b.offsets.assign(b.members.size() + 1, 0);
   for (std::size_t k = 0; k < sorted.size(); ++k)
     b.offsets[k + 1] = b.offsets[k] + received[sorted[k]].inner_arcs;
-  b.neighbours.resize(arcs.size());
-  b.weights.resize(arcs.size());
+  b.neighbours.resize(arcs.data.size());
+  b.weights.resize(arcs.data.size());
   for (std::size_t k = 0; k < sorted.size(); ++k) {
     auto at = b.offsets[k];
     for (auto i = first_arc[sorted[k]]; i < first_arc[sorted[k] + 1]; ++i, ++at) {
       b.neighbours[at] = target[i];
-      b.weights[at] = arcs[i].weight;
+      b.weights[at] = arcs.data[i].weight;
     }
   }
   return b;
@@ -201,6 +239,15 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
   members.reserve(n);
   // At most every entry is inside its community; pages of the unused tail are never touched.
   arcs.reserve(graph.targets.size());
+  // Where each owned vertex is among the members sent to its community's owner.
+  std::vector<std::uint32_t> index_in_message(n);
+  {
+    std::size_t k = 0;
+    for (const auto count : order.counts) {
+      for (std::uint64_t j = 0; j < count; ++j, ++k)
+        index_in_message[order.order[k]] = static_cast<std::uint32_t>(j);
+    }
+  }
   for (const auto v : order.order) {
     const auto c = state.label(static_cast<std::uint32_t>(v));
     const auto before = arcs.size();
@@ -209,7 +256,9 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
       // Neighbours' labels are random accesses: load them a few entries ahead.
       if (e + kAhead < end) state.prefetch_label(graph.targets[e + kAhead]);
       const auto t = graph.targets[e];
-      if (state.label(t) == c) arcs.push_back({graph.id_of_slot(t), graph.weights[e]});
+      if (state.label(t) != c) continue;
+      arcs.push_back({t < n ? InnerArc::kByIndex | index_in_message[t] : graph.id_of_slot(t),
+                      graph.weights[e]});
     }
     members.push_back(
         {c, graph.ids[v], graph.degree[v], graph.node_weight[v], arcs.size() - before});
@@ -239,7 +288,7 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
   std::vector<std::uint32_t> sorted(keys.size());
   for (std::size_t k = 0; k < keys.size(); ++k) sorted[k] = keys[k].position;
   std::vector<MemberKey>().swap(keys);
-  const auto block = assemble(received.data, received_arcs.data, sorted);
+  const auto block = assemble(received, received_arcs, sorted);
 
   CommunityRefiner refiner(block, config, static_cast<double>(graph.total_degree));
   std::vector<PartReply> by_position(block.members.size());
