@@ -43,4 +43,20 @@ const StageReport& StageMetrics::finish(const Comm& comm) {
   return reports_.back();
 }
 
+PartTimes::PartTimes(std::vector<std::string> names)
+    : names_(std::move(names)), seconds_(names_.size(), 0.0) {}
+
+void PartTimes::add_to(StageMetrics& metrics, const Comm& comm) const {
+  std::string line;
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    const auto spread = spread_over_ranks(seconds_[i], comm);
+    const auto ms = [](double s) { return static_cast<std::uint64_t>(s * 1000.0 + 0.5); };
+    // Counts are summed over ranks: the root carries the value, the others add zero.
+    metrics.add_count(names_[i] + "_ms_min", comm.is_root() ? ms(spread.min) : 0);
+    metrics.add_count(names_[i] + "_ms_max", comm.is_root() ? ms(spread.max) : 0);
+    line += fmt::format(" {} {:.2f}..{:.2f}", names_[i], spread.min, spread.max);
+  }
+  Log::info("  parts (s, fastest..slowest rank):{}", line);
+}
+
 }  // namespace coordnet

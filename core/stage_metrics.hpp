@@ -47,4 +47,26 @@ class StageMetrics {
   std::vector<StageReport> reports_;
 };
 
+// Wall seconds of the named parts of a stage on this rank: mark() starts the clock, lap(i) adds
+// the time since the last mark or lap to part i. add_to reports each part's milliseconds on the
+// fastest and the slowest rank as the counts `<part>_ms_min` and `<part>_ms_max`, so an imbalance
+// between ranks is visible (the stage itself ends on every rank together). Collective: every
+// rank constructs the same parts and calls add_to once.
+class PartTimes {
+ public:
+  explicit PartTimes(std::vector<std::string> names);
+  void mark() { last_ = std::chrono::steady_clock::now(); }
+  void lap(std::size_t part) {
+    const auto now = std::chrono::steady_clock::now();
+    seconds_[part] += std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+  }
+  void add_to(StageMetrics& metrics, const Comm& comm) const;
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<double> seconds_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 }  // namespace coordnet

@@ -110,6 +110,18 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                             StageMetrics& metrics) {
   using namespace coaction_detail;
   metrics.start(std::string("project_") + std::string(layer_name(config.layer)));
+  enum Part : std::size_t {
+    kPrepare,
+    kPrecountPairs,
+    kPrecountExchange,
+    kPrecountCount,
+    kSweep,
+    kExchange,
+    kOwnerAdd,
+    kFinish
+  };
+  PartTimes times({"prepare", "precount_pairs", "precount_exchange", "precount_count", "sweep",
+                   "exchange", "owner_add", "finish"});
   if (config.n_accounts > kMaxPairAccount + 1) {
     throw DataError("co-action: more than 2^32 accounts; pairs hold 32-bit indexes", true);
   }
@@ -128,6 +140,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   const auto total_candidates = comm.allreduce(candidates, ReduceOp::sum);
   Log::info("project {}: {} hot key(s) sliced, {} candidate pairs within {} ms",
             layer_name(config.layer), shuffled.hot_keys.size(), total_candidates, config.window_ms);
+  times.lap(kPrepare);
 
   const bool tfidf = config.weighting == Weighting::tfidf;
   std::optional<PairCountBound> bound;
@@ -140,7 +153,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                                                  : kPrecountMostBytes,
                                   PairCountBound::counter_bits(config.min_weight));
     bound.emplace(count_pair_bounds(by_key, groups, config.window_ms, counters, config.min_weight,
-                                    owner_of_account, comm));
+                                    owner_of_account, comm, &times, kPrecountPairs));
   }
 
   // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
@@ -165,6 +178,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   std::vector<NormTerm> norm_terms;  // tfidf: each key's terms, gathered as the sweep meets it
   auto owner_of_partial = [&](const PairPartial& p) { return owner_of_account(p.src()); };
   std::uint64_t arrived = 0, dropped = 0;  // partials at this owner, and those the bound dropped
+  times.lap(kOwnerAdd);                    // the owner's allowance and accumulation set up
   while (true) {
     while (group < groups.size() && partials.size() < config.block_pairs) {
       const auto [b, e] = groups[group];
@@ -185,7 +199,9 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
       right = stop;
       if (right == e && ++group < groups.size()) right = groups[group].first;
     }
+    times.lap(kSweep);
     auto& received = stream(std::span<const PairPartial>(partials), owner_of_partial, comm).data;
+    times.lap(kExchange);
     partials.clear();
     block_index.clear();
     arrived += received.size();
@@ -194,7 +210,11 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
           std::erase_if(received, [&](const PairPartial& p) { return !bound->may_reach(p.pair); });
     }
     accumulated.add(received);
-    if (comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) == 0) break;
+    times.lap(kOwnerAdd);
+    const bool more =
+        comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) > 0;
+    times.lap(kExchange);
+    if (!more) break;
   }
   std::vector<PairPartial>().swap(partials);
   block_index.release();
@@ -249,6 +269,8 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     add_to_edge(edge, p);
   });
   if (edge.count > 0) keep_edge();
+  times.lap(kFinish);
+  times.add_to(metrics, comm);
   report_memory(config, edges, accumulated, saturated, comm, metrics);
   metrics.add_count("actions", static_cast<std::uint64_t>(
                                    std::count_if(by_key.begin(), by_key.end(), [](const Action& a) {

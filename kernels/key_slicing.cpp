@@ -3,6 +3,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
@@ -33,9 +34,10 @@ std::vector<KeyCount> count_keys(const std::vector<Action>& actions) {
   return out;
 }
 
-// The hot keys of all ranks: counts summed at the key owners, hot ones planned and gathered.
-std::vector<HotKey> find_hot_keys(const std::vector<Action>& actions, const KeySlicing& slicing,
-                                  const Comm& comm) {
+// The hot keys of all ranks, with their slices: counts summed at the key owners and the hot ones
+// gathered, then each hot key's actions counted per bin over all ranks and cut into slices.
+SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& slicing,
+                        const Comm& comm) {
   auto received =
       exchange_by_owner(
           count_keys(actions),
@@ -52,14 +54,49 @@ std::vector<HotKey> find_hot_keys(const std::vector<Action>& actions, const KeyS
       total.first_ms = std::min(total.first_ms, received[j].first_ms);
       total.last_ms = std::max(total.last_ms, received[j].last_ms);
     }
-    if (total.n > slicing.hot_key_actions) {
-      mine.push_back(plan_slices(total.key, total.n, total.first_ms, total.last_ms, slicing));
+    if (total.n > slicing.hot_key_actions / kBusyKeyShare) {
+      mine.push_back({total.key, total.n, total.first_ms, total.last_ms});
     }
     i = j;
   }
-  auto hot = comm.allgatherv<HotKey>(mine);
-  std::sort(hot.begin(), hot.end(), [](const HotKey& a, const HotKey& b) { return a.key < b.key; });
-  return hot;
+  SlicePlan plan;
+  plan.hot_keys = comm.allgatherv<HotKey>(mine);
+  if (plan.hot_keys.empty()) return plan;
+  std::sort(plan.hot_keys.begin(), plan.hot_keys.end(),
+            [](const HotKey& a, const HotKey& b) { return a.key < b.key; });
+
+  std::vector<DurationMs> bin_ms;
+  std::vector<std::size_t> first_bin{0};
+  for (const auto& hot : plan.hot_keys) {
+    bin_ms.push_back(slice_bin_ms(hot, slicing.window_ms));
+    first_bin.push_back(first_bin.back() +
+                        static_cast<std::size_t>((hot.last_ms - hot.first_ms) / bin_ms.back()) + 1);
+  }
+  std::vector<std::uint64_t> counts(first_bin.back(), 0);
+  for (const auto& a : actions) {
+    const auto hot = std::lower_bound(plan.hot_keys.begin(), plan.hot_keys.end(), a.key,
+                                      [](const HotKey& h, KeyHash key) { return h.key < key; });
+    if (hot == plan.hot_keys.end() || hot->key != a.key) continue;
+    const auto h = static_cast<std::size_t>(hot - plan.hot_keys.begin());
+    ++counts[first_bin[h] + static_cast<std::size_t>((a.t_ms - hot->first_ms) / bin_ms[h])];
+  }
+  counts = comm.allreduce<std::uint64_t>(counts, ReduceOp::sum);
+  // A candidate is hot when it has more than hot_key_actions actions or needs several slices.
+  std::vector<HotKey> hot_keys;
+  for (std::size_t h = 0; h < plan.hot_keys.size(); ++h) {
+    auto hot = plan.hot_keys[h];
+    const std::vector<std::uint64_t> bins(
+        counts.begin() + static_cast<std::ptrdiff_t>(first_bin[h]),
+        counts.begin() + static_cast<std::ptrdiff_t>(first_bin[h + 1]));
+    const auto starts = plan_slices(hot, bins, bin_ms[h], slicing);
+    if (hot.n_actions <= slicing.hot_key_actions && starts.size() == 1) continue;
+    hot.first_slice = plan.slice_starts.size();
+    hot.n_slices = static_cast<std::uint32_t>(starts.size());
+    plan.slice_starts.insert(plan.slice_starts.end(), starts.begin(), starts.end());
+    hot_keys.push_back(hot);
+  }
+  plan.hot_keys = std::move(hot_keys);
+  return plan;
 }
 
 }  // namespace
@@ -87,32 +124,72 @@ bool is_hot(const std::vector<HotKey>& hot_keys, KeyHash key) {
   return it != hot_keys.end() && it->key == key;
 }
 
-HotKey plan_slices(KeyHash key, std::uint64_t n_actions, TimeMs first_ms, TimeMs last_ms,
-                   const KeySlicing& slicing) {
-  const auto span = static_cast<std::uint64_t>(last_ms - first_ms) + 1;
-  const auto wanted =
-      std::max<std::uint64_t>(1, (n_actions + slicing.slice_actions - 1) /
-                                     std::max<std::uint64_t>(1, slicing.slice_actions));
-  const auto width = std::max<std::uint64_t>(static_cast<std::uint64_t>(slicing.window_ms) + 1,
-                                             (span + wanted - 1) / wanted);
-  const auto n_slices = static_cast<std::uint32_t>((span + width - 1) / width);
-  return {key, first_ms, static_cast<DurationMs>(width), n_slices, n_actions};
+std::uint32_t SlicePlan::slice_of(const HotKey& hot, TimeMs t_ms) const {
+  const auto first = slice_starts.begin() + static_cast<std::ptrdiff_t>(hot.first_slice);
+  return static_cast<std::uint32_t>(std::upper_bound(first, first + hot.n_slices, t_ms) - first -
+                                    1);
+}
+
+DurationMs slice_bin_ms(const HotKey& hot, DurationMs window_ms) {
+  const auto span = static_cast<std::uint64_t>(hot.last_ms - hot.first_ms) + 1;
+  const auto bins = std::clamp<std::uint64_t>(hot.n_actions / 8, 1, kSliceBins);
+  return static_cast<DurationMs>(
+      std::max<std::uint64_t>(static_cast<std::uint64_t>(window_ms) + 1, (span + bins - 1) / bins));
+}
+
+std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
+                                DurationMs bin_ms, const KeySlicing& slicing) {
+  // Co-actions of the actions of bin i, for actions spread evenly within each bin: the pairs of
+  // bin i within the window, n_i^2 (r - r^2 / 2), and those with bin i - 1, n_(i-1) n_i r^2 / 2,
+  // where r = (window + 1) / B <= 1. A slice's work is its co-actions and its actions.
+  const double r = static_cast<double>(slicing.window_ms + 1) / static_cast<double>(bin_ms);
+  std::vector<double> work(bin_counts.size());
+  double coactions = 0, total = 0;
+  for (std::size_t i = 0; i < bin_counts.size(); ++i) {
+    const auto n = static_cast<double>(bin_counts[i]);
+    const auto before = i > 0 ? static_cast<double>(bin_counts[i - 1]) : 0.0;
+    const double c = n * n * (r - r * r / 2) + before * n * r * r / 2;
+    coactions += c;
+    work[i] = c + n;
+    total += work[i];
+  }
+  const auto slice_actions = std::max<std::uint64_t>(1, slicing.slice_actions);
+  const auto by_actions = hot.n_actions > slicing.hot_key_actions
+                              ? (hot.n_actions + slice_actions - 1) / slice_actions
+                              : 1;
+  const auto wanted = std::max<std::uint64_t>(
+      {1, by_actions,
+       static_cast<std::uint64_t>(
+           std::ceil(coactions / static_cast<double>(slice_actions * kSliceCoactionsPerAction)))});
+  const double per_slice = total / static_cast<double>(wanted);
+  // Bin i belongs to slice floor(work before it / per_slice); a slice starts where that changes
+  // (never at an empty bin).
+  std::vector<TimeMs> starts{hot.first_ms};
+  double done = 0;
+  std::uint64_t current = 0;
+  for (std::size_t i = 0; i < bin_counts.size(); ++i) {
+    const auto index = static_cast<std::uint64_t>(done / per_slice);
+    if (i > 0 && bin_counts[i] > 0 && index > current) {
+      starts.push_back(hot.first_ms + static_cast<TimeMs>(i) * bin_ms);
+      current = index;
+    }
+    done += work[i];
+  }
+  return starts;
 }
 
 KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& slicing,
                                  const Comm& comm) {
-  KeyShuffle result;
-  result.hot_keys = find_hot_keys(actions, slicing, comm);
-  if (!result.hot_keys.empty()) {
+  const auto plan = plan_hot_keys(actions, slicing, comm);
+  if (!plan.hot_keys.empty()) {
     std::vector<Action> halos;
     for (auto& a : actions) {
-      const auto hot = std::lower_bound(result.hot_keys.begin(), result.hot_keys.end(), a.key,
+      const auto hot = std::lower_bound(plan.hot_keys.begin(), plan.hot_keys.end(), a.key,
                                         [](const HotKey& h, KeyHash key) { return h.key < key; });
-      if (hot == result.hot_keys.end() || hot->key != a.key) continue;
-      const auto offset = a.t_ms - hot->first_ms;
-      a.slice = static_cast<std::uint32_t>(offset / hot->slice_ms);
-      const TimeMs next_start = hot->first_ms + (a.slice + 1) * hot->slice_ms;
-      if (a.slice + 1 < hot->n_slices && a.t_ms >= next_start - slicing.window_ms) {
+      if (hot == plan.hot_keys.end() || hot->key != a.key) continue;
+      a.slice = plan.slice_of(*hot, a.t_ms);
+      if (a.slice + 1 < hot->n_slices &&
+          a.t_ms >= plan.slice_starts[hot->first_slice + a.slice + 1] - slicing.window_ms) {
         Action halo = a;
         halo.slice = a.slice + 1;
         halo.flags |= kActionIsHalo;
@@ -121,11 +198,15 @@ KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& 
     }
     actions.insert(actions.end(), halos.begin(), halos.end());
   }
+  // A hot key's consecutive slices go to consecutive ranks, from the owner of the key.
   auto owner = [&](const Action& a) {
-    const auto h = a.slice == 0 ? a.key.value : hash_combine(a.key.value, a.slice);
-    return owner_of_hash(h, comm.size());
+    const auto key_owner = owner_of_hash(a.key.value, comm.size());
+    return static_cast<int>((static_cast<std::uint64_t>(key_owner) + a.slice) %
+                            static_cast<std::uint64_t>(comm.size()));
   };
+  KeyShuffle result;
   result.actions = exchange_by_owner(actions, owner, comm).data;
+  result.hot_keys = plan.hot_keys;
   return result;
 }
 

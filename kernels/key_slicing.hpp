@@ -1,14 +1,24 @@
 // Shuffle of actions to the ranks that own their keys, with hot keys cut into time slices.
 //
 // What it computes: every action goes to the owner of its key (owner_of_hash), except actions of
-// a hot key (more than hot_key_actions actions over all ranks), which go to the owner of their
-// time slice: slices of width S >= window + 1 ms starting at the key's first action time, about
-// slice_actions actions each, slice s owned by owner_of_hash(hash(key, s)). An action whose time
-// lies within one window of the next slice's start is also sent there as a halo copy (flag
-// kActionIsHalo, slice s + 1): a sweep of slice s + 1 pairs its own actions with earlier ones
-// including the halo, so every pair within the window is seen exactly once, in the slice of its
-// later action. The slicing depends only on the data and the two thresholds, never on the rank
-// count, so results are identical at any number of ranks.
+// a hot key, which go to the owner of their time slice. A key with more than
+// hot_key_actions / kBusyKeyShare actions over all ranks is a candidate: its actions are counted
+// in bins of width B >= window + 1 ms over its time span (at most kSliceBins bins and one per
+// eight actions; the counts summed over ranks), and each bin's co-actions are estimated from its
+// own and the previous bin's counts. The key is cut into as many slices as it needs so that no
+// slice holds more than about slice_actions * kSliceCoactionsPerAction co-actions nor, when the
+// key has more than hot_key_actions actions, more than about slice_actions actions; the slices
+// are runs of whole bins of about equal work (estimated co-actions plus actions). A candidate is
+// hot when it has more than hot_key_actions actions or gets more than one slice. Slice s of a
+// key goes to rank (owner_of_hash(key) + s) mod ranks: a key's consecutive slices land on
+// different ranks in turn, so a busy key's work spreads over all ranks in about equal shares.
+// An action whose time lies within one window of the next slice's start is also sent there as a
+// halo copy (flag kActionIsHalo, slice s + 1); slices are at least window + 1 ms wide, so no
+// action is within a window of a later slice. A sweep of slice s + 1 pairs its own actions with
+// earlier ones including the halo, so every pair within the window is seen exactly once, in the
+// slice of its later action. The slicing depends only on the data and the two thresholds, never
+// on the rank count (the bin counts are integer sums), so results are identical at any number of
+// ranks.
 //
 // Collective: every rank calls shuffle_to_key_slices with its actions of one layer.
 #pragma once
@@ -27,12 +37,26 @@ struct KeySlicing {
   std::uint64_t slice_actions = std::uint64_t{1} << 18;
 };
 
+// Histogram bins per key at most; the co-actions per action a slice of slice_actions may hold;
+// the share of hot_key_actions above which a key's co-actions are estimated.
+inline constexpr std::uint64_t kSliceBins = std::uint64_t{1} << 16;
+inline constexpr std::uint64_t kSliceCoactionsPerAction = 16;
+inline constexpr std::uint64_t kBusyKeyShare = 256;
+
 struct HotKey {
   KeyHash key;
-  TimeMs first_ms;
-  DurationMs slice_ms;
-  std::uint32_t n_slices;
   std::uint64_t n_actions;
+  TimeMs first_ms, last_ms;
+  std::uint64_t first_slice = 0;  // its slices' starts: slice_starts[first_slice, + n_slices)
+  std::uint32_t n_slices = 0;
+};
+
+struct SlicePlan {
+  std::vector<HotKey> hot_keys;      // the same on every rank, sorted by key
+  std::vector<TimeMs> slice_starts;  // each hot key's slice start times, ascending
+
+  // The slice of an action of hot key `hot` at time t_ms.
+  std::uint32_t slice_of(const HotKey& hot, TimeMs t_ms) const;
 };
 
 struct KeyShuffle {
@@ -52,8 +76,14 @@ std::vector<Action> to_key_owners(const std::vector<Action>& actions, const Comm
 // Whether `key` is among the hot keys (sorted by key).
 bool is_hot(const std::vector<HotKey>& hot_keys, KeyHash key);
 
-// The slices of one hot key (exposed for tests): width and count for its action count and span.
-HotKey plan_slices(KeyHash key, std::uint64_t n_actions, TimeMs first_ms, TimeMs last_ms,
-                   const KeySlicing& slicing);
+// The slice starts of one candidate key (exposed for tests) from its action counts per bin of
+// width bin_ms from hot.first_ms: the first start is hot.first_ms, and each later one begins a
+// non-empty bin.
+std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
+                                DurationMs bin_ms, const KeySlicing& slicing);
+
+// The width of a candidate key's histogram bins: at least window + 1 ms, at most kSliceBins bins
+// and one bin per eight actions.
+DurationMs slice_bin_ms(const HotKey& hot, DurationMs window_ms);
 
 }  // namespace coordnet

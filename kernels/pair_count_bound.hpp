@@ -17,7 +17,9 @@
 // against 72 per partial later.
 //
 // Collective: every rank calls count_pair_bounds with its shuffled, sorted key groups and the
-// same counters, min_weight and owner_of_account.
+// same counters, min_weight and owner_of_account. With `times`, the pass adds its wall time to
+// parts first_part (listing pairs), first_part + 1 (the exchange, waits included) and
+// first_part + 2 (counting).
 #pragma once
 
 #include <algorithm>
@@ -30,6 +32,7 @@
 #include "core/action.hpp"
 #include "core/comm.hpp"
 #include "core/exchange.hpp"
+#include "core/stage_metrics.hpp"
 #include "kernels/pair_partial.hpp"
 
 namespace coordnet {
@@ -103,7 +106,11 @@ template <class OwnerOf>
 PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
                                  const std::vector<std::pair<std::size_t, std::size_t>>& groups,
                                  DurationMs window_ms, std::size_t counters, double min_weight,
-                                 OwnerOf&& owner_of_account, const Comm& comm) {
+                                 OwnerOf&& owner_of_account, const Comm& comm,
+                                 PartTimes* times = nullptr, std::size_t first_part = 0) {
+  auto lap = [&](std::size_t part) {
+    if (times != nullptr) times->lap(first_part + part);
+  };
   PairCountBound bound(counters, min_weight);
   std::vector<std::uint64_t> pairs;
   OwnerExchange<std::uint64_t> stream;
@@ -121,9 +128,16 @@ PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
       if (right == end && ++group < groups.size())
         left = right = by_key.data() + groups[group].first;
     }
-    bound.add(stream(std::span<const std::uint64_t>(pairs), owner_of_pair, comm).data);
+    lap(0);
+    const auto& received = stream(std::span<const std::uint64_t>(pairs), owner_of_pair, comm).data;
+    lap(1);
+    bound.add(received);
     pairs.clear();
-    if (comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) == 0) break;
+    lap(2);
+    const bool more =
+        comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) > 0;
+    lap(1);
+    if (!more) break;
   }
   return bound;
 }

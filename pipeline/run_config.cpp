@@ -185,11 +185,13 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--hot-key-actions", c.coaction.hot_key_actions,
-                 "Keys with more actions are cut into time slices over several ranks")
+                 "Keys with more actions are cut into time slices over several ranks (so are keys "
+                 "with more than 1/256 of it whose co-actions fill several slices)")
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--slice-actions", c.coaction.slice_actions,
-                 "Actions per time slice of a hot key (about)")
+                 "Actions per time slice of a hot key (about; a slice holds at most about 16 "
+                 "times as many co-actions)")
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--hash-bits", c.hash_bits)

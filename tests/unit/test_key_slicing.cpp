@@ -1,0 +1,96 @@
+// The slice plan of a hot key (kernels/key_slicing.hpp): slices of about equal work, bin-aligned,
+// at least a window wide, and at least as many as the action count asks for.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "kernels/key_slicing.hpp"
+
+namespace coordnet {
+namespace {
+
+constexpr DurationMs kWindow = 60'000;
+constexpr DurationMs kBin = kWindow + 1;
+constexpr TimeMs kFirst = 1'000'000;
+
+HotKey hot_key(const std::vector<std::uint64_t>& bins) {
+  std::uint64_t n = 0;
+  for (const auto c : bins) n += c;
+  return {KeyHash{7}, n, kFirst, kFirst + static_cast<TimeMs>(bins.size()) * kBin - 1};
+}
+
+// The bin index of each slice start, checked to be bin-aligned, ascending and from the first bin.
+std::vector<std::size_t> start_bins(const std::vector<TimeMs>& starts) {
+  std::vector<std::size_t> bins;
+  for (const auto t : starts) {
+    EXPECT_EQ((t - kFirst) % kBin, 0);
+    bins.push_back(static_cast<std::size_t>((t - kFirst) / kBin));
+  }
+  EXPECT_FALSE(bins.empty());
+  if (!bins.empty()) EXPECT_EQ(bins.front(), 0u);
+  for (std::size_t i = 1; i < bins.size(); ++i) EXPECT_LT(bins[i - 1], bins[i]);
+  return bins;
+}
+
+TEST(KeySlicing, BinsAreAtLeastAWindowWide) {
+  HotKey hot{KeyHash{1}, 1000, 0, 10'000};  // a span shorter than the window
+  EXPECT_EQ(slice_bin_ms(hot, kWindow), kBin);
+  hot.last_ms = static_cast<TimeMs>(kSliceBins) * 1'000'000 - 1;  // a long span
+  EXPECT_EQ(slice_bin_ms(hot, kWindow), 524'288'000);             // one bin per eight actions
+  hot.n_actions = std::uint64_t{1} << 20;
+  EXPECT_EQ(slice_bin_ms(hot, kWindow), 1'000'000);  // at most kSliceBins bins
+}
+
+TEST(KeySlicing, KeysUnderHotKeyActionsAreCutByCoactionsOnly) {
+  // 1,000 actions and about 10^4 co-actions (100 a bin): 7 slices of 1,600 co-actions at 100
+  // actions a slice, none at 1,000 (16,000 co-actions a slice), whatever the action count.
+  const std::vector<std::uint64_t> bins(100, 10);
+  const auto hot = hot_key(bins);
+  EXPECT_EQ(start_bins(plan_slices(hot, bins, kBin, KeySlicing{kWindow, 5000, 100})).size(), 7u);
+  EXPECT_EQ(start_bins(plan_slices(hot, bins, kBin, KeySlicing{kWindow, 5000, 1000})).size(), 1u);
+}
+
+TEST(KeySlicing, EvenTrafficGivesEvenSlices) {
+  // 1,000 actions, 100 co-actions a bin (about 10^4 in all: one slice's worth at 100 actions a
+  // slice), so the action count asks for the most slices: 10, of 9 to 11 bins each.
+  const std::vector<std::uint64_t> bins(100, 10);
+  const KeySlicing slicing{kWindow, 100, 100};
+  const auto starts = start_bins(plan_slices(hot_key(bins), bins, kBin, slicing));
+  ASSERT_EQ(starts.size(), 10u);
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    const auto end = i + 1 < starts.size() ? starts[i + 1] : bins.size();
+    EXPECT_GE(end - starts[i], 9u);
+    EXPECT_LE(end - starts[i], 11u);
+  }
+}
+
+TEST(KeySlicing, DenseTimesGetNarrowSlices) {
+  // Ten busy bins then ninety quiet ones: the busy bins hold nearly all co-actions (about 10^6
+  // each against 100), so nearly every slice's share of the work lies among them.
+  std::vector<std::uint64_t> bins(100, 10);
+  for (std::size_t i = 0; i < 10; ++i) bins[i] = 1000;
+  const KeySlicing slicing{kWindow, 100, 1000};  // ceil(10,900 / 1,000) = 11 slices by actions
+  const auto hot = hot_key(bins);
+  const auto starts = start_bins(plan_slices(hot, bins, kBin, slicing));
+  // By co-actions: about 9.5 * 10^6 / (1,000 * kSliceCoactionsPerAction) = 595 wanted; slices
+  // are whole bins, so each busy bin starts its own.
+  ASSERT_GE(starts.size(), 10u);
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(starts[i], i);
+  // The ninety quiet bins hold less work than one slice's share: one or two slices.
+  EXPECT_LE(starts.size(), 12u);
+}
+
+TEST(KeySlicing, SliceOfFollowsTheStarts) {
+  SlicePlan plan;
+  plan.slice_starts = {5, 100, 0, 10, 20};  // two keys' starts
+  const HotKey a{KeyHash{1}, 10, 100, 500, 2, 3};
+  EXPECT_EQ(plan.slice_of(a, 0), 0u);
+  EXPECT_EQ(plan.slice_of(a, 9), 0u);
+  EXPECT_EQ(plan.slice_of(a, 10), 1u);
+  EXPECT_EQ(plan.slice_of(a, 19), 1u);
+  EXPECT_EQ(plan.slice_of(a, 20), 2u);
+  EXPECT_EQ(plan.slice_of(a, 500), 2u);
+}
+
+}  // namespace
+}  // namespace coordnet
