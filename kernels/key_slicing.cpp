@@ -34,10 +34,10 @@ std::vector<KeyCount> count_keys(const std::vector<Action>& actions) {
   return out;
 }
 
-// The hot keys of all ranks, with their slices: counts summed at the key owners and the hot ones
-// gathered, then each hot key's actions counted per bin over all ranks and cut into slices.
-SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& slicing,
-                        const Comm& comm) {
+// The keys this rank owns with more than hot_key_actions / kBusyKeyShare actions over all ranks
+// (counts and time spans summed at the key owners), sorted by key.
+std::vector<HotKey> owned_candidates(const std::vector<Action>& actions, const KeySlicing& slicing,
+                                     const Comm& comm) {
   auto received =
       exchange_by_owner(
           count_keys(actions),
@@ -59,43 +59,81 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
     }
     i = j;
   }
-  SlicePlan plan;
-  plan.hot_keys = comm.allgatherv<HotKey>(mine);
-  if (plan.hot_keys.empty()) return plan;
-  std::sort(plan.hot_keys.begin(), plan.hot_keys.end(),
-            [](const HotKey& a, const HotKey& b) { return a.key < b.key; });
+  return mine;
+}
 
+// Actions of one candidate key in one histogram bin, on one rank.
+struct BinCount {
+  std::uint64_t candidate_bin;  // candidate index << kBinBits | bin
+  std::uint64_t n;
+};
+constexpr int kBinBits = 20;
+static_assert(kSliceBins < (std::uint64_t{1} << kBinBits));
+
+// The hot keys of all ranks, with their slices. The candidates are gathered on every rank, which
+// counts its actions of them per bin and sends the counts to the key's owner; the owner sums
+// them, plans the key's slices and decides whether it is hot; the plans are gathered. Per rank
+// this holds the candidates (one per hot_key_actions / kBusyKeyShare actions of the layer at
+// most), its own actions' bins and the bins of the keys it owns, never the bins of every key.
+SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& slicing,
+                        const Comm& comm) {
+  auto candidates = comm.allgatherv<HotKey>(owned_candidates(actions, slicing, comm));
+  SlicePlan plan;
+  if (candidates.empty()) return plan;
+  std::sort(candidates.begin(), candidates.end(),
+            [](const HotKey& a, const HotKey& b) { return a.key < b.key; });
   std::vector<DurationMs> bin_ms;
-  std::vector<std::size_t> first_bin{0};
-  for (const auto& hot : plan.hot_keys) {
-    bin_ms.push_back(slice_bin_ms(hot, slicing.window_ms));
-    first_bin.push_back(first_bin.back() +
-                        static_cast<std::size_t>((hot.last_ms - hot.first_ms) / bin_ms.back()) + 1);
-  }
-  std::vector<std::uint64_t> counts(first_bin.back(), 0);
+  bin_ms.reserve(candidates.size());
+  for (const auto& c : candidates) bin_ms.push_back(slice_bin_ms(c, slicing.window_ms));
+
+  absl::flat_hash_map<std::uint64_t, std::uint64_t> local;
   for (const auto& a : actions) {
-    const auto hot = std::lower_bound(plan.hot_keys.begin(), plan.hot_keys.end(), a.key,
-                                      [](const HotKey& h, KeyHash key) { return h.key < key; });
-    if (hot == plan.hot_keys.end() || hot->key != a.key) continue;
-    const auto h = static_cast<std::size_t>(hot - plan.hot_keys.begin());
-    ++counts[first_bin[h] + static_cast<std::size_t>((a.t_ms - hot->first_ms) / bin_ms[h])];
+    const auto it = std::lower_bound(candidates.begin(), candidates.end(), a.key,
+                                     [](const HotKey& h, KeyHash key) { return h.key < key; });
+    if (it == candidates.end() || it->key != a.key) continue;
+    const auto h = static_cast<std::uint64_t>(it - candidates.begin());
+    const auto bin = static_cast<std::uint64_t>((a.t_ms - it->first_ms) / bin_ms[h]);
+    ++local[h << kBinBits | bin];
   }
-  counts = comm.allreduce<std::uint64_t>(counts, ReduceOp::sum);
+  std::vector<BinCount> counts;
+  counts.reserve(local.size());
+  for (const auto& [candidate_bin, n] : local) counts.push_back({candidate_bin, n});
+  auto received =
+      exchange_by_owner(
+          counts,
+          [&](const BinCount& c) {
+            return owner_of_hash(candidates[c.candidate_bin >> kBinBits].key.value, comm.size());
+          },
+          comm)
+          .data;
+  std::sort(received.begin(), received.end(),
+            [](const BinCount& a, const BinCount& b) { return a.candidate_bin < b.candidate_bin; });
+
   // A candidate is hot when it has more than hot_key_actions actions or needs several slices.
   std::vector<HotKey> hot_keys;
-  for (std::size_t h = 0; h < plan.hot_keys.size(); ++h) {
-    auto hot = plan.hot_keys[h];
-    const std::vector<std::uint64_t> bins(
-        counts.begin() + static_cast<std::ptrdiff_t>(first_bin[h]),
-        counts.begin() + static_cast<std::ptrdiff_t>(first_bin[h + 1]));
-    const auto starts = plan_slices(hot, bins, bin_ms[h], slicing);
-    if (hot.n_actions <= slicing.hot_key_actions && starts.size() == 1) continue;
-    hot.first_slice = plan.slice_starts.size();
-    hot.n_slices = static_cast<std::uint32_t>(starts.size());
-    plan.slice_starts.insert(plan.slice_starts.end(), starts.begin(), starts.end());
+  std::vector<TimeMs> starts;
+  for (std::size_t i = 0; i < received.size();) {
+    const auto h = received[i].candidate_bin >> kBinBits;
+    auto hot = candidates[h];
+    std::vector<std::uint64_t> bins(
+        static_cast<std::size_t>((hot.last_ms - hot.first_ms) / bin_ms[h]) + 1, 0);
+    for (; i < received.size() && received[i].candidate_bin >> kBinBits == h; ++i) {
+      bins[received[i].candidate_bin & ((std::uint64_t{1} << kBinBits) - 1)] += received[i].n;
+    }
+    const auto key_starts = plan_slices(hot, bins, bin_ms[h], slicing);
+    if (hot.n_actions <= slicing.hot_key_actions && key_starts.size() == 1) continue;
+    hot.first_slice = starts.size();
+    hot.n_slices = static_cast<std::uint32_t>(key_starts.size());
+    starts.insert(starts.end(), key_starts.begin(), key_starts.end());
     hot_keys.push_back(hot);
   }
-  plan.hot_keys = std::move(hot_keys);
+  // first_slice indexes the gathered starts: shifted by the starts of the lower ranks.
+  const auto offset = comm.exscan_sum<std::uint64_t>(starts.size());
+  for (auto& hot : hot_keys) hot.first_slice += offset;
+  plan.hot_keys = comm.allgatherv<HotKey>(hot_keys);
+  plan.slice_starts = comm.allgatherv<TimeMs>(starts);
+  std::sort(plan.hot_keys.begin(), plan.hot_keys.end(),
+            [](const HotKey& a, const HotKey& b) { return a.key < b.key; });
   return plan;
 }
 

@@ -4,7 +4,8 @@
 // a hot key, which go to the owner of their time slice. A key with more than
 // hot_key_actions / kBusyKeyShare actions over all ranks is a candidate: its actions are counted
 // in bins of width B >= window + 1 ms over its time span (at most kSliceBins bins and one per
-// eight actions; the counts summed over ranks), and each bin's co-actions are estimated from its
+// eight actions; every rank sends its bin counts to the key's owner, which sums them and plans
+// the key, and only the plans are gathered), and each bin's co-actions are estimated from its
 // own and the previous bin's counts. The key is cut into as many slices as it needs so that no
 // slice holds more than about slice_actions * kSliceCoactionsPerAction co-actions nor, when the
 // key has more than hot_key_actions actions, more than about slice_actions actions; the slices
