@@ -27,7 +27,9 @@ bool before(const PairPartial& a, const PairPartial& b) {
 }  // namespace
 
 PairAccumulator::PairAccumulator(std::size_t max_records, std::filesystem::path spill_dir)
-    : max_records_(max_records), spill_dir_(std::move(spill_dir)), index_(max_records) {
+    : max_records_(max_records), spill_dir_(std::move(spill_dir)) {
+  // Address space only: the pages are touched as partials arrive, and the held partials never
+  // move to a larger buffer (which would briefly hold both) before the first spill.
   if (max_records_ > 0) held_.reserve(max_records_);
 }
 
@@ -58,10 +60,10 @@ void PairAccumulator::add(const std::vector<PairPartial>& received) {
 }
 
 void PairAccumulator::expect(std::size_t distinct) {
-  if (max_records_ > 0 || finished_) return;
+  if (finished_) return;
   distinct = std::min(distinct, kMostExpected);
-  if (distinct <= held_.capacity()) return;
-  held_.reserve(distinct);
+  if (max_records_ > 0) distinct = std::min(distinct, max_records_);
+  if (distinct > held_.capacity()) held_.reserve(distinct);
   index_ = PartialIndex(distinct);
   index_.absorb_tail(held_, 0);
 }

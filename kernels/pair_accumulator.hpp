@@ -44,8 +44,8 @@ class PairAccumulator {
 
   void add(const std::vector<PairPartial>& received);
 
-  // Without a limit: makes room for `distinct` (pair, tag)s at once, sparing the regrowth of the
-  // held partials and of the index (capped at kMostExpected). Nothing with a limit.
+  // Makes room for `distinct` (pair, tag)s at once, sparing the regrowth of the held partials
+  // and of the index (capped at kMostExpected and at the limit; the index grows past it).
   static constexpr std::size_t kMostExpected = std::size_t{1} << 25;
   void expect(std::size_t distinct);
 
