@@ -98,11 +98,8 @@ KeyTags::KeyTags(const std::vector<HotKey>& hot_keys, const Comm& comm)
       stride_(static_cast<std::uint64_t>(comm.size())) {}
 
 std::uint32_t KeyTags::hot_tag(KeyHash key) const {
-  const auto it = std::lower_bound(hot_keys_.begin(), hot_keys_.end(), key,
-                                   [](const HotKey& h, KeyHash k) { return h.key < k; });
-  return it != hot_keys_.end() && it->key == key
-             ? static_cast<std::uint32_t>(it - hot_keys_.begin() + 1)
-             : 0;
+  const auto* hot = find_hot_key(hot_keys_, key);
+  return hot != nullptr ? static_cast<std::uint32_t>(hot - hot_keys_.data() + 1) : 0;
 }
 
 std::uint32_t KeyTags::whole(KeyHash key) const { return hot_tag(key); }

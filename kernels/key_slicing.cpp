@@ -62,6 +62,11 @@ std::vector<HotKey> owned_candidates(const std::vector<Action>& actions, const K
   return mine;
 }
 
+void order_by_key(std::vector<HotKey>& keys) {
+  std::sort(keys.begin(), keys.end(),
+            [](const HotKey& a, const HotKey& b) { return a.key < b.key; });
+}
+
 // Actions of one candidate key in one histogram bin, on one rank.
 struct BinCount {
   std::uint64_t candidate_bin;  // candidate index << kBinBits | bin
@@ -80,19 +85,17 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
   auto candidates = comm.allgatherv<HotKey>(owned_candidates(actions, slicing, comm));
   SlicePlan plan;
   if (candidates.empty()) return plan;
-  std::sort(candidates.begin(), candidates.end(),
-            [](const HotKey& a, const HotKey& b) { return a.key < b.key; });
+  order_by_key(candidates);
   std::vector<DurationMs> bin_ms;
   bin_ms.reserve(candidates.size());
   for (const auto& c : candidates) bin_ms.push_back(slice_bin_ms(c, slicing.window_ms));
 
   absl::flat_hash_map<std::uint64_t, std::uint64_t> local;
   for (const auto& a : actions) {
-    const auto it = std::lower_bound(candidates.begin(), candidates.end(), a.key,
-                                     [](const HotKey& h, KeyHash key) { return h.key < key; });
-    if (it == candidates.end() || it->key != a.key) continue;
-    const auto h = static_cast<std::uint64_t>(it - candidates.begin());
-    const auto bin = static_cast<std::uint64_t>((a.t_ms - it->first_ms) / bin_ms[h]);
+    const auto* candidate = find_hot_key(candidates, a.key);
+    if (candidate == nullptr) continue;
+    const auto h = static_cast<std::uint64_t>(candidate - candidates.data());
+    const auto bin = static_cast<std::uint64_t>((a.t_ms - candidate->first_ms) / bin_ms[h]);
     ++local[h << kBinBits | bin];
   }
   std::vector<BinCount> counts;
@@ -132,8 +135,7 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
   for (auto& hot : hot_keys) hot.first_slice += offset;
   plan.hot_keys = comm.allgatherv<HotKey>(hot_keys);
   plan.slice_starts = comm.allgatherv<TimeMs>(starts);
-  std::sort(plan.hot_keys.begin(), plan.hot_keys.end(),
-            [](const HotKey& a, const HotKey& b) { return a.key < b.key; });
+  order_by_key(plan.hot_keys);
   return plan;
 }
 
@@ -156,10 +158,10 @@ std::vector<Action> to_key_owners(const std::vector<Action>& actions, const Comm
       .data;
 }
 
-bool is_hot(const std::vector<HotKey>& hot_keys, KeyHash key) {
+const HotKey* find_hot_key(const std::vector<HotKey>& hot_keys, KeyHash key) {
   const auto it = std::lower_bound(hot_keys.begin(), hot_keys.end(), key,
                                    [](const HotKey& h, KeyHash k) { return h.key < k; });
-  return it != hot_keys.end() && it->key == key;
+  return it != hot_keys.end() && it->key == key ? &*it : nullptr;
 }
 
 std::uint32_t SlicePlan::slice_of(const HotKey& hot, TimeMs t_ms) const {
@@ -222,9 +224,8 @@ KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& 
   if (!plan.hot_keys.empty()) {
     std::vector<Action> halos;
     for (auto& a : actions) {
-      const auto hot = std::lower_bound(plan.hot_keys.begin(), plan.hot_keys.end(), a.key,
-                                        [](const HotKey& h, KeyHash key) { return h.key < key; });
-      if (hot == plan.hot_keys.end() || hot->key != a.key) continue;
+      const auto* hot = find_hot_key(plan.hot_keys, a.key);
+      if (hot == nullptr) continue;
       a.slice = plan.slice_of(*hot, a.t_ms);
       if (a.slice + 1 < hot->n_slices &&
           a.t_ms >= plan.slice_starts[hot->first_slice + a.slice + 1] - slicing.window_ms) {

@@ -74,8 +74,8 @@ std::vector<Action> actions_of_layer(const std::vector<Action>& actions, Layer l
 // Every action sent to the owner of its key, no slicing (the peer-compatible kernels). Collective.
 std::vector<Action> to_key_owners(const std::vector<Action>& actions, const Comm& comm);
 
-// Whether `key` is among the hot keys (sorted by key).
-bool is_hot(const std::vector<HotKey>& hot_keys, KeyHash key);
+// The entry of `key` among keys sorted by key, or null.
+const HotKey* find_hot_key(const std::vector<HotKey>& hot_keys, KeyHash key);
 
 // The slice starts of one candidate key (exposed for tests) from its action counts per bin of
 // width bin_ms from hot.first_ms: the first start is hot.first_ms, and each later one begins a

@@ -27,7 +27,9 @@ std::vector<std::size_t> start_bins(const std::vector<TimeMs>& starts) {
     bins.push_back(static_cast<std::size_t>((t - kFirst) / kBin));
   }
   EXPECT_FALSE(bins.empty());
-  if (!bins.empty()) EXPECT_EQ(bins.front(), 0u);
+  if (!bins.empty()) {
+    EXPECT_EQ(bins.front(), 0u);
+  }
   for (std::size_t i = 1; i < bins.size(); ++i) EXPECT_LT(bins[i - 1], bins[i]);
   return bins;
 }
