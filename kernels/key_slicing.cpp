@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
@@ -115,6 +116,8 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
   // A candidate is hot when it has more than hot_key_actions actions or needs several slices.
   std::vector<HotKey> hot_keys;
   std::vector<TimeMs> starts;
+  std::vector<double> slice_work;
+  double whole_work = 0;  // of the candidates this rank owns that stay whole
   for (std::size_t i = 0; i < received.size();) {
     const auto h = received[i].candidate_bin >> kBinBits;
     auto hot = candidates[h];
@@ -124,7 +127,20 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
       bins[received[i].candidate_bin & ((std::uint64_t{1} << kBinBits) - 1)] += received[i].n;
     }
     const auto key_starts = plan_slices(hot, bins, bin_ms[h], slicing);
-    if (hot.n_actions <= slicing.hot_key_actions && key_starts.size() == 1) continue;
+    const auto work = bin_work(bins, bin_ms[h], slicing.window_ms);
+    if (hot.n_actions <= slicing.hot_key_actions && key_starts.size() == 1) {
+      whole_work += work.total;
+      continue;
+    }
+    for (std::size_t k = 0; k < key_starts.size(); ++k) {
+      const auto first_bin = static_cast<std::size_t>((key_starts[k] - hot.first_ms) / bin_ms[h]);
+      const auto end_bin =
+          k + 1 < key_starts.size()
+              ? static_cast<std::size_t>((key_starts[k + 1] - hot.first_ms) / bin_ms[h])
+              : bins.size();
+      slice_work.push_back(
+          std::accumulate(work.work.begin() + first_bin, work.work.begin() + end_bin, 0.0));
+    }
     hot.first_slice = starts.size();
     hot.n_slices = static_cast<std::uint32_t>(key_starts.size());
     starts.insert(starts.end(), key_starts.begin(), key_starts.end());
@@ -135,6 +151,7 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
   for (auto& hot : hot_keys) hot.first_slice += offset;
   plan.hot_keys = comm.allgatherv<HotKey>(hot_keys);
   plan.slice_starts = comm.allgatherv<TimeMs>(starts);
+  plan.slice_ranks = place_slices(comm.allgatherv<double>(slice_work), comm.allgather(whole_work));
   order_by_key(plan.hot_keys);
   return plan;
 }
@@ -170,6 +187,20 @@ std::uint32_t SlicePlan::slice_of(const HotKey& hot, TimeMs t_ms) const {
                                     1);
 }
 
+std::vector<int> place_slices(const std::vector<double>& slice_work, std::vector<double> loads) {
+  std::vector<std::size_t> order(slice_work.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return slice_work[a] > slice_work[b]; });
+  std::vector<int> ranks(slice_work.size());
+  for (const auto s : order) {
+    const auto lightest = std::min_element(loads.begin(), loads.end()) - loads.begin();
+    ranks[s] = static_cast<int>(lightest);
+    loads[static_cast<std::size_t>(lightest)] += slice_work[s];
+  }
+  return ranks;
+}
+
 DurationMs slice_bin_ms(const HotKey& hot, DurationMs window_ms) {
   const auto span = static_cast<std::uint64_t>(hot.last_ms - hot.first_ms) + 1;
   const auto bins = std::clamp<std::uint64_t>(hot.n_actions / 8, 1, kSliceBins);
@@ -190,17 +221,17 @@ double difference_at_most(double t) {
 
 }  // namespace
 
-std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
-                                DurationMs bin_ms, const KeySlicing& slicing) {
+BinWork bin_work(const std::vector<std::uint64_t>& bin_counts, DurationMs bin_ms,
+                 DurationMs window_ms) {
   // Co-actions of the actions of bin i, for actions spread evenly within each bin, with
   // r = (window + 1) / B bins in a window (at most kBinsPerWindow) and F the CDF above: the
   // pairs within bin i, n_i^2 (F(r) - 1/2), and those with bin i - d for d = 1 .. ceil(r),
   // n_i n_(i-d) F(r - d). (For r <= 1: n_i^2 (r - r^2 / 2) + n_i n_(i-1) r^2 / 2.) A slice's work
   // is its co-actions and its actions.
-  const double r = static_cast<double>(slicing.window_ms + 1) / static_cast<double>(bin_ms);
+  const double r = static_cast<double>(window_ms + 1) / static_cast<double>(bin_ms);
   const auto reach = static_cast<std::size_t>(std::ceil(r));
-  std::vector<double> work(bin_counts.size());
-  double coactions = 0, total = 0;
+  BinWork out;
+  out.work.resize(bin_counts.size());
   for (std::size_t i = 0; i < bin_counts.size(); ++i) {
     const auto n = static_cast<double>(bin_counts[i]);
     double c = n * n * (difference_at_most(r) - 0.5);
@@ -208,10 +239,16 @@ std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64
       c += n * static_cast<double>(bin_counts[i - d]) *
            difference_at_most(r - static_cast<double>(d));
     }
-    coactions += c;
-    work[i] = c + n;
-    total += work[i];
+    out.coactions += c;
+    out.work[i] = c + n;
+    out.total += out.work[i];
   }
+  return out;
+}
+
+std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
+                                DurationMs bin_ms, const KeySlicing& slicing) {
+  const auto [work, coactions, total] = bin_work(bin_counts, bin_ms, slicing.window_ms);
   const auto slice_actions = std::max<std::uint64_t>(1, slicing.slice_actions);
   const auto by_actions = hot.n_actions > slicing.hot_key_actions
                               ? (hot.n_actions + slice_actions - 1) / slice_actions
@@ -259,11 +296,11 @@ KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& 
     }
     actions.insert(actions.end(), halos.begin(), halos.end());
   }
-  // A hot key's consecutive slices go to consecutive ranks, from the owner of the key.
+  // A hot key's slices go where place_slices put them, other keys to their owners.
   auto owner = [&](const Action& a) {
-    const auto key_owner = owner_of_hash(a.key.value, comm.size());
-    return static_cast<int>((static_cast<std::uint64_t>(key_owner) + a.slice) %
-                            static_cast<std::uint64_t>(comm.size()));
+    const auto* hot = plan.hot_keys.empty() ? nullptr : find_hot_key(plan.hot_keys, a.key);
+    return hot != nullptr ? plan.slice_ranks[hot->first_slice + a.slice]
+                          : owner_of_hash(a.key.value, comm.size());
   };
   KeyShuffle result;
   result.actions = exchange_by_owner(actions, owner, comm).data;

@@ -11,16 +11,18 @@
 // kSliceCoactionsPerAction co-actions nor, when the key has more than hot_key_actions actions, more
 // than about slice_actions actions; the slices are runs of whole bins of about equal work
 // (estimated co-actions plus actions). A candidate is hot when it has more than hot_key_actions
-// actions or gets more than one slice. Slice s of a key goes to rank (owner_of_hash(key) + s) mod
-// ranks: a key's consecutive slices land on different ranks in turn, so a busy key's work spreads
-// over all ranks in about equal shares. An action whose time lies within one window before the
-// start of a later slice is also sent to that slice as a halo copy (flag kActionIsHalo): to every
-// such slice, as slices may be narrower than a window (down to one bin), so that a burst of
-// thousands of actions inside one window is cut too; an action has at most kBinsPerWindow copies. A
-// sweep of a slice pairs its own actions with earlier ones including the halo, so every pair within
-// the window is seen exactly once, in the slice of its later action. The slicing depends only on
-// the data and the two thresholds, never on the rank count (the bin counts are integer sums), so
-// results are identical at any number of ranks.
+// actions or gets more than one slice. The slices of all hot keys are placed by their estimated
+// work, heaviest first, each on the rank with the least estimated work so far, counting the
+// candidates each rank owns that stay whole (place_slices; with a key's slices on the ranks in
+// turn from its owner, the owners of keys cut into a few slices got the extra ones). An action
+// whose time lies within one window before the start of a later slice is also sent to that slice as
+// a halo copy (flag kActionIsHalo): to every such slice, as slices may be narrower than a window
+// (down to one bin), so that a burst of thousands of actions inside one window is cut too; an
+// action has at most kBinsPerWindow copies. A sweep of a slice pairs its own actions with earlier
+// ones including the halo, so every pair within the window is seen exactly once, in the slice of
+// its later action. The slicing depends only on the data and the two thresholds, never on the rank
+// count (the bin counts are integer sums), so results are identical at any number of ranks; only
+// the placement does.
 //
 // Collective: every rank calls shuffle_to_key_slices with its actions of one layer.
 #pragma once
@@ -58,6 +60,7 @@ struct HotKey {
 struct SlicePlan {
   std::vector<HotKey> hot_keys;      // the same on every rank, sorted by key
   std::vector<TimeMs> slice_starts;  // each hot key's slice start times, ascending
+  std::vector<int> slice_ranks;      // the rank that sweeps each slice (same index)
 
   // The slice of an action of hot key `hot` at time t_ms.
   std::uint32_t slice_of(const HotKey& hot, TimeMs t_ms) const;
@@ -85,6 +88,21 @@ const HotKey* find_hot_key(const std::vector<HotKey>& hot_keys, KeyHash key);
 // non-empty bin.
 std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
                                 DurationMs bin_ms, const KeySlicing& slicing);
+
+// The estimated work of each bin of a candidate key (its co-actions, see the header, plus its
+// actions), the key's estimated co-actions and its total work.
+struct BinWork {
+  std::vector<double> work;
+  double coactions = 0;
+  double total = 0;
+};
+BinWork bin_work(const std::vector<std::uint64_t>& bin_counts, DurationMs bin_ms,
+                 DurationMs window_ms);
+
+// The rank of each slice, from the slices' estimated work and each rank's load before them (the
+// work of the candidates it owns that stay whole): the heaviest slice first, each to the rank
+// with the least load so far (the lowest rank on a tie). The same on every rank.
+std::vector<int> place_slices(const std::vector<double>& slice_work, std::vector<double> loads);
 
 // The width of a candidate key's histogram bins: at least (window + 1 ms) / kBinsPerWindow
 // (rounded up), at most kSliceBins bins and one bin per eight actions.

@@ -118,6 +118,16 @@ TEST(KeySlicing, CoactionEstimateCountsEveryBinWithinTheWindow) {
   }
 }
 
+TEST(KeySlicing, SlicesGoToTheLeastLoadedRank) {
+  // Rank 1 already owns 5 units of whole keys. Heaviest first: 6 -> rank 0 (0 < 5), 4 -> rank 1
+  // (5 < 6), the first 3 -> rank 0 (6 < 9), the second 3 -> rank 0 (9 = 9: the lower rank).
+  const std::vector<double> work = {3, 6, 3, 4};
+  EXPECT_EQ(place_slices(work, {0, 5}), (std::vector<int>{0, 0, 0, 1}));
+  // Three idle ranks: 6 -> 0, 4 -> 1, 3 -> 2, 3 -> 2 (3 < 4 < 6).
+  EXPECT_EQ(place_slices(work, {0, 0, 0}), (std::vector<int>{2, 0, 2, 1}));
+  EXPECT_EQ(place_slices({}, {1, 2}), std::vector<int>{});
+}
+
 TEST(KeySlicing, SliceOfFollowsTheStarts) {
   SlicePlan plan;
   plan.slice_starts = {5, 100, 0, 10, 20};  // two keys' starts
