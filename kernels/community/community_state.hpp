@@ -37,8 +37,9 @@ struct CommunityUpdate {
 };
 
 struct Move {
-  std::uint32_t vertex;  // owned slot
-  VertexId to;           // new community
+  std::uint32_t vertex;      // owned slot
+  std::uint32_t cache_slot;  // the new community's cache slot (the mover read it there)
+  VertexId to;               // new community
 };
 
 class CommunityState {
@@ -108,7 +109,7 @@ void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activat
   const auto n = graph_.n_owned();
   for (const auto& m : moves) {
     label_[m.vertex] = m.to;
-    cache_slot_[m.vertex] = cache_slot_of(m.to);
+    cache_slot_[m.vertex] = m.cache_slot;
     for (auto e = graph_.offsets[m.vertex]; e < graph_.offsets[m.vertex + 1]; ++e) {
       if (graph_.targets[e] < n) activate(graph_.targets[e]);
     }

@@ -1,6 +1,7 @@
 #include "kernels/community/refine.hpp"
 
 #include <algorithm>
+#include <span>
 #include <utility>
 
 #include "core/exchange.hpp"
@@ -37,12 +38,13 @@ struct PartReply {
 };
 
 // The members of all communities owned here, sorted by (community, vertex), with their arcs
-// inside the community as a CSR over member positions.
+// inside the community where they arrived: member k's arcs are arcs[first_arc[k] + j] for
+// j < members[k].inner_arcs, their targets (member positions) neighbours[first_arc[k] + j].
 struct CommunityBlock {
   std::vector<Member> members;
-  std::vector<std::uint64_t> offsets;
+  std::vector<std::uint64_t> first_arc;
   std::vector<std::uint32_t> neighbours;
-  std::vector<FixedWeight> weights;
+  std::span<const InnerArc> arcs;
 };
 
 // Positions (in (community, vertex) order) of the targets of the received inner arcs, in the
@@ -90,29 +92,22 @@ std::vector<std::uint32_t> arc_targets(const Received<Member>& members,
 }
 
 // members: as they arrived, arcs: their inner arcs in the same order; sorted[k]: the received
-// position of the k-th member in (community, vertex) order.
+// position of the k-th member in (community, vertex) order. The arcs stay where they arrived.
 CommunityBlock assemble(const Received<Member>& members, const Received<InnerArc>& arcs,
                         const std::vector<std::uint32_t>& sorted) {
   const auto& received = members.data;
+  std::vector<std::uint64_t> first_arc(received.size(), 0);
+  for (std::size_t i = 1; i < received.size(); ++i)
+    first_arc[i] = first_arc[i - 1] + received[i - 1].inner_arcs;
   CommunityBlock b;
   b.members.reserve(sorted.size());
-  for (auto i : sorted) b.members.push_back(received[i]);
-  const auto target = arc_targets(members, arcs, sorted);
-  std::vector<std::uint64_t> first_arc(received.size() + 1, 0);
-  for (std::size_t i = 0; i < received.size(); ++i)
-    first_arc[i + 1] = first_arc[i] + received[i].inner_arcs;
-  b.offsets.assign(b.members.size() + 1, 0);
-  for (std::size_t k = 0; k < sorted.size(); ++k)
-    b.offsets[k + 1] = b.offsets[k] + received[sorted[k]].inner_arcs;
-  b.neighbours.resize(arcs.data.size());
-  b.weights.resize(arcs.data.size());
-  for (std::size_t k = 0; k < sorted.size(); ++k) {
-    auto at = b.offsets[k];
-    for (auto i = first_arc[sorted[k]]; i < first_arc[sorted[k] + 1]; ++i, ++at) {
-      b.neighbours[at] = target[i];
-      b.weights[at] = arcs.data[i].weight;
-    }
+  b.first_arc.reserve(sorted.size());
+  for (auto i : sorted) {
+    b.members.push_back(received[i]);
+    b.first_arc.push_back(first_arc[i]);
   }
+  b.neighbours = arc_targets(members, arcs, sorted);
+  b.arcs = arcs.data;
   return b;
 }
 
@@ -141,7 +136,8 @@ class CommunityRefiner {
       nodes_[i] = m.node_weight;
       size_[i] = 1;
       FixedWeight inside = 0;
-      for (auto e = b_.offsets[i]; e < b_.offsets[i + 1]; ++e) inside += b_.weights[e];
+      for (auto e = b_.first_arc[i]; e < b_.first_arc[i] + m.inner_arcs; ++e)
+        inside += b_.arcs[e].weight;
       external_[i] = inside;
       sigma_s += m.degree;
       nodes_s += m.node_weight;
@@ -174,10 +170,11 @@ class CommunityRefiner {
 
   void merge_greedily(std::uint32_t i, FixedWeight sigma_s, std::int64_t nodes_s) {
     touched_.clear();
-    for (auto e = b_.offsets[i]; e < b_.offsets[i + 1]; ++e) {
+    const auto first = b_.first_arc[i];
+    for (auto e = first; e < first + b_.members[i].inner_arcs; ++e) {
       const auto t = part_[b_.neighbours[e]];
       if (weight_to_[t] == 0) touched_.push_back(t);
-      weight_to_[t] += b_.weights[e];
+      weight_to_[t] += b_.arcs[e].weight;
     }
     std::uint32_t best = i;
     double best_gain = 0;
