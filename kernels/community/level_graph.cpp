@@ -181,8 +181,7 @@ LevelGraph build_level_graph(std::vector<VertexRecord> vertices, ArcsByOwner arc
       vertices, [&](const VertexRecord& r) { return owner_of_vertex(r.id, comm.size()); }, comm);
   std::vector<VertexRecord>().swap(vertices);
   take_vertices(std::move(received_vertices.data), g);
-  auto received_arcs = comm.alltoallv<Arc>(arcs.arcs, arcs.counts);
-  std::vector<Arc>().swap(arcs.arcs);
+  auto received_arcs = comm.alltoallv<Arc>(std::move(arcs.arcs), arcs.counts);
   take_arcs(received_arcs.data, g, comm);
   std::vector<Arc>().swap(received_arcs.data);
   index_ghost_neighbours(g);

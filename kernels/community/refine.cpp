@@ -261,10 +261,8 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
         {c, graph.ids[v], graph.degree[v], graph.node_weight[v], arcs.size() - before});
     arc_counts[static_cast<std::size_t>(owner(c))] += arcs.size() - before;
   }
-  const auto received = comm.alltoallv<Member>(members, order.counts);
-  std::vector<Member>().swap(members);
-  const auto received_arcs = comm.alltoallv<InnerArc>(arcs, arc_counts);
-  std::vector<InnerArc>().swap(arcs);
+  const auto received = comm.alltoallv<Member>(std::move(members), order.counts);
+  const auto received_arcs = comm.alltoallv<InnerArc>(std::move(arcs), arc_counts);
 
   // Positions of the received members once sorted by (community, vertex): the keys are sorted
   // with the positions beside them (no indirection in the comparisons).
