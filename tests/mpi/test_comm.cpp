@@ -112,8 +112,9 @@ TEST_P(CommTest, AlltoallvOfAGivenUpBufferDeliversWhatTheCopyingOneDoes) {
     }
   }
   std::vector<std::uint64_t> wrong(static_cast<std::size_t>(p), 0);
-  if (p == 1)
+  if (p == 1) {
     EXPECT_THROW(comm.alltoallv<Record>(std::vector<Record>(send), wrong), std::logic_error);
+  }
 }
 
 TEST_P(CommTest, ExchangeStrings) {
