@@ -57,7 +57,6 @@ class CommunityState {
   std::size_t cache_size() const noexcept { return cache_.size(); }
   // Starts loading the cache entry of community c (the moving loop reads it a few steps later).
   void prefetch_cached(std::uint32_t c) const noexcept { __builtin_prefetch(&cache_[c]); }
-  void prefetch_label(std::uint32_t slot) const noexcept { __builtin_prefetch(&label_[slot]); }
   // Starts loading the cache slot of a vertex slot.
   void prefetch_cache_slot(std::uint32_t slot) const noexcept {
     __builtin_prefetch(&cache_slot_[slot]);

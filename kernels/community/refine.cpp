@@ -247,13 +247,16 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
   }
   for (const auto v : order.order) {
     const auto c = state.label(static_cast<std::uint32_t>(v));
+    // Communities and their cache slots correspond one to one: a neighbour shares v's
+    // community when it shares its cache slot (4 bytes per slot to load, not 8).
+    const auto own_slot = state.cache_slot(static_cast<std::uint32_t>(v));
     const auto before = arcs.size();
     const auto end = graph.offsets[v + 1];
     for (auto e = graph.offsets[v]; e < end; ++e) {
-      // Neighbours' labels are random accesses: load them a few entries ahead.
-      if (e + kAhead < end) state.prefetch_label(graph.targets[e + kAhead]);
+      // Neighbours' cache slots are random accesses: load them a few entries ahead.
+      if (e + kAhead < end) state.prefetch_cache_slot(graph.targets[e + kAhead]);
       const auto t = graph.targets[e];
-      if (state.label(t) != c) continue;
+      if (state.cache_slot(t) != own_slot) continue;
       arcs.push_back({t < n ? InnerArc::kByIndex | index_in_message[t] : graph.id_of_slot(t),
                       graph.weights[e]});
     }
