@@ -11,6 +11,7 @@
 
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "kernels/radix_sort.hpp"
 
 namespace coordnet::coaction_detail {
 
@@ -80,10 +81,12 @@ std::uint64_t tf_of(const KeyTerms& terms, AccountIndex account) {
 }  // namespace
 
 void sort_and_dedupe(std::vector<Action>& actions) {
-  std::sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
-    return std::tie(a.key, a.slice, a.t_ms, a.account, a.content) <
-           std::tie(b.key, b.slice, b.t_ms, b.account, b.content);
-  });
+  sort_by_hash(
+      actions, [](const Action& a) { return a.key.value; },
+      [](const Action& a, const Action& b) {
+        return std::tie(a.key, a.slice, a.t_ms, a.account, a.content) <
+               std::tie(b.key, b.slice, b.t_ms, b.account, b.content);
+      });
   const auto last =
       std::unique(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
         return a.key == b.key && a.slice == b.slice && a.t_ms == b.t_ms && a.account == b.account &&

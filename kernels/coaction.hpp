@@ -19,11 +19,12 @@
 // window so no pair is lost or doubled (kernels/key_slicing.hpp). Each key (slice) is sorted by
 // time and swept with a sliding window into a table of its pairs. Pair partials (72 bytes,
 // kernels/pair_partial.hpp) are emitted in blocks of at most block_pairs (the pieces of a key
-// swept in several merged as they come) and streamed in rounds to the owner of the smaller
-// account, which merges them through a hash index (kernels/pair_accumulator.hpp); so the memory of
-// the sweep is bounded by the block, not by the pairs of a viral key. A key whose pairs are emitted
-// in several pieces (a slice of a hot key, or a key cut between blocks) tags its partials, so the
-// owner counts the key once per pair.
+// swept in several merged as they come) and streamed in rounds to the pair's owner (a hash of the
+// pair, owner_of_pair, so every rank owns an equal share), which merges them through a hash index
+// (kernels/pair_accumulator.hpp); so the memory of the sweep is bounded by the block, not by the
+// pairs of a viral key. A key whose pairs are emitted in several pieces (a slice of a hot key, or
+// a key cut between blocks) tags its partials, so the owner counts the key once per pair. The
+// kept edges go to the owner of their src at the end, in rounds of at most block_pairs.
 //
 // Memory: with memory_budget_bytes (per rank), the owner's accumulation gets what the budget
 // leaves after the actions (the input and the shuffled layer, 40 bytes each), held_bytes (what
@@ -124,7 +125,7 @@ struct CoactionEdge {
 // addition (and thus not on the rank count).
 inline constexpr double kTfidfScale = 65536.0;
 
-// `owner_of_account(AccountIndex) -> rank` decides where an edge lives (the owner of src).
+// `owner_of_account(AccountIndex) -> rank` decides where an edge is returned (the owner of src).
 template <class OwnerOf>
 std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                             const CoactionConfig& config,

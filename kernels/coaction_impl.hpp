@@ -13,6 +13,7 @@
 #include "kernels/pair_accumulator.hpp"
 #include "kernels/pair_count_bound.hpp"
 #include "kernels/partial_index.hpp"
+#include "kernels/radix_sort.hpp"
 
 namespace coordnet {
 
@@ -101,6 +102,31 @@ std::vector<std::uint64_t> tfidf_norms(const std::vector<NormTerm>& terms,
       comm);
 }
 
+// Sends each edge from its pair's owner to the owner of its src, in rounds of at most `block`
+// edges per rank, and sorts what arrives by (src, dst). Collective.
+template <class OwnerOf>
+std::vector<CoactionEdge> edges_to_src_owners(std::vector<CoactionEdge> edges,
+                                              OwnerOf&& owner_of_account, std::size_t block,
+                                              const Comm& comm) {
+  if (comm.size() == 1) return edges;
+  std::vector<CoactionEdge> mine;
+  OwnerExchange<CoactionEdge> stream;
+  auto owner_of_edge = [&](const CoactionEdge& e) { return owner_of_account(e.src); };
+  std::size_t sent = 0;
+  while (true) {
+    const auto n = std::min(block, edges.size() - sent);
+    const auto& received =
+        stream(std::span<const CoactionEdge>(edges).subspan(sent, n), owner_of_edge, comm).data;
+    mine.insert(mine.end(), received.begin(), received.end());
+    sent += n;
+    if (comm.allreduce<std::uint64_t>(sent < edges.size() ? 1 : 0, ReduceOp::sum) == 0) break;
+  }
+  std::vector<CoactionEdge>().swap(edges);
+  sort_by_key(mine,
+              [](const CoactionEdge& e) { return PairPartial::pack(e.src.value, e.dst.value); });
+  return mine;
+}
+
 }  // namespace coaction_detail
 
 template <class OwnerOf>
@@ -118,10 +144,11 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     kSweep,
     kExchange,
     kOwnerAdd,
-    kFinish
+    kFinish,
+    kEdgesToSrc
   };
   PartTimes times({"prepare", "precount_pairs", "precount_exchange", "precount_count", "sweep",
-                   "exchange", "owner_add", "finish"});
+                   "exchange", "owner_add", "finish", "edges_to_src"});
   if (config.n_accounts > kMaxPairAccount + 1) {
     throw DataError("co-action: more than 2^32 accounts; pairs hold 32-bit indexes", true);
   }
@@ -153,7 +180,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                                                  : kPrecountMostBytes,
                                   PairCountBound::counter_bits(config.min_weight));
     bound.emplace(count_pair_bounds(by_key, groups, config.window_ms, counters, config.min_weight,
-                                    owner_of_account, comm, &times, kPrecountPairs));
+                                    comm, &times, kPrecountPairs));
   }
 
   // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
@@ -176,7 +203,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   KeyTerms terms;
   PairTable table;
   std::vector<NormTerm> norm_terms;  // tfidf: each key's terms, gathered as the sweep meets it
-  auto owner_of_partial = [&](const PairPartial& p) { return owner_of_account(p.src()); };
+  auto owner_of_partial = [&](const PairPartial& p) { return owner_of_pair(p.pair, comm.size()); };
   std::uint64_t arrived = 0, dropped = 0;  // partials at this owner, and those the bound dropped
   times.lap(kOwnerAdd);                    // the owner's allowance and accumulation set up
   while (true) {
@@ -270,6 +297,8 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   });
   if (edge.count > 0) keep_edge();
   times.lap(kFinish);
+  edges = edges_to_src_owners(std::move(edges), owner_of_account, config.block_pairs, comm);
+  times.lap(kEdgesToSrc);
   times.add_to(metrics, comm);
   report_memory(config, edges, accumulated, saturated, comm, metrics);
   metrics.add_count("actions", static_cast<std::uint64_t>(

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <tuple>
 
 namespace coordnet {
 
@@ -70,5 +71,41 @@ std::pair<const Action*, const Action*> emit_window_pairs(const Action* left, co
 }
 
 }  // namespace pair_count_detail
+
+PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
+                                 const std::vector<std::pair<std::size_t, std::size_t>>& groups,
+                                 DurationMs window_ms, std::size_t counters, double min_weight,
+                                 const Comm& comm, PartTimes* times, std::size_t first_part) {
+  auto lap = [&](std::size_t part) {
+    if (times != nullptr) times->lap(first_part + part);
+  };
+  PairCountBound bound(counters, min_weight);
+  std::vector<std::uint64_t> pairs;
+  OwnerExchange<std::uint64_t> stream;
+  auto owner = [&](std::uint64_t pair) { return owner_of_pair(pair, comm.size()); };
+  std::size_t group = 0;
+  const Action *left = nullptr, *right = nullptr;
+  if (!groups.empty()) left = right = by_key.data() + groups[0].first;
+  while (true) {
+    while (group < groups.size() && pairs.size() < PairCountBound::kPairsPerRound) {
+      const Action* end = by_key.data() + groups[group].second;
+      std::tie(right, left) = pair_count_detail::emit_window_pairs(
+          left, right, end, window_ms, PairCountBound::kPairsPerRound, pairs);
+      if (right == end && ++group < groups.size())
+        left = right = by_key.data() + groups[group].first;
+    }
+    lap(0);
+    const auto& received = stream(std::span<const std::uint64_t>(pairs), owner, comm).data;
+    lap(1);
+    bound.add(received);
+    pairs.clear();
+    lap(2);
+    const bool more =
+        comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) > 0;
+    lap(1);
+    if (!more) break;
+  }
+  return bound;
+}
 
 }  // namespace coordnet

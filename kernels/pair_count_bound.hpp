@@ -3,7 +3,8 @@
 //
 // What it computes: a count sketch partitioned by pair owner. A pass over a rank's key groups
 // sends each co-action's pair (8 bytes, u < v, different accounts, |dt| <= window, the right-hand
-// action not a halo copy, exactly the co-actions the sweep counts) to the owner of u, which adds
+// action not a halo copy, exactly the co-actions the sweep counts) to the pair's owner
+// (owner_of_pair, the owner of its partials later), which adds
 // one to the counter at hash(pair) mod counters, saturating. Counters are as narrow as min_weight
 // allows (2 bits up to min_weight 3, 4 up to 15, else 8), so a given memory holds more of them. A
 // counter is the sum of the counts of all pairs hashed to it, so it never falls below any of them:
@@ -17,7 +18,7 @@
 // against 72 per partial later.
 //
 // Collective: every rank calls count_pair_bounds with its shuffled, sorted key groups and the
-// same counters, min_weight and owner_of_account. With `times`, the pass adds its wall time to
+// same counters and min_weight. With `times`, the pass adds its wall time to
 // parts first_part (listing pairs), first_part + 1 (the exchange, waits included) and
 // first_part + 2 (counting).
 #pragma once
@@ -61,11 +62,10 @@ class PairCountBound {
   std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }
 
  private:
-  // SplitMix64's finaliser: account indexes are dense, so every bit of the pair must mix.
+  // Account indexes are dense, so every bit of the pair must mix (the owner takes the top bits
+  // of the same mix, the slot the low ones).
   std::size_t slot_of(std::uint64_t pair) const {
-    std::uint64_t h = (pair ^ (pair >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
-    return static_cast<std::size_t>((h ^ (h >> 31)) & mask_);
+    return static_cast<std::size_t>(mix_bits(pair) & mask_);
   }
   std::uint64_t value(std::size_t slot) const {
     return (words_[slot >> per_word_log_] >> shift_of(slot)) & saturated_;
@@ -102,44 +102,10 @@ std::pair<const Action*, const Action*> emit_window_pairs(const Action* left, co
 
 }  // namespace pair_count_detail
 
-template <class OwnerOf>
 PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
                                  const std::vector<std::pair<std::size_t, std::size_t>>& groups,
                                  DurationMs window_ms, std::size_t counters, double min_weight,
-                                 OwnerOf&& owner_of_account, const Comm& comm,
-                                 PartTimes* times = nullptr, std::size_t first_part = 0) {
-  auto lap = [&](std::size_t part) {
-    if (times != nullptr) times->lap(first_part + part);
-  };
-  PairCountBound bound(counters, min_weight);
-  std::vector<std::uint64_t> pairs;
-  OwnerExchange<std::uint64_t> stream;
-  auto owner_of_pair = [&](std::uint64_t pair) {
-    return owner_of_account(AccountIndex{pair >> 32});
-  };
-  std::size_t group = 0;
-  const Action *left = nullptr, *right = nullptr;
-  if (!groups.empty()) left = right = by_key.data() + groups[0].first;
-  while (true) {
-    while (group < groups.size() && pairs.size() < PairCountBound::kPairsPerRound) {
-      const Action* end = by_key.data() + groups[group].second;
-      std::tie(right, left) = pair_count_detail::emit_window_pairs(
-          left, right, end, window_ms, PairCountBound::kPairsPerRound, pairs);
-      if (right == end && ++group < groups.size())
-        left = right = by_key.data() + groups[group].first;
-    }
-    lap(0);
-    const auto& received = stream(std::span<const std::uint64_t>(pairs), owner_of_pair, comm).data;
-    lap(1);
-    bound.add(received);
-    pairs.clear();
-    lap(2);
-    const bool more =
-        comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) > 0;
-    lap(1);
-    if (!more) break;
-  }
-  return bound;
-}
+                                 const Comm& comm, PartTimes* times = nullptr,
+                                 std::size_t first_part = 0);
 
 }  // namespace coordnet

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/hash.hpp"
 #include "core/ids.hpp"
 #include "kernels/coaction_sums.hpp"
 
@@ -40,6 +41,12 @@ static_assert(sizeof(PairPartial) == 72);
 
 // The largest account index a pair can hold.
 inline constexpr std::uint64_t kMaxPairAccount = 0xFFFF'FFFFULL;
+
+// The rank that counts and accumulates a pair's co-actions: a hash of the pair, so every rank
+// owns an equal share (the owner of src = min(u, v) would own 3/4 of them at 2 ranks).
+inline int owner_of_pair(std::uint64_t pair, int n_ranks) {
+  return owner_of_hash(mix_bits(pair), n_ranks);
+}
 
 // Merges x into p (same pair and tag): sums, minima and maxima; the key's count and product once
 // when the tag is not 0.

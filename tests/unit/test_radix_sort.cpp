@@ -1,0 +1,78 @@
+// sort_by_key and sort_by_hash (kernels/radix_sort.hpp) against std::stable_sort and std::sort on
+// records with even, clustered and repeated keys.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include "kernels/radix_sort.hpp"
+
+namespace coordnet {
+namespace {
+
+struct Record {
+  std::uint64_t key;
+  std::uint32_t payload;
+  bool operator==(const Record&) const = default;
+};
+
+bool by_key_then_payload(const Record& a, const Record& b) {
+  return std::tie(a.key, a.payload) < std::tie(b.key, b.payload);
+}
+
+// n records; keys drawn from `distinct` values spread over the 64-bit range (distinct == 0: any
+// 64-bit value), or below 2^20 when `clustered` (so every key has the same top bits).
+std::vector<Record> records(std::size_t n, std::uint64_t distinct, bool clustered,
+                            std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::uint64_t> keys(distinct);
+  for (auto& k : keys) k = clustered ? rng() >> 44 : rng();
+  std::vector<Record> out(n);
+  for (auto& r : out) {
+    r.key = distinct == 0 ? (clustered ? rng() >> 44 : rng()) : keys[rng() % distinct];
+    r.payload = static_cast<std::uint32_t>(rng());
+  }
+  return out;
+}
+
+void expect_sorted_by_hash(std::vector<Record> input) {
+  auto expected = input;
+  std::sort(expected.begin(), expected.end(), by_key_then_payload);
+  sort_by_hash(
+      input, [](const Record& r) { return r.key; }, by_key_then_payload);
+  EXPECT_EQ(input, expected);
+}
+
+TEST(RadixSort, SortByHashEqualsStdSort) {
+  for (const std::size_t n : {0, 1, 63, 64, 65, 129, 5000, 300000}) {
+    SCOPED_TRACE(n);
+    expect_sorted_by_hash(records(n, 0, false, n));
+  }
+}
+
+TEST(RadixSort, SortByHashWithRepeatedKeys) {
+  expect_sorted_by_hash(records(200000, 37, false, 1));  // few keys: many records per bucket
+  expect_sorted_by_hash(records(200000, 1, false, 2));   // one viral key: a single bucket
+}
+
+TEST(RadixSort, SortByHashWithClusteredKeys) {
+  expect_sorted_by_hash(records(100000, 0, true, 3));  // all in bucket 0
+}
+
+TEST(RadixSort, SortByKeyIsStable) {
+  for (const std::uint64_t distinct : {0, 1, 1000}) {
+    SCOPED_TRACE(distinct);
+    auto input = records(100000, distinct, false, 4 + distinct);
+    auto expected = input;
+    std::stable_sort(expected.begin(), expected.end(),
+                     [](const Record& a, const Record& b) { return a.key < b.key; });
+    sort_by_key(input, [](const Record& r) { return r.key; });
+    EXPECT_EQ(input, expected);
+  }
+}
+
+}  // namespace
+}  // namespace coordnet
