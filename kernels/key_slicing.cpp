@@ -173,22 +173,41 @@ std::uint32_t SlicePlan::slice_of(const HotKey& hot, TimeMs t_ms) const {
 DurationMs slice_bin_ms(const HotKey& hot, DurationMs window_ms) {
   const auto span = static_cast<std::uint64_t>(hot.last_ms - hot.first_ms) + 1;
   const auto bins = std::clamp<std::uint64_t>(hot.n_actions / 8, 1, kSliceBins);
-  return static_cast<DurationMs>(
-      std::max<std::uint64_t>(static_cast<std::uint64_t>(window_ms) + 1, (span + bins - 1) / bins));
+  const auto narrowest =
+      (static_cast<std::uint64_t>(window_ms) + kBinsPerWindow) / kBinsPerWindow;  // ceil((w+1)/k)
+  return static_cast<DurationMs>(std::max<std::uint64_t>(narrowest, (span + bins - 1) / bins));
 }
+
+namespace {
+
+// The probability that x - y <= t for x, y uniform in [0, 1) (the difference's triangular CDF).
+double difference_at_most(double t) {
+  if (t <= -1) return 0;
+  if (t <= 0) return (1 + t) * (1 + t) / 2;
+  if (t <= 1) return 1 - (1 - t) * (1 - t) / 2;
+  return 1;
+}
+
+}  // namespace
 
 std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
                                 DurationMs bin_ms, const KeySlicing& slicing) {
-  // Co-actions of the actions of bin i, for actions spread evenly within each bin: the pairs of
-  // bin i within the window, n_i^2 (r - r^2 / 2), and those with bin i - 1, n_(i-1) n_i r^2 / 2,
-  // where r = (window + 1) / B <= 1. A slice's work is its co-actions and its actions.
+  // Co-actions of the actions of bin i, for actions spread evenly within each bin, with
+  // r = (window + 1) / B bins in a window (at most kBinsPerWindow) and F the CDF above: the
+  // pairs within bin i, n_i^2 (F(r) - 1/2), and those with bin i - d for d = 1 .. ceil(r),
+  // n_i n_(i-d) F(r - d). (For r <= 1: n_i^2 (r - r^2 / 2) + n_i n_(i-1) r^2 / 2.) A slice's work
+  // is its co-actions and its actions.
   const double r = static_cast<double>(slicing.window_ms + 1) / static_cast<double>(bin_ms);
+  const auto reach = static_cast<std::size_t>(std::ceil(r));
   std::vector<double> work(bin_counts.size());
   double coactions = 0, total = 0;
   for (std::size_t i = 0; i < bin_counts.size(); ++i) {
     const auto n = static_cast<double>(bin_counts[i]);
-    const auto before = i > 0 ? static_cast<double>(bin_counts[i - 1]) : 0.0;
-    const double c = n * n * (r - r * r / 2) + before * n * r * r / 2;
+    double c = n * n * (difference_at_most(r) - 0.5);
+    for (std::size_t d = 1; d <= reach && d <= i; ++d) {
+      c += n * static_cast<double>(bin_counts[i - d]) *
+           difference_at_most(r - static_cast<double>(d));
+    }
     coactions += c;
     work[i] = c + n;
     total += work[i];
@@ -227,10 +246,13 @@ KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& 
       const auto* hot = find_hot_key(plan.hot_keys, a.key);
       if (hot == nullptr) continue;
       a.slice = plan.slice_of(*hot, a.t_ms);
-      if (a.slice + 1 < hot->n_slices &&
-          a.t_ms >= plan.slice_starts[hot->first_slice + a.slice + 1] - slicing.window_ms) {
+      // A copy for every later slice that starts within one window after the action.
+      for (auto s = a.slice + 1;
+           s < hot->n_slices &&
+           a.t_ms >= plan.slice_starts[hot->first_slice + s] - slicing.window_ms;
+           ++s) {
         Action halo = a;
-        halo.slice = a.slice + 1;
+        halo.slice = s;
         halo.flags |= kActionIsHalo;
         halos.push_back(halo);
       }

@@ -3,23 +3,24 @@
 // What it computes: every action goes to the owner of its key (owner_of_hash), except actions of
 // a hot key, which go to the owner of their time slice. A key with more than
 // hot_key_actions / kBusyKeyShare actions over all ranks is a candidate: its actions are counted
-// in bins of width B >= window + 1 ms over its time span (at most kSliceBins bins and one per
-// eight actions; every rank sends its bin counts to the key's owner, which sums them and plans
-// the key, and only the plans are gathered), and each bin's co-actions are estimated from its
-// own and the previous bin's counts. The key is cut into as many slices as it needs so that no
-// slice holds more than about slice_actions * kSliceCoactionsPerAction co-actions nor, when the
-// key has more than hot_key_actions actions, more than about slice_actions actions; the slices
-// are runs of whole bins of about equal work (estimated co-actions plus actions). A candidate is
-// hot when it has more than hot_key_actions actions or gets more than one slice. Slice s of a
-// key goes to rank (owner_of_hash(key) + s) mod ranks: a key's consecutive slices land on
-// different ranks in turn, so a busy key's work spreads over all ranks in about equal shares.
-// An action whose time lies within one window of the next slice's start is also sent there as a
-// halo copy (flag kActionIsHalo, slice s + 1); slices are at least window + 1 ms wide, so no
-// action is within a window of a later slice. A sweep of slice s + 1 pairs its own actions with
-// earlier ones including the halo, so every pair within the window is seen exactly once, in the
-// slice of its later action. The slicing depends only on the data and the two thresholds, never
-// on the rank count (the bin counts are integer sums), so results are identical at any number of
-// ranks.
+// in bins of width B >= (window + 1 ms) / kBinsPerWindow over its time span (at most kSliceBins
+// bins and one per eight actions; every rank sends its bin counts to the key's owner, which sums
+// them and plans the key, and only the plans are gathered), and each bin's co-actions are
+// estimated from its own count and those of the bins within a window before it. The key is cut into
+// as many slices as it needs so that no slice holds more than about slice_actions *
+// kSliceCoactionsPerAction co-actions nor, when the key has more than hot_key_actions actions, more
+// than about slice_actions actions; the slices are runs of whole bins of about equal work
+// (estimated co-actions plus actions). A candidate is hot when it has more than hot_key_actions
+// actions or gets more than one slice. Slice s of a key goes to rank (owner_of_hash(key) + s) mod
+// ranks: a key's consecutive slices land on different ranks in turn, so a busy key's work spreads
+// over all ranks in about equal shares. An action whose time lies within one window before the
+// start of a later slice is also sent to that slice as a halo copy (flag kActionIsHalo): to every
+// such slice, as slices may be narrower than a window (down to one bin), so that a burst of
+// thousands of actions inside one window is cut too; an action has at most kBinsPerWindow copies. A
+// sweep of a slice pairs its own actions with earlier ones including the halo, so every pair within
+// the window is seen exactly once, in the slice of its later action. The slicing depends only on
+// the data and the two thresholds, never on the rank count (the bin counts are integer sums), so
+// results are identical at any number of ranks.
 //
 // Collective: every rank calls shuffle_to_key_slices with its actions of one layer.
 #pragma once
@@ -38,9 +39,11 @@ struct KeySlicing {
   std::uint64_t slice_actions = std::uint64_t{1} << 18;
 };
 
-// Histogram bins per key at most; the co-actions per action a slice of slice_actions may hold;
-// the share of hot_key_actions above which a key's co-actions are estimated.
+// Histogram bins per key at most; bins per window at most (the narrowest slice); the co-actions
+// per action a slice of slice_actions may hold; the share of hot_key_actions above which a key's
+// co-actions are estimated.
 inline constexpr std::uint64_t kSliceBins = std::uint64_t{1} << 16;
+inline constexpr std::uint64_t kBinsPerWindow = 8;
 inline constexpr std::uint64_t kSliceCoactionsPerAction = 16;
 inline constexpr std::uint64_t kBusyKeyShare = 256;
 
@@ -83,8 +86,8 @@ const HotKey* find_hot_key(const std::vector<HotKey>& hot_keys, KeyHash key);
 std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
                                 DurationMs bin_ms, const KeySlicing& slicing);
 
-// The width of a candidate key's histogram bins: at least window + 1 ms, at most kSliceBins bins
-// and one bin per eight actions.
+// The width of a candidate key's histogram bins: at least (window + 1 ms) / kBinsPerWindow
+// (rounded up), at most kSliceBins bins and one bin per eight actions.
 DurationMs slice_bin_ms(const HotKey& hot, DurationMs window_ms);
 
 }  // namespace coordnet

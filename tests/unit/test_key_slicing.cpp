@@ -2,6 +2,7 @@
 // at least a window wide, and at least as many as the action count asks for.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "kernels/key_slicing.hpp"
@@ -34,9 +35,10 @@ std::vector<std::size_t> start_bins(const std::vector<TimeMs>& starts) {
   return bins;
 }
 
-TEST(KeySlicing, BinsAreAtLeastAWindowWide) {
-  HotKey hot{KeyHash{1}, 1000, 0, 10'000};  // a span shorter than the window
-  EXPECT_EQ(slice_bin_ms(hot, kWindow), kBin);
+TEST(KeySlicing, BinsAreAtLeastAnEighthOfAWindowWide) {
+  HotKey hot{KeyHash{1}, 1000, 0, 10'000};      // a span shorter than the window
+  EXPECT_EQ(slice_bin_ms(hot, kWindow), 7501);  // ceil(60,001 / kBinsPerWindow)
+  EXPECT_EQ(slice_bin_ms(hot, 0), 81);  // window 0: the span over 125 bins (one per 8 actions)
   hot.last_ms = static_cast<TimeMs>(kSliceBins) * 1'000'000 - 1;  // a long span
   EXPECT_EQ(slice_bin_ms(hot, kWindow), 524'288'000);             // one bin per eight actions
   hot.n_actions = std::uint64_t{1} << 20;
@@ -80,6 +82,40 @@ TEST(KeySlicing, DenseTimesGetNarrowSlices) {
   for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(starts[i], i);
   // The ninety quiet bins hold less work than one slice's share: one or two slices.
   EXPECT_LE(starts.size(), 12u);
+}
+
+TEST(KeySlicing, BurstInsideOneWindowIsCut) {
+  // 8,000 actions in eight bins of an eighth of a window each (a burst of one minute): about
+  // 8,000^2 / 2 = 3.2 * 10^7 co-actions, far more than a slice of 1,000 actions may hold, so
+  // every bin starts a slice although the whole burst lies within one window.
+  constexpr DurationMs kEighth = 7501;
+  const std::vector<std::uint64_t> bins(8, 1000);
+  const HotKey hot{KeyHash{7}, 8000, kFirst, kFirst + 8 * kEighth - 1};
+  const auto starts = plan_slices(hot, bins, kEighth, KeySlicing{kWindow, 100'000, 1000});
+  ASSERT_EQ(starts.size(), 8u);
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    EXPECT_EQ(starts[i], kFirst + static_cast<TimeMs>(i) * kEighth);
+  }
+}
+
+TEST(KeySlicing, CoactionEstimateCountsEveryBinWithinTheWindow) {
+  // 64 bins of a quarter window (r = 60,001 / 15,001, just over 4), 100 actions each: an action
+  // pairs with the 400 actions of the window before it (fewer in the first four bins), about
+  // 2.48 * 10^6 co-actions in all. At 80,000 co-actions a slice (5,000 actions) that is 31
+  // slices of about two bins each. (The estimate for r <= 1 alone would make these bins' work
+  // negative.)
+  constexpr DurationMs kQuarter = 15'001;
+  const std::vector<std::uint64_t> bins(64, 100);
+  const HotKey hot{KeyHash{7}, 6400, kFirst, kFirst + 64 * kQuarter - 1};
+  const auto starts = plan_slices(hot, bins, kQuarter, KeySlicing{kWindow, 100'000, 5000});
+  ASSERT_EQ(starts.size(), 31u);
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    const auto end = i + 1 < starts.size() ? starts[i + 1] : hot.last_ms + 1;
+    EXPECT_EQ((starts[i] - kFirst) % kQuarter, 0);
+    EXPECT_GE(end - starts[i], kQuarter);
+    // The first four bins hold 8 * 10^4 co-actions together: the first slice.
+    EXPECT_LE(end - starts[i], (i == 0 ? 4 : 3) * kQuarter);
+  }
 }
 
 TEST(KeySlicing, SliceOfFollowsTheStarts) {
