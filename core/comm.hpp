@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <exception>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -143,6 +144,20 @@ class Comm {
   Received<T> alltoallv(std::span<const T> send, std::span<const std::uint64_t> send_counts) const {
     Received<T> received;
     alltoallv_into(send, send_counts, received);
+    return received;
+  }
+  // The same for a buffer the caller gives up: on one rank it comes back as the received data
+  // (no copy); otherwise it is freed once sent.
+  template <class T>
+  Received<T> alltoallv(std::vector<T>&& send, std::span<const std::uint64_t> send_counts) const {
+    if (size_ == 1) {
+      const std::uint64_t count = send.size();
+      if (send_counts.size() != 1 || send_counts[0] != count)
+        throw std::logic_error("alltoallv: counts do not add up to the records");
+      return {std::move(send), {count}};
+    }
+    auto received = alltoallv<T>(std::span<const T>(send), send_counts);
+    std::vector<T>().swap(send);
     return received;
   }
   // alltoallv into `received`, reusing the memory its vectors hold.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/comm.hpp"
@@ -63,7 +64,7 @@ Received<T> exchange_by_owner(std::span<const T> records, OwnerOf&& owner_of, co
   std::vector<std::uint64_t> counts;
   group_by_owner(records, owner_of, comm.size(), owner, send, counts);
   std::vector<std::uint32_t>().swap(owner);
-  return comm.alltoallv<T>(send, counts);
+  return comm.alltoallv<T>(std::move(send), counts);
 }
 
 template <class T, class OwnerOf>

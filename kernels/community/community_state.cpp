@@ -39,7 +39,8 @@ CommunityState::CommunityState(const LevelGraph& graph, const Comm& comm)
       owned_(graph.n_owned()),
       words_per_vertex_((static_cast<std::size_t>(comm.size()) + 63) / 64),
       subscribers_(graph.n_owned() * words_per_vertex_, 0),
-      is_changed_(graph.n_owned(), 0) {
+      is_changed_(graph.n_owned(), 0),
+      cache_slot_of_owned_(graph.n_owned(), IdMap::kMissing) {
   std::vector<TotalsDelta> contributions;
   contributions.reserve(graph.n_owned());
   for (std::size_t v = 0; v < graph.n_owned(); ++v) {
@@ -59,8 +60,21 @@ std::uint32_t CommunityState::cache_slot_of(VertexId community) {
   if (c == next) {
     cache_.push_back({{}, community});
     pending_.push_back(community);
+    const auto owned = owner_of_vertex(community, comm_.size()) == comm_.rank()
+                           ? graph_.owned_index.find(community)
+                           : IdMap::kMissing;
+    owned_slot_of_cached_.push_back(owned);
+    if (owned != IdMap::kMissing) cache_slot_of_owned_[owned] = c;
   }
   return c;
+}
+
+void CommunityState::add_to_owned(std::uint32_t v, const CommunityTotals& delta) {
+  add(owned_[v], delta);
+  if (!is_changed_[v]) {
+    is_changed_[v] = 1;
+    changed_.push_back(v);
+  }
 }
 
 std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> moves) {
@@ -69,17 +83,34 @@ std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> move
   const auto p = comm_.size();
   for (const auto& m : moves) {
     const CommunityTotals leaving{-graph_.degree[m.vertex], -graph_.node_weight[m.vertex], -1};
-    const auto from = label_[m.vertex];
-    records.push_back({from, MoveRecord::kTotals, leaving, 0});
-    dest.push_back(owner_of_vertex(from, p));
+    const CommunityTotals joining{-leaving.sigma, -leaving.nodes, 1};
+    const auto from_owned = owned_slot_of_cached_[cache_slot_[m.vertex]];
+    if (from_owned != IdMap::kMissing) {
+      add_to_owned(from_owned, leaving);
+    } else {
+      const auto from = label_[m.vertex];
+      records.push_back({from, MoveRecord::kTotals, leaving, 0});
+      dest.push_back(owner_of_vertex(from, p));
+    }
+    const auto to_owned = owned_slot_of_cached_[m.cache_slot];
     const auto to_owner = owner_of_vertex(m.to, p);
-    records.push_back({m.to, MoveRecord::kTotals, {-leaving.sigma, -leaving.nodes, 1}, 0});
-    dest.push_back(to_owner);
+    if (to_owned != IdMap::kMissing) {
+      add_to_owned(to_owned, joining);
+    } else {
+      records.push_back({m.to, MoveRecord::kTotals, joining, 0});
+      dest.push_back(to_owner);
+    }
     for (auto h = graph_.holder_offsets[m.vertex]; h < graph_.holder_offsets[m.vertex + 1]; ++h) {
+      const auto holder = static_cast<std::size_t>(graph_.holder_ranks[h]);
       records.push_back({graph_.ids[m.vertex], m.to, {}, 0});
       dest.push_back(graph_.holder_ranks[h]);
-      records.push_back({m.to, MoveRecord::kSubscribe, {}, graph_.holder_ranks[h]});
-      dest.push_back(to_owner);
+      if (to_owned != IdMap::kMissing) {
+        subscribers_[to_owned * words_per_vertex_ + holder / 64] |= std::uint64_t{1}
+                                                                    << (holder % 64);
+      } else {
+        records.push_back({m.to, MoveRecord::kSubscribe, {}, graph_.holder_ranks[h]});
+        dest.push_back(to_owner);
+      }
     }
   }
   const auto received = send_to_ranks<MoveRecord>(records, dest, comm_);
@@ -92,11 +123,7 @@ std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> move
         subscribers_[v * words_per_vertex_ + h / 64] |= std::uint64_t{1} << (h % 64);
         continue;
       }
-      add(owned_[v], r.delta);
-      if (!is_changed_[v]) {
-        is_changed_[v] = 1;
-        changed_.push_back(v);
-      }
+      add_to_owned(v, r.delta);
       continue;
     }
     const auto ghost = graph_.ghost_index.find(r.key);
@@ -136,12 +163,18 @@ void CommunityState::subscribe_and_push() {
 }
 
 void CommunityState::push_changed(std::vector<CommunityUpdate>& updates, std::vector<int>& dest) {
+  const auto self = comm_.rank();
   for (auto v : changed_) {
     is_changed_[v] = 0;
     for (std::size_t w = 0; w < words_per_vertex_; ++w) {
       for (auto bits = subscribers_[v * words_per_vertex_ + w]; bits != 0; bits &= bits - 1) {
+        const auto subscriber = static_cast<int>(w * 64) + __builtin_ctzll(bits);
+        if (subscriber == self) {
+          cache_[cache_slot_of_owned_[v]].totals = owned_[v];
+          continue;
+        }
         updates.push_back({graph_.ids[v], owned_[v]});
-        dest.push_back(static_cast<int>(w * 64) + __builtin_ctzll(bits));
+        dest.push_back(subscriber);
       }
     }
   }

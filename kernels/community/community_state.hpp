@@ -10,7 +10,10 @@
 // changed communities to their subscribers only, and movers send new labels only to the ranks
 // that hold the moved vertex as a ghost. A rank meets a new community only through such a label
 // (its own vertices move to communities it caches), so the mover subscribes the holders in the
-// same message: two all-to-alls per sub-round.
+// same message: two all-to-alls per sub-round. What a rank would send itself (the totals of the
+// communities it owns, its own subscriptions to them and their new totals) it applies directly,
+// through the owned slot of each cached community it owns and the cache slot of each owned
+// community it caches: no message and no id look-up.
 //
 // Collective: the constructor and apply_moves are called by every rank in the same order.
 #pragma once
@@ -37,8 +40,9 @@ struct CommunityUpdate {
 };
 
 struct Move {
-  std::uint32_t vertex;  // owned slot
-  VertexId to;           // new community
+  std::uint32_t vertex;      // owned slot
+  std::uint32_t cache_slot;  // the new community's cache slot (the mover read it there)
+  VertexId to;               // new community
 };
 
 class CommunityState {
@@ -53,7 +57,6 @@ class CommunityState {
   std::size_t cache_size() const noexcept { return cache_.size(); }
   // Starts loading the cache entry of community c (the moving loop reads it a few steps later).
   void prefetch_cached(std::uint32_t c) const noexcept { __builtin_prefetch(&cache_[c]); }
-  void prefetch_label(std::uint32_t slot) const noexcept { __builtin_prefetch(&label_[slot]); }
   // Starts loading the cache slot of a vertex slot.
   void prefetch_cache_slot(std::uint32_t slot) const noexcept {
     __builtin_prefetch(&cache_slot_[slot]);
@@ -71,6 +74,9 @@ class CommunityState {
 
  private:
   std::uint32_t cache_slot_of(VertexId community);
+  // Adds a change of the totals of owned community v (pushed to its subscribers after the
+  // sub-round).
+  void add_to_owned(std::uint32_t v, const CommunityTotals& delta);
   // One all-to-all: total deltas to the owners of the old and new communities, new labels to
   // the ghost holders and the holders' subscriptions to the owner of the new community. Returns
   // the ghosts whose label changed here.
@@ -100,6 +106,11 @@ class CommunityState {
   std::vector<std::uint64_t> subscribers_;  // bit r of owned vertex v: rank r caches v
   std::vector<std::uint32_t> changed_;
   std::vector<std::uint8_t> is_changed_;
+  // Per cache slot: the community's owned slot when this rank owns it, else IdMap::kMissing.
+  std::vector<std::uint32_t> owned_slot_of_cached_;
+  // Per owned vertex: the cache slot of the community it names when this rank caches it, else
+  // IdMap::kMissing.
+  std::vector<std::uint32_t> cache_slot_of_owned_;
 };
 
 template <class Activate>
@@ -108,7 +119,7 @@ void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activat
   const auto n = graph_.n_owned();
   for (const auto& m : moves) {
     label_[m.vertex] = m.to;
-    cache_slot_[m.vertex] = cache_slot_of(m.to);
+    cache_slot_[m.vertex] = m.cache_slot;
     for (auto e = graph_.offsets[m.vertex]; e < graph_.offsets[m.vertex + 1]; ++e) {
       if (graph_.targets[e] < n) activate(graph_.targets[e]);
     }

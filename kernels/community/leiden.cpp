@@ -37,22 +37,32 @@ std::vector<std::uint64_t> even_blocks(std::uint64_t n, int n_ranks) {
 
 namespace {
 
-// Whether each vertex of this rank's block has an edge of non-zero weight (a loop counts): every
-// edge's ends are marked at their block owners.
+// Whether each vertex of this rank's block has an edge of non-zero weight (a loop counts): the
+// ends in this rank's block are marked here, the others at their block owners (an end equal to
+// the previous edge's source is skipped: edge lists often come sorted by source).
 std::vector<bool> vertices_with_edges(const ClusterInput& input, const Comm& comm) {
-  std::vector<VertexId> ends;
-  ends.reserve(2 * input.edges.size());
+  const auto& first_by_rank = input.first_vertex_by_rank;
+  const auto rank = static_cast<std::size_t>(comm.rank());
+  const auto first = first_by_rank[rank], end = first_by_rank[rank + 1];
+  std::vector<bool> has_edge(end - first, false);
+  std::vector<VertexId> remote_ends;
+  const auto mark = [&](VertexId v) {
+    if (v >= first && v < end) {
+      has_edge[v - first] = true;
+    } else {
+      remote_ends.push_back(v);
+    }
+  };
+  const WeightedEdge* previous = nullptr;
   for (const auto& e : input.edges) {
     if (e.weight == 0) continue;
-    ends.push_back(e.src);
-    if (e.dst != e.src) ends.push_back(e.dst);
+    if (previous == nullptr || e.src != previous->src) mark(e.src);
+    previous = &e;
+    if (e.dst != e.src) mark(e.dst);
   }
-  const auto& first_by_rank = input.first_vertex_by_rank;
   const auto received = exchange_by_owner(
-      ends, [&](VertexId v) { return owner_in_blocks(v, first_by_rank); }, comm);
-  const auto rank = static_cast<std::size_t>(comm.rank());
-  std::vector<bool> has_edge(first_by_rank[rank + 1] - first_by_rank[rank], false);
-  for (const auto v : received.data) has_edge[v - first_by_rank[rank]] = true;
+      remote_ends, [&](VertexId v) { return owner_in_blocks(v, first_by_rank); }, comm);
+  for (const auto v : received.data) has_edge[v - first] = true;
   return has_edge;
 }
 

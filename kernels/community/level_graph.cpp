@@ -28,8 +28,9 @@ void take_vertices(std::vector<VertexRecord> received, LevelGraph& g) {
   }
 }
 
-// Counting sort of the arcs into CSR rows, then parallel entries of a row merged.
-void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
+// Counting sort of the arcs into CSR rows, then parallel entries of a row merged. The arcs are
+// freed once sorted.
+void take_arcs(std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
   const std::size_t n = g.n_owned();
   g.loop.assign(n, 0);
   std::vector<std::uint32_t> src(arcs.size()), dst(arcs.size());
@@ -81,16 +82,24 @@ void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
     if (dst[i] != IdMap::kMissing) ++counts[src[i] + 1];
   }
   for (std::size_t v = 0; v < n; ++v) counts[v + 1] += counts[v];
-  g.targets.resize(counts[n]);
-  g.weights.resize(counts[n]);
-  std::vector<std::uint64_t> next(counts.begin(), counts.end() - 1);
-  for (std::size_t i = 0; i < arcs.size(); ++i) {
-    if (i + kAhead < arcs.size()) __builtin_prefetch(&next[src[i + kAhead]]);
-    if (dst[i] == IdMap::kMissing) continue;
-    const auto at = next[src[i]]++;
-    g.targets[at] = dst[i];
-    g.weights[at] = arcs[i].weight;
+  // Target and weight side by side: each scattered entry writes one cache line, not two.
+  struct Entry {
+    std::uint32_t target;
+    FixedWeight weight;
+  };
+  std::vector<Entry> sorted(counts[n]);
+  {
+    std::vector<std::uint64_t> next(counts.begin(), counts.end() - 1);
+    for (std::size_t i = 0; i < arcs.size(); ++i) {
+      if (i + kAhead < arcs.size()) __builtin_prefetch(&next[src[i + kAhead]]);
+      if (dst[i] == IdMap::kMissing) continue;
+      sorted[next[src[i]]++] = {dst[i], arcs[i].weight};
+    }
   }
+  std::vector<Arc>().swap(arcs);
+  std::vector<std::uint32_t>().swap(src);
+  std::vector<std::uint32_t>().swap(dst);
+  // Parallel entries merged in place, row by row; then the rows split into targets and weights.
   std::vector<std::uint32_t> position(g.n_slots(), IdMap::kMissing);
   g.offsets.assign(n + 1, 0);
   std::uint64_t write = 0;
@@ -98,29 +107,29 @@ void take_arcs(const std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
   for (std::size_t v = 0; v < n; ++v) {
     const auto row_start = write;
     for (auto e = counts[v]; e < counts[v + 1]; ++e) {
-      if (e + kAhead < counts[v + 1]) __builtin_prefetch(&position[g.targets[e + kAhead]]);
-      const auto t = g.targets[e];
-      if (position[t] == IdMap::kMissing) {
-        position[t] = static_cast<std::uint32_t>(write - row_start);
-        g.targets[write] = t;
-        g.weights[write] = g.weights[e];
-        ++write;
+      if (e + kAhead < counts[v + 1]) __builtin_prefetch(&position[sorted[e + kAhead].target]);
+      const auto entry = sorted[e];
+      if (position[entry.target] == IdMap::kMissing) {
+        position[entry.target] = static_cast<std::uint32_t>(write - row_start);
+        sorted[write++] = entry;
       } else {
-        g.weights[row_start + position[t]] += g.weights[e];
+        sorted[row_start + position[entry.target]].weight += entry.weight;
       }
     }
     FixedWeight degree = g.loop[v];
     for (auto e = row_start; e < write; ++e) {
-      position[g.targets[e]] = IdMap::kMissing;
-      degree += g.weights[e];
+      position[sorted[e].target] = IdMap::kMissing;
+      degree += sorted[e].weight;
     }
     g.degree[v] = degree;
     g.offsets[v + 1] = write;
   }
   g.targets.resize(write);
   g.weights.resize(write);
-  g.targets.shrink_to_fit();
-  g.weights.shrink_to_fit();
+  for (std::uint64_t e = 0; e < write; ++e) {
+    g.targets[e] = sorted[e].target;
+    g.weights[e] = sorted[e].weight;
+  }
 }
 
 // Owned neighbours of every ghost, as a CSR over ghosts.
@@ -181,10 +190,8 @@ LevelGraph build_level_graph(std::vector<VertexRecord> vertices, ArcsByOwner arc
       vertices, [&](const VertexRecord& r) { return owner_of_vertex(r.id, comm.size()); }, comm);
   std::vector<VertexRecord>().swap(vertices);
   take_vertices(std::move(received_vertices.data), g);
-  auto received_arcs = comm.alltoallv<Arc>(arcs.arcs, arcs.counts);
-  std::vector<Arc>().swap(arcs.arcs);
+  auto received_arcs = comm.alltoallv<Arc>(std::move(arcs.arcs), arcs.counts);
   take_arcs(received_arcs.data, g, comm);
-  std::vector<Arc>().swap(received_arcs.data);
   index_ghost_neighbours(g);
   register_ghosts(g, comm);
   FixedWeight local_degree = 0;

@@ -45,8 +45,8 @@ class MoveChooser {
     state_.prefetch_cache_slot(v);
   }
 
-  // The community v should move to, or its own.
-  VertexId choose(std::uint32_t v) {
+  // The cache slot of the community v should move to, or of its own.
+  std::uint32_t choose(std::uint32_t v) {
     if (weight_.size() < state_.cache_size()) weight_.resize(state_.cache_size(), 0);
     touched_.clear();
     // Two passes over the row, each loading a few entries ahead: the cache slots of the
@@ -103,7 +103,7 @@ class MoveChooser {
       }
     }
     weight_[own] = 0;
-    return best != own && best_gain > min_gain_ ? state_.cached_id(best) : state_.cached_id(own);
+    return best != own && best_gain > min_gain_ ? best : own;
   }
 
  private:
@@ -160,7 +160,7 @@ std::uint64_t synchronous_round(const LevelGraph& graph, CommunityState& state,
       if (k + 1 < todo.size()) chooser.prefetch_row(todo[k + 1], 2);
       const auto v = todo[k];
       const auto to = chooser.choose(v);
-      if (to != state.label(v)) moves.push_back({v, to});
+      if (to != state.cache_slot(v)) moves.push_back({v, to, state.cached_id(to)});
     }
     state.apply_moves(moves, activate);
     moved += moves.size();
@@ -182,8 +182,9 @@ std::uint64_t sequential_round(const LevelGraph& graph, CommunityState& state, M
   for (const auto& [hash, v] : order) {
     if (!active[v]) continue;
     active[v] = 0;
-    const Move move{v, chooser.choose(v)};
-    if (move.to == state.label(v)) continue;
+    const auto to = chooser.choose(v);
+    if (to == state.cache_slot(v)) continue;
+    const Move move{v, to, state.cached_id(to)};
     state.apply_moves(std::span<const Move>(&move, 1), activate);
     ++moved;
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "core/exchange.hpp"
@@ -17,7 +18,7 @@ Received<T> send_to_ranks(std::span<const T> records, std::span<const int> dest,
   std::vector<T> send;
   send.reserve(records.size());
   for (auto i : grouped.order) send.push_back(records[i]);
-  return comm.alltoallv<T>(send, grouped.counts);
+  return comm.alltoallv<T>(std::move(send), grouped.counts);
 }
 
 }  // namespace coordnet

@@ -1,6 +1,7 @@
 #include "kernels/community/refine.hpp"
 
 #include <algorithm>
+#include <span>
 #include <utility>
 
 #include "core/exchange.hpp"
@@ -37,12 +38,13 @@ struct PartReply {
 };
 
 // The members of all communities owned here, sorted by (community, vertex), with their arcs
-// inside the community as a CSR over member positions.
+// inside the community where they arrived: member k's arcs are arcs[first_arc[k] + j] for
+// j < members[k].inner_arcs, their targets (member positions) neighbours[first_arc[k] + j].
 struct CommunityBlock {
   std::vector<Member> members;
-  std::vector<std::uint64_t> offsets;
+  std::vector<std::uint64_t> first_arc;
   std::vector<std::uint32_t> neighbours;
-  std::vector<FixedWeight> weights;
+  std::span<const InnerArc> arcs;
 };
 
 // Positions (in (community, vertex) order) of the targets of the received inner arcs, in the
@@ -90,29 +92,22 @@ std::vector<std::uint32_t> arc_targets(const Received<Member>& members,
 }
 
 // members: as they arrived, arcs: their inner arcs in the same order; sorted[k]: the received
-// position of the k-th member in (community, vertex) order.
+// position of the k-th member in (community, vertex) order. The arcs stay where they arrived.
 CommunityBlock assemble(const Received<Member>& members, const Received<InnerArc>& arcs,
                         const std::vector<std::uint32_t>& sorted) {
   const auto& received = members.data;
+  std::vector<std::uint64_t> first_arc(received.size(), 0);
+  for (std::size_t i = 1; i < received.size(); ++i)
+    first_arc[i] = first_arc[i - 1] + received[i - 1].inner_arcs;
   CommunityBlock b;
   b.members.reserve(sorted.size());
-  for (auto i : sorted) b.members.push_back(received[i]);
-  const auto target = arc_targets(members, arcs, sorted);
-  std::vector<std::uint64_t> first_arc(received.size() + 1, 0);
-  for (std::size_t i = 0; i < received.size(); ++i)
-    first_arc[i + 1] = first_arc[i] + received[i].inner_arcs;
-  b.offsets.assign(b.members.size() + 1, 0);
-  for (std::size_t k = 0; k < sorted.size(); ++k)
-    b.offsets[k + 1] = b.offsets[k] + received[sorted[k]].inner_arcs;
-  b.neighbours.resize(arcs.data.size());
-  b.weights.resize(arcs.data.size());
-  for (std::size_t k = 0; k < sorted.size(); ++k) {
-    auto at = b.offsets[k];
-    for (auto i = first_arc[sorted[k]]; i < first_arc[sorted[k] + 1]; ++i, ++at) {
-      b.neighbours[at] = target[i];
-      b.weights[at] = arcs.data[i].weight;
-    }
+  b.first_arc.reserve(sorted.size());
+  for (auto i : sorted) {
+    b.members.push_back(received[i]);
+    b.first_arc.push_back(first_arc[i]);
   }
+  b.neighbours = arc_targets(members, arcs, sorted);
+  b.arcs = arcs.data;
   return b;
 }
 
@@ -141,7 +136,8 @@ class CommunityRefiner {
       nodes_[i] = m.node_weight;
       size_[i] = 1;
       FixedWeight inside = 0;
-      for (auto e = b_.offsets[i]; e < b_.offsets[i + 1]; ++e) inside += b_.weights[e];
+      for (auto e = b_.first_arc[i]; e < b_.first_arc[i] + m.inner_arcs; ++e)
+        inside += b_.arcs[e].weight;
       external_[i] = inside;
       sigma_s += m.degree;
       nodes_s += m.node_weight;
@@ -174,10 +170,11 @@ class CommunityRefiner {
 
   void merge_greedily(std::uint32_t i, FixedWeight sigma_s, std::int64_t nodes_s) {
     touched_.clear();
-    for (auto e = b_.offsets[i]; e < b_.offsets[i + 1]; ++e) {
+    const auto first = b_.first_arc[i];
+    for (auto e = first; e < first + b_.members[i].inner_arcs; ++e) {
       const auto t = part_[b_.neighbours[e]];
       if (weight_to_[t] == 0) touched_.push_back(t);
-      weight_to_[t] += b_.weights[e];
+      weight_to_[t] += b_.arcs[e].weight;
     }
     std::uint32_t best = i;
     double best_gain = 0;
@@ -250,13 +247,16 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
   }
   for (const auto v : order.order) {
     const auto c = state.label(static_cast<std::uint32_t>(v));
+    // Communities and their cache slots correspond one to one: a neighbour shares v's
+    // community when it shares its cache slot (4 bytes per slot to load, not 8).
+    const auto own_slot = state.cache_slot(static_cast<std::uint32_t>(v));
     const auto before = arcs.size();
     const auto end = graph.offsets[v + 1];
     for (auto e = graph.offsets[v]; e < end; ++e) {
-      // Neighbours' labels are random accesses: load them a few entries ahead.
-      if (e + kAhead < end) state.prefetch_label(graph.targets[e + kAhead]);
+      // Neighbours' cache slots are random accesses: load them a few entries ahead.
+      if (e + kAhead < end) state.prefetch_cache_slot(graph.targets[e + kAhead]);
       const auto t = graph.targets[e];
-      if (state.label(t) != c) continue;
+      if (state.cache_slot(t) != own_slot) continue;
       arcs.push_back({t < n ? InnerArc::kByIndex | index_in_message[t] : graph.id_of_slot(t),
                       graph.weights[e]});
     }
@@ -264,10 +264,8 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
         {c, graph.ids[v], graph.degree[v], graph.node_weight[v], arcs.size() - before});
     arc_counts[static_cast<std::size_t>(owner(c))] += arcs.size() - before;
   }
-  const auto received = comm.alltoallv<Member>(members, order.counts);
-  std::vector<Member>().swap(members);
-  const auto received_arcs = comm.alltoallv<InnerArc>(arcs, arc_counts);
-  std::vector<InnerArc>().swap(arcs);
+  const auto received = comm.alltoallv<Member>(std::move(members), order.counts);
+  const auto received_arcs = comm.alltoallv<InnerArc>(std::move(arcs), arc_counts);
 
   // Positions of the received members once sorted by (community, vertex): the keys are sorted
   // with the positions beside them (no indirection in the comparisons).

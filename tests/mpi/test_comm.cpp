@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <span>
+#include <stdexcept>
+#include <utility>
 
 #include "core/comm.hpp"
 #include "core/exchange.hpp"
@@ -81,6 +84,37 @@ TEST_P(CommTest, ExchangeByOwnerDeliversEveryRecordOnceInOrder) {
   });
   ASSERT_EQ(answers.size(), sorted.size());
   for (std::size_t i = 0; i < answers.size(); ++i) EXPECT_EQ(answers[i], sorted[i].value * 2);
+}
+
+TEST_P(CommTest, AlltoallvOfAGivenUpBufferDeliversWhatTheCopyingOneDoes) {
+  // Rank r sends d + 1 records to rank d: (r, d, i).
+  const int p = comm.size();
+  std::vector<Record> send;
+  std::vector<std::uint64_t> counts;
+  for (int d = 0; d < p; ++d) {
+    counts.push_back(static_cast<std::uint64_t>(d) + 1);
+    for (int i = 0; i <= d; ++i)
+      send.push_back({static_cast<std::uint64_t>(d * 100 + i), comm.rank()});
+  }
+  const auto copied = comm.alltoallv<Record>(std::span<const Record>(send), counts);
+  auto given_up = send;
+  const auto moved = comm.alltoallv<Record>(std::move(given_up), counts);
+  ASSERT_EQ(moved.counts_by_source, copied.counts_by_source);
+  ASSERT_EQ(moved.data.size(), static_cast<std::size_t>(p) * (comm.rank() + 1));
+  std::size_t k = 0;
+  for (int source = 0; source < p; ++source) {
+    EXPECT_EQ(moved.counts_by_source[static_cast<std::size_t>(source)],
+              static_cast<std::uint64_t>(comm.rank()) + 1);
+    for (int i = 0; i <= comm.rank(); ++i, ++k) {
+      EXPECT_EQ(moved.data[k].value, static_cast<std::uint64_t>(comm.rank() * 100 + i));
+      EXPECT_EQ(moved.data[k].from, source);
+      EXPECT_EQ(copied.data[k].value, moved.data[k].value);
+    }
+  }
+  std::vector<std::uint64_t> wrong(static_cast<std::size_t>(p), 0);
+  if (p == 1) {
+    EXPECT_THROW(comm.alltoallv<Record>(std::vector<Record>(send), wrong), std::logic_error);
+  }
 }
 
 TEST_P(CommTest, ExchangeStrings) {
