@@ -126,24 +126,15 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
     for (; i < received.size() && received[i].candidate_bin >> kBinBits == h; ++i) {
       bins[received[i].candidate_bin & ((std::uint64_t{1} << kBinBits) - 1)] += received[i].n;
     }
-    const auto key_starts = plan_slices(hot, bins, bin_ms[h], slicing);
-    const auto work = bin_work(bins, bin_ms[h], slicing.window_ms);
-    if (hot.n_actions <= slicing.hot_key_actions && key_starts.size() == 1) {
-      whole_work += work.total;
+    const auto key = plan_slices(hot, bins, bin_ms[h], slicing);
+    if (hot.n_actions <= slicing.hot_key_actions && key.starts.size() == 1) {
+      whole_work += key.work.front();
       continue;
     }
-    for (std::size_t k = 0; k < key_starts.size(); ++k) {
-      const auto first_bin = static_cast<std::size_t>((key_starts[k] - hot.first_ms) / bin_ms[h]);
-      const auto end_bin =
-          k + 1 < key_starts.size()
-              ? static_cast<std::size_t>((key_starts[k + 1] - hot.first_ms) / bin_ms[h])
-              : bins.size();
-      slice_work.push_back(
-          std::accumulate(work.work.begin() + first_bin, work.work.begin() + end_bin, 0.0));
-    }
     hot.first_slice = starts.size();
-    hot.n_slices = static_cast<std::uint32_t>(key_starts.size());
-    starts.insert(starts.end(), key_starts.begin(), key_starts.end());
+    hot.n_slices = static_cast<std::uint32_t>(key.starts.size());
+    starts.insert(starts.end(), key.starts.begin(), key.starts.end());
+    slice_work.insert(slice_work.end(), key.work.begin(), key.work.end());
     hot_keys.push_back(hot);
   }
   // first_slice indexes the gathered starts: shifted by the starts of the lower ranks.
@@ -219,7 +210,13 @@ double difference_at_most(double t) {
   return 1;
 }
 
-}  // namespace
+// The estimated work of each bin of a candidate key (its co-actions plus its actions), the key's
+// estimated co-actions and its total work.
+struct BinWork {
+  std::vector<double> work;
+  double coactions = 0;
+  double total = 0;
+};
 
 BinWork bin_work(const std::vector<std::uint64_t>& bin_counts, DurationMs bin_ms,
                  DurationMs window_ms) {
@@ -246,8 +243,10 @@ BinWork bin_work(const std::vector<std::uint64_t>& bin_counts, DurationMs bin_ms
   return out;
 }
 
-std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
-                                DurationMs bin_ms, const KeySlicing& slicing) {
+}  // namespace
+
+KeySlices plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
+                      DurationMs bin_ms, const KeySlicing& slicing) {
   const auto [work, coactions, total] = bin_work(bin_counts, bin_ms, slicing.window_ms);
   const auto slice_actions = std::max<std::uint64_t>(1, slicing.slice_actions);
   const auto by_actions = hot.n_actions > slicing.hot_key_actions
@@ -260,18 +259,20 @@ std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64
   const double per_slice = total / static_cast<double>(wanted);
   // Bin i belongs to slice floor(work before it / per_slice); a slice starts where that changes
   // (never at an empty bin).
-  std::vector<TimeMs> starts{hot.first_ms};
+  KeySlices slices{{hot.first_ms}, {0.0}};
   double done = 0;
   std::uint64_t current = 0;
   for (std::size_t i = 0; i < bin_counts.size(); ++i) {
     const auto index = static_cast<std::uint64_t>(done / per_slice);
     if (i > 0 && bin_counts[i] > 0 && index > current) {
-      starts.push_back(hot.first_ms + static_cast<TimeMs>(i) * bin_ms);
+      slices.starts.push_back(hot.first_ms + static_cast<TimeMs>(i) * bin_ms);
+      slices.work.push_back(0.0);
       current = index;
     }
     done += work[i];
+    slices.work.back() += work[i];
   }
-  return starts;
+  return slices;
 }
 
 KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& slicing,

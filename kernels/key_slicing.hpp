@@ -83,21 +83,15 @@ std::vector<Action> to_key_owners(const std::vector<Action>& actions, const Comm
 // The entry of `key` among keys sorted by key, or null.
 const HotKey* find_hot_key(const std::vector<HotKey>& hot_keys, KeyHash key);
 
-// The slice starts of one candidate key (exposed for tests) from its action counts per bin of
-// width bin_ms from hot.first_ms: the first start is hot.first_ms, and each later one begins a
-// non-empty bin.
-std::vector<TimeMs> plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
-                                DurationMs bin_ms, const KeySlicing& slicing);
-
-// The estimated work of each bin of a candidate key (its co-actions, see the header, plus its
-// actions), the key's estimated co-actions and its total work.
-struct BinWork {
+// The slices of one candidate key (exposed for tests) from its action counts per bin of width
+// bin_ms from hot.first_ms: their starts (the first is hot.first_ms, each later one begins a
+// non-empty bin) and their estimated work (co-actions, see the header, plus actions).
+struct KeySlices {
+  std::vector<TimeMs> starts;
   std::vector<double> work;
-  double coactions = 0;
-  double total = 0;
 };
-BinWork bin_work(const std::vector<std::uint64_t>& bin_counts, DurationMs bin_ms,
-                 DurationMs window_ms);
+KeySlices plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
+                      DurationMs bin_ms, const KeySlicing& slicing);
 
 // The rank of each slice, from the slices' estimated work and each rank's load before them (the
 // work of the candidates it owns that stay whole): the heaviest slice first, each to the rank

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 #include "kernels/key_slicing.hpp"
@@ -50,8 +51,10 @@ TEST(KeySlicing, KeysUnderHotKeyActionsAreCutByCoactionsOnly) {
   // actions a slice, none at 1,000 (16,000 co-actions a slice), whatever the action count.
   const std::vector<std::uint64_t> bins(100, 10);
   const auto hot = hot_key(bins);
-  EXPECT_EQ(start_bins(plan_slices(hot, bins, kBin, KeySlicing{kWindow, 5000, 100})).size(), 7u);
-  EXPECT_EQ(start_bins(plan_slices(hot, bins, kBin, KeySlicing{kWindow, 5000, 1000})).size(), 1u);
+  EXPECT_EQ(start_bins(plan_slices(hot, bins, kBin, KeySlicing{kWindow, 5000, 100}).starts).size(),
+            7u);
+  EXPECT_EQ(start_bins(plan_slices(hot, bins, kBin, KeySlicing{kWindow, 5000, 1000}).starts).size(),
+            1u);
 }
 
 TEST(KeySlicing, EvenTrafficGivesEvenSlices) {
@@ -59,7 +62,7 @@ TEST(KeySlicing, EvenTrafficGivesEvenSlices) {
   // slice), so the action count asks for the most slices: 10, of 9 to 11 bins each.
   const std::vector<std::uint64_t> bins(100, 10);
   const KeySlicing slicing{kWindow, 100, 100};
-  const auto starts = start_bins(plan_slices(hot_key(bins), bins, kBin, slicing));
+  const auto starts = start_bins(plan_slices(hot_key(bins), bins, kBin, slicing).starts);
   ASSERT_EQ(starts.size(), 10u);
   for (std::size_t i = 0; i < starts.size(); ++i) {
     const auto end = i + 1 < starts.size() ? starts[i + 1] : bins.size();
@@ -75,7 +78,7 @@ TEST(KeySlicing, DenseTimesGetNarrowSlices) {
   for (std::size_t i = 0; i < 10; ++i) bins[i] = 1000;
   const KeySlicing slicing{kWindow, 100, 1000};  // ceil(10,900 / 1,000) = 11 slices by actions
   const auto hot = hot_key(bins);
-  const auto starts = start_bins(plan_slices(hot, bins, kBin, slicing));
+  const auto starts = start_bins(plan_slices(hot, bins, kBin, slicing).starts);
   // By co-actions: about 9.5 * 10^6 / (1,000 * kSliceCoactionsPerAction) = 595 wanted; slices
   // are whole bins, so each busy bin starts its own.
   ASSERT_GE(starts.size(), 10u);
@@ -91,7 +94,7 @@ TEST(KeySlicing, BurstInsideOneWindowIsCut) {
   constexpr DurationMs kEighth = 7501;
   const std::vector<std::uint64_t> bins(8, 1000);
   const HotKey hot{KeyHash{7}, 8000, kFirst, kFirst + 8 * kEighth - 1};
-  const auto starts = plan_slices(hot, bins, kEighth, KeySlicing{kWindow, 100'000, 1000});
+  const auto starts = plan_slices(hot, bins, kEighth, KeySlicing{kWindow, 100'000, 1000}).starts;
   ASSERT_EQ(starts.size(), 8u);
   for (std::size_t i = 0; i < starts.size(); ++i) {
     EXPECT_EQ(starts[i], kFirst + static_cast<TimeMs>(i) * kEighth);
@@ -99,7 +102,7 @@ TEST(KeySlicing, BurstInsideOneWindowIsCut) {
 }
 
 TEST(KeySlicing, CoactionEstimateCountsEveryBinWithinTheWindow) {
-  // 64 bins of a quarter window (r = 60,001 / 15,001, just over 4), 100 actions each: an action
+  // 64 bins of a quarter window (r = 60,001 / 15,001, just under 4), 100 actions each: an action
   // pairs with the 400 actions of the window before it (fewer in the first four bins), about
   // 2.48 * 10^6 co-actions in all. At 80,000 co-actions a slice (5,000 actions) that is 31
   // slices of about two bins each. (The estimate for r <= 1 alone would make these bins' work
@@ -107,8 +110,12 @@ TEST(KeySlicing, CoactionEstimateCountsEveryBinWithinTheWindow) {
   constexpr DurationMs kQuarter = 15'001;
   const std::vector<std::uint64_t> bins(64, 100);
   const HotKey hot{KeyHash{7}, 6400, kFirst, kFirst + 64 * kQuarter - 1};
-  const auto starts = plan_slices(hot, bins, kQuarter, KeySlicing{kWindow, 100'000, 5000});
+  const auto slices = plan_slices(hot, bins, kQuarter, KeySlicing{kWindow, 100'000, 5000});
+  const auto& starts = slices.starts;
   ASSERT_EQ(starts.size(), 31u);
+  // Each slice's work (co-actions plus actions) is returned for placement: 2,486,400 in all.
+  ASSERT_EQ(slices.work.size(), starts.size());
+  EXPECT_NEAR(std::accumulate(slices.work.begin(), slices.work.end(), 0.0), 2'486'400, 2'500);
   for (std::size_t i = 0; i < starts.size(); ++i) {
     const auto end = i + 1 < starts.size() ? starts[i + 1] : hot.last_ms + 1;
     EXPECT_EQ((starts[i] - kFirst) % kQuarter, 0);
