@@ -167,21 +167,29 @@ void report_memory(const CoactionConfig& config, const std::vector<CoactionEdge>
 }
 
 void report_precount(const CoactionConfig& config, const PairCountBound& bound,
-                     std::uint64_t arrived, std::uint64_t dropped, const Comm& comm,
+                     std::size_t filter_bytes, const PrecountEffect& effect, const Comm& comm,
                      StageMetrics& metrics) {
-  const auto all_arrived = comm.allreduce(arrived, ReduceOp::sum);
-  const auto all_dropped = comm.allreduce(dropped, ReduceOp::sum);
+  const auto percent = [](std::uint64_t part, std::uint64_t whole) {
+    return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+  };
+  const auto candidates = comm.allreduce(effect.candidates, ReduceOp::sum);
+  const auto swept = comm.allreduce(effect.swept, ReduceOp::sum);
+  const auto arrived = comm.allreduce(effect.arrived, ReduceOp::sum);
+  const auto dropped = comm.allreduce(effect.dropped, ReduceOp::sum);
   Log::info(
-      "project {}: the pre-count ({} counters of {} bits per rank) dropped {} of {} pair partials "
-      "({:.1f}%): pairs with fewer than {} co-actions",
-      layer_name(config.layer), bound.counters(), bound.bits(), all_dropped, all_arrived,
-      all_arrived == 0
-          ? 0.0
-          : 100.0 * static_cast<double>(all_dropped) / static_cast<double>(all_arrived),
+      "project {}: the pre-count ({} counters of {} bits per rank, {}) kept {} of {} candidate "
+      "pairs ({:.1f}%) at the senders, and its owners dropped {} of {} pair partials ({:.1f}%): "
+      "pairs with fewer than {} co-actions",
+      layer_name(config.layer), bound.counters(), bound.bits(),
+      filter_bytes > 0 ? fmt::format("a filter of {} KiB on every rank", filter_bytes >> 10)
+                       : std::string("too many pairs reach it for a filter on every rank"),
+      swept, candidates, percent(swept, candidates), dropped, arrived, percent(dropped, arrived),
       config.min_weight);
   metrics.add_count("precount_counters", bound.counters());
-  metrics.add_count("precount_dropped_partials", dropped);
-  metrics.add_count("partials_at_owners", arrived);
+  metrics.add_count("precount_filter_bytes", filter_bytes);
+  metrics.add_count("precount_swept_coactions", effect.swept);
+  metrics.add_count("precount_dropped_partials", effect.dropped);
+  metrics.add_count("partials_at_owners", effect.arrived);
 }
 
 std::vector<CoactionEdge> collapse_to_edges(std::vector<PairPartial> partials) {
@@ -240,7 +248,8 @@ KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accou
 }
 
 const Action* sweep_piece(const Action* begin, const Action* right_begin, const Action* right_end,
-                          const CoactionConfig& config, std::size_t max_pairs, PairTable& table) {
+                          const CoactionConfig& config, std::size_t max_pairs, PairTable& table,
+                          const PairReachFilter* reach) {
   static thread_local SameAccountLinks links;
   const Action* first_left = std::lower_bound(
       begin, right_begin, right_begin == right_end ? 0 : right_begin->t_ms - config.window_ms,
@@ -286,6 +295,7 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
     for (const Action* a = left; a != right; ++a) {
       if (a->account.value == v) continue;
       const auto [src, dst] = std::minmax(a->account.value, v);
+      if (reach != nullptr && !reach->may_reach(PairPartial::pack(src, dst))) continue;
       const auto slot = table.home(src, dst);
       table.prefetch(slot);
       partners.push_back({slot, static_cast<std::uint32_t>(a - first_left)});

@@ -52,6 +52,7 @@
 #include "core/comm.hpp"
 #include "core/stage_metrics.hpp"
 #include "kernels/pair_partial.hpp"
+#include "kernels/pair_reach_filter.hpp"
 #include "kernels/pair_table.hpp"
 
 namespace coordnet {
@@ -154,13 +155,15 @@ KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accou
 // (sorted by time; halo actions only as earlier partners) into `table`, one slot per pair:
 // sums, minima and maxima of its co-actions. Stops before the right-hand action that would take
 // the table past max_pairs distinct pairs (but sweeps at least one) and returns where it stopped.
+// With `reach`, the co-actions of pairs it rejects are skipped (their owner would drop them).
 // No co-actions are sorted: an earlier action a of a co-action with a later action r counts in
 // n_older iff r's account has no action between a and r (otherwise a was counted with that
 // action, in this piece, an earlier piece of the group, or the previous slice, whose halo this
 // group holds), and r counts in n_newer iff a's account has no action between them. So both
 // stay exact across pieces and slices without records.
 const Action* sweep_piece(const Action* begin, const Action* right_begin, const Action* right_end,
-                          const CoactionConfig& config, std::size_t max_pairs, PairTable& table);
+                          const CoactionConfig& config, std::size_t max_pairs, PairTable& table,
+                          const PairReachFilter* reach = nullptr);
 // Appends one partial per pair of `table` counting the key once (n_keys 1 and, under tfidf
 // weighting, the key's TF-IDF product from `terms`), tagged key_tag: 0 when the piece is the
 // whole key, else the tag every piece of the key shares (see kernels/pair_partial.hpp).

@@ -52,10 +52,17 @@ void report_memory(const CoactionConfig& config, const std::vector<CoactionEdge>
                    const PairAccumulator& accumulated, std::uint64_t saturated, const Comm& comm,
                    StageMetrics& metrics);
 
-// Logs and counts how many of the partials that reached their owners the pre-count dropped.
+// What a rank's pre-count removed: co-actions its senders skipped (the reach filter's verdict),
+// partials its owner dropped on arrival.
+struct PrecountEffect {
+  std::uint64_t candidates, swept;  // co-actions of this rank's key groups, and those it emitted
+  std::uint64_t arrived, dropped;   // partials at this owner, and those its bound dropped
+};
+
+// Logs and counts what the pre-count (of filter_bytes per rank, 0: no filter) removed.
 // Collective.
 void report_precount(const CoactionConfig& config, const PairCountBound& bound,
-                     std::uint64_t arrived, std::uint64_t dropped, const Comm& comm,
+                     std::size_t filter_bytes, const PrecountEffect& effect, const Comm& comm,
                      StageMetrics& metrics);
 
 // One key's contribution to an account's squared TF-IDF norm (fixed point).
@@ -171,16 +178,22 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
 
   const bool tfidf = config.weighting == Weighting::tfidf;
   std::optional<PairCountBound> bound;
+  std::optional<PairReachFilter> reach;  // the bound's verdict on every rank: the sweep skips
+  std::size_t reaching = 0;              // counters of this rank's bound that may reach
   if (config.precount && !tfidf && config.min_weight > 1 && total_candidates > 0) {
+    // The sketch, and the filter of it every rank holds, each take at most this.
+    const auto most_bytes =
+        config.memory_budget_bytes > 0 ? config.memory_budget_bytes / 16 : kPrecountMostBytes;
     const auto counters =
         config.precount_counters > 0
             ? config.precount_counters
-            : pair_count_counters(total_candidates, comm.size(),
-                                  config.memory_budget_bytes > 0 ? config.memory_budget_bytes / 16
-                                                                 : kPrecountMostBytes,
+            : pair_count_counters(total_candidates, comm.size(), most_bytes,
                                   PairCountBound::counter_bits(config.min_weight));
     bound.emplace(count_pair_bounds(by_key, groups, config.window_ms, counters, config.min_weight,
                                     comm, &times, kPrecountPairs));
+    reaching = bound->reaching();
+    reach = build_reach_filter(*bound, reaching, std::max(bound->bytes(), most_bytes), comm);
+    times.lap(kPrecountCount);
   }
 
   // The sweep streams pair partials in rounds: each rank sweeps until it holds block_pairs
@@ -188,12 +201,15 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   // is swept in pieces of whole right-hand actions, each aggregated per pair in a table of at most
   // half a block; the pieces of a key emitted in several merge into the block as they come.
   const auto owner_records =
-      owner_allowance(config, actions.size() + by_key.size(), bound ? bound->bytes() : 0, comm);
+      owner_allowance(config, actions.size() + by_key.size(),
+                      (bound ? bound->bytes() : 0) + (reach ? reach->bytes() : 0), comm);
   PairAccumulator accumulated(owner_records, config.spill_dir.empty()
                                                  ? std::filesystem::temp_directory_path()
                                                  : config.spill_dir);
-  // Without a budget, the owner expects each candidate to be a distinct pair (organic traffic).
-  accumulated.expect(static_cast<std::size_t>(total_candidates / comm.size()));
+  // Without a budget, the owner expects each candidate to be a distinct pair (organic traffic),
+  // and with a pre-count a few pairs per counter that may reach min_weight.
+  accumulated.expect(static_cast<std::size_t>(
+      std::min<std::uint64_t>(total_candidates / comm.size(), bound ? 2 * reaching : UINT64_MAX)));
   std::vector<PairPartial> partials;
   PartialIndex block_index(config.block_pairs);  // merges a block's partials as they come
   OwnerExchange<PairPartial> stream;
@@ -205,6 +221,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   std::vector<NormTerm> norm_terms;  // tfidf: each key's terms, gathered as the sweep meets it
   auto owner_of_partial = [&](const PairPartial& p) { return owner_of_pair(p.pair, comm.size()); };
   std::uint64_t arrived = 0, dropped = 0;  // partials at this owner, and those the bound dropped
+  std::uint64_t swept = 0;                 // co-actions in this rank's partials
   times.lap(kOwnerAdd);                    // the owner's allowance and accumulation set up
   while (true) {
     while (group < groups.size() && partials.size() < config.block_pairs) {
@@ -216,11 +233,14 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
       }
       const auto room = std::min(config.block_pairs - partials.size(),
                                  std::max<std::size_t>(1, config.block_pairs / 2));
-      const auto stop = static_cast<std::size_t>(
-          sweep_piece(base + b, base + right, base + e, config, room, table) - base);
+      const auto stop =
+          static_cast<std::size_t>(sweep_piece(base + b, base + right, base + e, config, room,
+                                               table, reach ? &*reach : nullptr) -
+                                   base);
       if (right == b) group_tag = stop == e ? tags.whole(by_key[b].key) : tags.cut(by_key[b].key);
       const auto emitted = partials.size();
       emit_piece(table, group_tag, tfidf ? &terms : nullptr, config, partials);
+      for (auto k = emitted; k < partials.size(); ++k) swept += partials[k].sums.count;
       // Only a key in pieces repeats its pairs: its pieces merge while the block is built.
       if (group_tag != 0) block_index.absorb_tail(partials, emitted);
       right = stop;
@@ -247,8 +267,10 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   block_index.release();
   stream.release();
   if (bound) {
-    report_precount(config, *bound, arrived, dropped, comm, metrics);
+    report_precount(config, *bound, reach ? reach->bytes() : 0,
+                    {candidates, swept, arrived, dropped}, comm, metrics);
     bound.reset();
+    reach.reset();
   }
   // The weight of a pair's co-actions under pairs or keys weighting (tfidf needs the norms).
   auto plain_weight = [&](std::uint64_t count, std::uint64_t n_keys) {

@@ -41,6 +41,12 @@ void PairCountBound::add(std::span<const std::uint64_t> pairs) {
   }
 }
 
+std::size_t PairCountBound::reaching() const {
+  std::size_t n = 0;
+  for_each_reaching([&](std::size_t) { ++n; });
+  return n;
+}
+
 std::size_t pair_count_counters(std::uint64_t candidates, int n_ranks, std::size_t most_bytes,
                                 int bits) {
   constexpr std::size_t kFewest = std::size_t{1} << 16;

@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -57,16 +58,22 @@ class PairCountBound {
     const auto c = value(slot_of(pair));
     return c == saturated_ || static_cast<double>(c) >= min_weight_;
   }
+  // Calls visit(slot) for every counter that may reach min_weight (in no particular order).
+  template <class Visit>
+  void for_each_reaching(Visit&& visit) const;
+  // The counters that may reach min_weight.
+  std::size_t reaching() const;
+  // The counter of a pair (the slot for_each_reaching names).
+  std::size_t slot_of(std::uint64_t pair) const {
+    return static_cast<std::size_t>(mix_bits(pair) & mask_);
+  }
   std::size_t counters() const { return mask_ + 1; }
   int bits() const { return bits_; }
   std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }
 
  private:
-  // Account indexes are dense, so every bit of the pair must mix (the owner takes the top bits
-  // of the same mix, the slot the low ones).
-  std::size_t slot_of(std::uint64_t pair) const {
-    return static_cast<std::size_t>(mix_bits(pair) & mask_);
-  }
+  // Account indexes are dense, so every bit of the pair must mix in slot_of (the owner takes the
+  // top bits of the same mix, the slot the low ones).
   std::uint64_t value(std::size_t slot) const {
     return (words_[slot >> per_word_log_] >> shift_of(slot)) & saturated_;
   }
@@ -81,6 +88,34 @@ class PairCountBound {
   std::size_t mask_;
   std::vector<std::uint64_t> words_;
 };
+
+template <class Visit>
+void PairCountBound::for_each_reaching(Visit&& visit) const {
+  // A counter may reach min_weight when its value is at least `least` (a saturated one always
+  // may). Per word, the even counters and then the odd ones sit alone in a field twice their
+  // width: adding 2^bits - least to each carries into the field's upper half exactly when the
+  // counter reaches `least`.
+  const auto least =
+      std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::ceil(min_weight_)), 1, saturated_);
+  const auto b = static_cast<unsigned>(bits_);
+  std::uint64_t even = 0;
+  for (unsigned f = 0; f < 64; f += 2 * b) even |= saturated_ << f;
+  const auto add = (even / saturated_) * ((std::uint64_t{1} << b) - least);
+  const auto carries = even << b;
+  const std::size_t per_word = std::size_t{1} << per_word_log_;
+  for (std::size_t w = 0; w < words_.size(); ++w) {
+    const auto word = words_[w];
+    if (word == 0) continue;
+    for (unsigned odd = 0; odd < 2; ++odd) {
+      auto hits = (((word >> (odd * b)) & even) + add) & carries;
+      while (hits != 0) {
+        const auto bit = static_cast<unsigned>(std::countr_zero(hits));
+        visit(w * per_word + bit / b - 1 + odd);
+        hits &= hits - 1;
+      }
+    }
+  }
+}
 
 // The counters each rank's sketch gets for `candidates` co-actions over all ranks: eight per
 // co-action a rank owns on average (so a pair met once shares its counter with pairs of two more

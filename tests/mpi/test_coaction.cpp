@@ -8,6 +8,7 @@
 
 #include "core/hash.hpp"
 #include "kernels/coaction.hpp"
+#include "kernels/pair_reach_filter.hpp"
 #include "kernels/reference/coaction_reference.hpp"
 #include "tests/mpi/mpi_test_util.hpp"
 #include "tests/support/expect_edges.hpp"
@@ -84,12 +85,20 @@ TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   if (s.owner_partials > 0) {
     EXPECT_GT(counts.at("spilled_runs"), 0u);
   }
-  // The pre-count runs where it is exact, and drops partials unless its counters all collide.
+  // The pre-count runs where it is exact. Unless its counters all collide, its filter keeps the
+  // senders from emitting some co-actions: they emit those of every kept edge and fewer than all.
   const bool precount = s.min_weight > 1 && s.weighting != Weighting::tfidf;
   EXPECT_EQ(counts.contains("precount_dropped_partials"), precount);
   if (precount && s.precount_counters > kAccounts * kAccounts) {
-    EXPECT_GT(counts.at("precount_dropped_partials"), 0u);
-    EXPECT_LT(counts.at("precount_dropped_partials"), counts.at("partials_at_owners"));
+    EXPECT_GT(counts.at("precount_filter_bytes"), 0u);
+    std::uint64_t kept = 0, all = 0;
+    for (const auto& e : expected) kept += e.count;
+    auto every_pair = config;
+    every_pair.min_weight = 0;
+    for (const auto& e : reference::coactions_all_pairs(actions, every_pair)) all += e.count;
+    EXPECT_GE(counts.at("precount_swept_coactions"), kept);
+    EXPECT_LT(counts.at("precount_swept_coactions"), all);
+    EXPECT_LE(counts.at("precount_dropped_partials"), counts.at("partials_at_owners"));
   }
   EXPECT_TRUE(std::filesystem::is_empty(spill_dir.path()));  // the runs are removed
 }
@@ -113,6 +122,46 @@ TEST(CoactionMinWeight, DropsLightEdges) {
   ASSERT_GT(expected, 0u);
   EXPECT_EQ(comm.allreduce<std::uint64_t>(edges.size(), ReduceOp::sum), expected);
   for (const auto& e : edges) EXPECT_GE(e.count, 2u);
+}
+
+// The reach filter gathered on every rank keeps every pair that its owner's sketch keeps, and is
+// not built past the bytes allowed.
+TEST(PairReachFilter, EveryRankKeepsThePairsTheirOwnersKeep) {
+  const Comm comm;
+  std::mt19937_64 rng(7);
+  std::vector<std::uint64_t> mine;  // co-actions this rank owns: every rank draws them all
+  std::vector<std::uint64_t> pairs;
+  for (int i = 0; i < 20'000; ++i) {
+    const auto u = rng() % 300, v = 300 + rng() % 300;
+    const auto pair = PairPartial::pack(u, v);
+    pairs.push_back(pair);
+    const std::uint64_t times = rng() % 10 == 0 ? 3 : 1;
+    if (owner_of_pair(pair, comm.size()) != comm.rank()) continue;
+    for (std::uint64_t t = 0; t < times; ++t) mine.push_back(pair);
+  }
+  PairCountBound bound(1 << 18, 3);
+  bound.add(mine);
+  EXPECT_FALSE(build_reach_filter(bound, bound.reaching(), 0, comm).has_value());
+  const auto filter = build_reach_filter(bound, bound.reaching(), 1 << 20, comm);
+  ASSERT_TRUE(filter.has_value());
+  // Every rank learns from every owner which pairs reach: gathered, the verdicts agree.
+  std::vector<std::uint8_t> owner_keeps;
+  for (const auto pair : pairs)
+    owner_keeps.push_back(owner_of_pair(pair, comm.size()) == comm.rank() && bound.may_reach(pair));
+  const auto kept_anywhere = comm.allgatherv<std::uint8_t>(owner_keeps);
+  std::size_t kept = 0, passed = 0;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    bool keeps = false;
+    for (int r = 0; r < comm.size(); ++r)
+      keeps = keeps || kept_anywhere[static_cast<std::size_t>(r) * pairs.size() + i] != 0;
+    kept += keeps ? 1 : 0;
+    passed += filter->may_reach(pairs[i]) ? 1 : 0;
+    if (keeps) {
+      EXPECT_TRUE(filter->may_reach(pairs[i])) << "pair " << i;
+    }
+  }
+  ASSERT_GT(kept, 1000u);
+  EXPECT_LT(passed, kept + (pairs.size() - kept) / 50);
 }
 
 constexpr std::uint64_t kNoSlicing = UINT64_MAX;

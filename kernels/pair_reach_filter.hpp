@@ -1,0 +1,76 @@
+// PairReachFilter: every rank's copy of the pre-count's verdict (kernels/pair_count_bound.hpp),
+// so the sweep skips the pairs whose owner would drop them on arrival.
+//
+// What it computes: per owner, a blocked Bloom filter of the counters of its sketch that may
+// reach min_weight: a 64-bit word per counter, chosen by a hash of the counter, in which the
+// counter sets four bits. A pair is looked up through its owner (owner_of_pair) and its counter
+// there (PairCountBound::slot_of). No false negatives: a pair the filter rejects has a counter
+// under min_weight, so the owner would drop all of its partials, and skipping them at the sender
+// changes no edge. A pair it accepts may still be dropped by the owner's exact test (false
+// positives, about 1% with 16 to 32 bits per reaching counter).
+//
+// Memory: every rank holds all owners' filters, 2 to 4 bytes per reaching counter over all ranks.
+// build_reach_filter builds none (returns nullopt) when that would pass `most_bytes` (with many
+// reaching counters the filter would also skip little).
+//
+// Collective: every rank calls build_reach_filter with its sketch (the same counters and
+// min_weight on every rank) and the same most_bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/comm.hpp"
+#include "core/hash.hpp"
+#include "kernels/pair_count_bound.hpp"
+#include "kernels/pair_partial.hpp"
+
+namespace coordnet {
+
+class PairReachFilter {
+ public:
+  // Words of a filter of that many reaching counters (a power of two).
+  static std::size_t words_for(std::size_t reaching);
+  // One owner's filter of its sketch's reaching counters, in words_for(bound.reaching()) words.
+  static std::vector<std::uint64_t> owner_words(const PairCountBound& bound, std::size_t words);
+
+  // From the owners' words, concatenated in rank order, words_per_owner[r] of owner r; `counters`
+  // is every sketch's counter count.
+  PairReachFilter(std::vector<std::uint64_t> words,
+                  const std::vector<std::uint64_t>& words_per_owner, std::size_t counters);
+
+  bool may_reach(std::uint64_t pair) const {
+    const auto mixed = mix_bits(pair);
+    const auto owner = static_cast<std::size_t>(owner_of_hash(mixed, n_owners_));
+    const auto h = counter_hash(mixed & counter_mask_);
+    const auto word = words_[first_word_[owner] + (h & word_mask_[owner])];
+    const auto bits = bits_of(h);
+    return (word & bits) == bits;
+  }
+  std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }
+
+ private:
+  // The counter's hash: its word by the low bits, its four bits by the high ones. The constant
+  // keeps counter 0 off mix_bits' fixed point.
+  static std::uint64_t counter_hash(std::uint64_t slot) {
+    return mix_bits(slot + 0x9E3779B97F4A7C15ULL);
+  }
+  static std::uint64_t bits_of(std::uint64_t h) {
+    return (std::uint64_t{1} << ((h >> 40) & 63)) | (std::uint64_t{1} << ((h >> 46) & 63)) |
+           (std::uint64_t{1} << ((h >> 52) & 63)) | (std::uint64_t{1} << ((h >> 58) & 63));
+  }
+
+  std::vector<std::uint64_t> words_;
+  std::vector<std::uint64_t> first_word_;
+  std::vector<std::uint64_t> word_mask_;
+  std::uint64_t counter_mask_;
+  int n_owners_;
+};
+
+// Every owner's filter gathered on every rank, or nullopt when they would take more than
+// most_bytes; `reaching` is bound.reaching(). Collective.
+std::optional<PairReachFilter> build_reach_filter(const PairCountBound& bound, std::size_t reaching,
+                                                  std::size_t most_bytes, const Comm& comm);
+
+}  // namespace coordnet
