@@ -54,34 +54,37 @@ std::vector<AccountCommunity> communities_of_own_accounts(const AnalysisInput& i
   return out;
 }
 
-// Community and size of every account an edge or action of this rank refers to, by account.
+// Community and size of every account an edge or action of this rank refers to, by account:
+// the distinct accounts in the order first met, indexed by a hash map (a rank's actions refer to
+// most accounts: sorting them and a binary search per action cost 2.5 s of 3.7 on 11.7M actions).
 class CommunityLookup {
  public:
   CommunityLookup(const AnalysisInput& in, const std::vector<AccountCommunity>& own,
                   const Comm& comm) {
-    std::vector<std::uint64_t> wanted;
-    wanted.reserve(2 * in.edges.size() + in.actions.size());
+    std::vector<std::uint64_t> accounts;
+    const auto add = [&](AccountIndex a) {
+      if (index_.try_emplace(a.value, static_cast<std::uint32_t>(accounts.size())).second)
+        accounts.push_back(a.value);
+    };
     for (const auto& e : in.edges) {
-      wanted.push_back(e.src.value);
-      wanted.push_back(e.dst.value);
+      add(e.src);
+      add(e.dst);
     }
-    for (const auto& a : in.actions) wanted.push_back(a.account.value);
-    accounts_ = sorted_unique(std::move(wanted));
+    for (const auto& a : in.actions) add(a.account);
     const auto first = in.first_account_by_rank[static_cast<std::size_t>(comm.rank())];
     found_ = ask_owners<AccountCommunity>(
-        accounts_, [&](std::uint64_t a) { return owner_of_block(in.first_account_by_rank, a); },
+        accounts, [&](std::uint64_t a) { return owner_of_block(in.first_account_by_rank, a); },
         each_answer<AccountCommunity, std::uint64_t>(
             [&](std::uint64_t a) { return own[a - first]; }),
         comm);
   }
 
   const AccountCommunity& of(AccountIndex account) const {
-    const auto at = std::lower_bound(accounts_.begin(), accounts_.end(), account.value);
-    return found_[static_cast<std::size_t>(at - accounts_.begin())];
+    return found_[index_.find(account.value)->second];
   }
 
  private:
-  std::vector<std::uint64_t> accounts_;
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> index_;
   std::vector<AccountCommunity> found_;
 };
 
