@@ -1,5 +1,7 @@
 #include "kernels/null_model.hpp"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -143,19 +145,25 @@ void count_bucket(const Action* begin, const Action* end, DurationMs window_ms,
 }
 
 void sort_and_reduce(std::vector<AccountExposure>& partials) {
-  std::sort(
-      partials.begin(), partials.end(),
-      [](const AccountExposure& a, const AccountExposure& b) { return a.account < b.account; });
+  // Often one partial per action of far fewer accounts: summed first through a hash map of the
+  // accounts (in place, each account kept where it first came), then only those sorted.
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> kept_at;
   std::size_t out = 0;
   for (std::size_t i = 0; i < partials.size(); ++i) {
-    if (out > 0 && partials[out - 1].account == partials[i].account) {
-      partials[out - 1].actions += partials[i].actions;
-      partials[out - 1].exposure += partials[i].exposure;
+    const auto p = partials[i];
+    const auto [it, inserted] =
+        kept_at.try_emplace(p.account.value, static_cast<std::uint32_t>(out));
+    if (inserted) {
+      partials[out++] = p;
     } else {
-      partials[out++] = partials[i];
+      partials[it->second].actions += p.actions;
+      partials[it->second].exposure += p.exposure;
     }
   }
   partials.resize(out);
+  std::sort(
+      partials.begin(), partials.end(),
+      [](const AccountExposure& a, const AccountExposure& b) { return a.account < b.account; });
 }
 
 AccountExposure exposure_of(const std::vector<AccountExposure>& owned, AccountIndex account) {
