@@ -3,6 +3,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -19,10 +20,38 @@ struct KeyCount {
   TimeMs first_ms, last_ms;
 };
 
-// Action counts and time spans of this rank's keys.
-std::vector<KeyCount> count_keys(const std::vector<Action>& actions) {
+// The buckets of the key hash (its top bits) whose actions over all ranks pass `threshold`: a key
+// with more actions than that lies in one, so only the actions of these buckets need counting per
+// key (a hash map of every key cost 0.94 s on 11.7M actions; the histogram is one pass over the
+// actions and an allreduce). About four buckets per `threshold` actions of the layer, so that an
+// ordinary bucket holds a quarter of it, from 2^10 to 2^22. The same on every rank and at any rank
+// count (sums of counts). Collective.
+class BusyBuckets {
+ public:
+  BusyBuckets(const std::vector<Action>& actions, std::uint64_t threshold, const Comm& comm) {
+    const auto total = comm.allreduce<std::uint64_t>(actions.size(), ReduceOp::sum);
+    const auto buckets =
+        std::bit_ceil(std::clamp<std::uint64_t>(4 * total / std::max<std::uint64_t>(threshold, 1),
+                                                std::uint64_t{1} << 10, std::uint64_t{1} << 22));
+    shift_ = 64 - std::countr_zero(buckets);
+    std::vector<std::uint64_t> counts(buckets, 0);
+    for (const auto& a : actions) ++counts[a.key.value >> shift_];
+    counts = comm.allreduce<std::uint64_t>(counts, ReduceOp::sum);
+    busy_.resize(buckets);
+    for (std::size_t b = 0; b < buckets; ++b) busy_[b] = counts[b] > threshold ? 1 : 0;
+  }
+  bool busy(KeyHash key) const { return busy_[key.value >> shift_] != 0; }
+
+ private:
+  int shift_;
+  std::vector<std::uint8_t> busy_;
+};
+
+// Action counts and time spans of this rank's keys in busy buckets.
+std::vector<KeyCount> count_keys(const std::vector<Action>& actions, const BusyBuckets& buckets) {
   absl::flat_hash_map<std::uint64_t, KeyCount> counts;
   for (const auto& a : actions) {
+    if (!buckets.busy(a.key)) continue;
     auto [it, inserted] = counts.try_emplace(a.key.value, KeyCount{a.key, 0, a.t_ms, a.t_ms});
     auto& c = it->second;
     ++c.n;
@@ -38,10 +67,10 @@ std::vector<KeyCount> count_keys(const std::vector<Action>& actions) {
 // The keys this rank owns with more than hot_key_actions / kBusyKeyShare actions over all ranks
 // (counts and time spans summed at the key owners), sorted by key.
 std::vector<HotKey> owned_candidates(const std::vector<Action>& actions, const KeySlicing& slicing,
-                                     const Comm& comm) {
+                                     const BusyBuckets& buckets, const Comm& comm) {
   auto received =
       exchange_by_owner(
-          count_keys(actions),
+          count_keys(actions, buckets),
           [&](const KeyCount& c) { return owner_of_hash(c.key.value, comm.size()); }, comm)
           .data;
   std::sort(received.begin(), received.end(),
@@ -83,7 +112,8 @@ static_assert(kSliceBins < (std::uint64_t{1} << kBinBits));
 // most), its own actions' bins and the bins of the keys it owns, never the bins of every key.
 SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& slicing,
                         const Comm& comm) {
-  auto candidates = comm.allgatherv<HotKey>(owned_candidates(actions, slicing, comm));
+  const BusyBuckets buckets(actions, slicing.hot_key_actions / kBusyKeyShare, comm);
+  auto candidates = comm.allgatherv<HotKey>(owned_candidates(actions, slicing, buckets, comm));
   SlicePlan plan;
   if (candidates.empty()) return plan;
   order_by_key(candidates);
@@ -93,6 +123,7 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
 
   absl::flat_hash_map<std::uint64_t, std::uint64_t> local;
   for (const auto& a : actions) {
+    if (!buckets.busy(a.key)) continue;
     const auto* candidate = find_hot_key(candidates, a.key);
     if (candidate == nullptr) continue;
     const auto h = static_cast<std::uint64_t>(candidate - candidates.data());

@@ -2,12 +2,13 @@
 //
 // What it computes: every action goes to the owner of its key (owner_of_hash), except actions of
 // a hot key, which go to the owner of their time slice. A key with more than
-// hot_key_actions / kBusyKeyShare actions over all ranks is a candidate: its actions are counted
-// in bins of width B >= (window + 1 ms) / kBinsPerWindow over its time span (at most kSliceBins
-// bins and one per eight actions; every rank sends its bin counts to the key's owner, which sums
-// them and plans the key, and only the plans are gathered), and each bin's co-actions are
-// estimated from its own count and those of the bins within a window before it. The key is cut into
-// as many slices as it needs so that no slice holds more than about slice_actions *
+// hot_key_actions / kBusyKeyShare actions over all ranks is a candidate (found by counting per key
+// only the actions in buckets of the key hash whose summed histogram passes that): its actions are
+// counted in bins of width B >= (window + 1 ms) / kBinsPerWindow over its time span (at most
+// kSliceBins bins and one per eight actions; every rank sends its bin counts to the key's owner,
+// which sums them and plans the key, and only the plans are gathered), and each bin's co-actions
+// are estimated from its own count and those of the bins within a window before it. The key is cut
+// into as many slices as it needs so that no slice holds more than about slice_actions *
 // kSliceCoactionsPerAction co-actions nor, when the key has more than hot_key_actions actions, more
 // than about slice_actions actions; the slices are runs of whole bins of about equal work
 // (estimated co-actions plus actions). A candidate is hot when it has more than hot_key_actions

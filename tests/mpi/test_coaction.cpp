@@ -8,6 +8,7 @@
 
 #include "core/hash.hpp"
 #include "kernels/coaction.hpp"
+#include "kernels/key_slicing.hpp"
 #include "kernels/pair_reach_filter.hpp"
 #include "kernels/reference/coaction_reference.hpp"
 #include "tests/mpi/mpi_test_util.hpp"
@@ -162,6 +163,42 @@ TEST(PairReachFilter, EveryRankKeepsThePairsTheirOwnersKeep) {
   }
   ASSERT_GT(kept, 1000u);
   EXPECT_LT(passed, kept + (pairs.size() - kept) / 50);
+}
+
+// Among 20,000 quiet keys, the keys with more than hot_key_actions / kBusyKeyShare actions over all
+// ranks are found and those needing several slices are hot, whatever the rank count; every action
+// lands on exactly one rank outside the halos.
+TEST(KeySlicing, HotKeysAreFoundAmongQuietKeysAtAnyRankCount) {
+  const Comm comm;
+  std::mt19937_64 rng(11);
+  std::vector<Action> all;
+  auto add = [&](std::uint64_t key, TimeMs t_ms) {
+    all.push_back({KeyHash{mix_bits(key + 1)}, AccountIndex{rng() % 5000}, t_ms, ContentHash{rng()},
+                   Layer::retweet});
+  };
+  for (std::uint64_t key = 10; key < 20'010; ++key) {
+    for (std::uint64_t i = 0, n = 1 + rng() % 3; i < n; ++i)
+      add(key, static_cast<TimeMs>(rng() % 86'400'000));
+  }
+  for (std::uint64_t key = 0; key < 3; ++key) {  // 900 actions in ten minutes each
+    for (int i = 0; i < 900; ++i) add(key, static_cast<TimeMs>(rng() % 600'000));
+  }
+  for (int i = 0; i < 600; ++i) add(3, static_cast<TimeMs>(rng() % 31'536'000'000));  // a year
+  for (int i = 0; i < 400; ++i) add(4, static_cast<TimeMs>(rng() % 60'000));          // under 500
+  const KeySlicing slicing{60'000, 500 * kBusyKeyShare, 1000};
+  const auto shuffled = shuffle_to_key_slices(testing::strided_share(all, comm), slicing, comm);
+  std::vector<std::uint64_t> hot;
+  for (const auto& h : shuffled.hot_keys) {
+    hot.push_back(h.key.value);
+    EXPECT_EQ(h.n_actions, 900u);
+    EXPECT_GT(h.n_slices, 1u);
+  }
+  std::vector<std::uint64_t> expected{mix_bits(1), mix_bits(2), mix_bits(3)};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(hot, expected);
+  std::uint64_t own = 0;
+  for (const auto& a : shuffled.actions) own += (a.flags & kActionIsHalo) == 0 ? 1 : 0;
+  EXPECT_EQ(comm.allreduce(own, ReduceOp::sum), all.size());
 }
 
 constexpr std::uint64_t kNoSlicing = UINT64_MAX;
