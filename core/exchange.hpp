@@ -72,6 +72,23 @@ Received<T> exchange_by_owner(const std::vector<T>& records, OwnerOf&& owner_of,
   return exchange_by_owner(std::span<const T>(records), owner_of, comm);
 }
 
+// The same for records the caller gives up: on one rank they come back as they are (no copy);
+// otherwise they are freed once grouped.
+template <class T, class OwnerOf>
+Received<T> exchange_by_owner(std::vector<T>&& records, OwnerOf&& owner_of, const Comm& comm) {
+  if (comm.size() == 1) {
+    const std::uint64_t count = records.size();
+    return {std::move(records), {count}};
+  }
+  std::vector<std::uint32_t> owner;
+  std::vector<T> send;
+  std::vector<std::uint64_t> counts;
+  group_by_owner(std::span<const T>(records), owner_of, comm.size(), owner, send, counts);
+  std::vector<T>().swap(records);
+  std::vector<std::uint32_t>().swap(owner);
+  return comm.alltoallv<T>(std::move(send), counts);
+}
+
 // exchange_by_owner for a stream of rounds (the co-action stream sends blocks to their owners
 // again and again): the send and receive buffers are kept between rounds, so a round reuses their
 // memory instead of faulting in fresh pages. Each call is collective.

@@ -335,7 +335,7 @@ KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& 
                           : owner_of_hash(a.key.value, comm.size());
   };
   KeyShuffle result;
-  result.actions = exchange_by_owner(actions, owner, comm).data;
+  result.actions = exchange_by_owner(std::move(actions), owner, comm).data;
   result.hot_keys = plan.hot_keys;
   return result;
 }

@@ -39,11 +39,10 @@ std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& 
     }
     if ((bucket + 1) * bucket_ms - a.t_ms <= halo_ms) in_bucket(bucket + 1, kActionIsHalo);
   }
-  auto groups =
-      exchange_by_owner(
-          bucketed, [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)
-          .data;
-  std::vector<Action>().swap(bucketed);
+  auto groups = exchange_by_owner(
+                    std::move(bucketed),
+                    [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)
+                    .data;
   coaction_detail::sort_and_dedupe(groups);
   return groups;
 }

@@ -84,6 +84,18 @@ TEST_P(CommTest, ExchangeByOwnerDeliversEveryRecordOnceInOrder) {
   });
   ASSERT_EQ(answers.size(), sorted.size());
   for (std::size_t i = 0; i < answers.size(); ++i) EXPECT_EQ(answers[i], sorted[i].value * 2);
+  // Records given up arrive as the copied ones do.
+  auto given_up = records;
+  const auto moved = exchange_by_owner(
+      std::move(given_up),
+      [&](const Record& r) { return static_cast<int>(r.value % static_cast<std::uint64_t>(p)); },
+      comm);
+  EXPECT_EQ(moved.counts_by_source, received.counts_by_source);
+  ASSERT_EQ(moved.data.size(), received.data.size());
+  for (std::size_t i = 0; i < moved.data.size(); ++i) {
+    EXPECT_EQ(moved.data[i].value, received.data[i].value);
+    EXPECT_EQ(moved.data[i].from, received.data[i].from);
+  }
 }
 
 TEST_P(CommTest, AlltoallvOfAGivenUpBufferDeliversWhatTheCopyingOneDoes) {
