@@ -176,8 +176,9 @@ class CommunityRefiner {
       if (weight_to_[t] == 0) touched_.push_back(t);
       weight_to_[t] += b_.arcs[e].weight;
     }
+    // The largest weight to a part with a positive gain; ties: the part of more vertices, then
+    // the smaller id (refine.hpp says why not the largest gain).
     std::uint32_t best = i;
-    double best_gain = 0;
     for (auto t : touched_) {
       const auto k_it = weight_to_[t];
       weight_to_[t] = 0;
@@ -189,9 +190,11 @@ class CommunityRefiner {
                                                       static_cast<double>(sigma_[t])
               : static_cast<double>(k_it) - cpm_resolution_ * static_cast<double>(nodes_[i]) *
                                                 static_cast<double>(nodes_[t]);
-      if (gain > best_gain || (gain == best_gain && best != i && t < best)) {
+      if (gain <= 0) continue;
+      if (best == i || k_it > best_weight_ ||
+          (k_it == best_weight_ &&
+           (nodes_[t] > nodes_[best] || (nodes_[t] == nodes_[best] && t < best)))) {
         best = t;
-        best_gain = gain;
         best_weight_ = k_it;
       }
     }
