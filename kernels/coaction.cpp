@@ -278,6 +278,11 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
     std::uint32_t position;
   };
   static thread_local std::vector<Partner> partners;
+  struct Probed {
+    PairReachFilter::Probe probe;
+    const Action* partner;
+  };
+  static thread_local std::vector<Probed> probes;
   const Action* left = first_left;
   std::uint64_t piece_hits = 0;
   for (const Action* right = right_begin; right != right_end; ++right) {
@@ -292,13 +297,28 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
     const auto r = static_cast<std::uint32_t>(right - first_left);
     const std::uint64_t v = right->account.value;
     partners.clear();
-    for (const Action* a = left; a != right; ++a) {
-      if (a->account.value == v) continue;
+    const auto add_partner = [&](const Action* a) {
       const auto [src, dst] = std::minmax(a->account.value, v);
-      if (reach != nullptr && !reach->may_reach(PairPartial::pack(src, dst))) continue;
       const auto slot = table.home(src, dst);
       table.prefetch(slot);
       partners.push_back({slot, static_cast<std::uint32_t>(a - first_left)});
+    };
+    if (reach == nullptr) {
+      for (const Action* a = left; a != right; ++a) {
+        if (a->account.value != v) add_partner(a);
+      }
+    } else {
+      // The window's filter words are all loaded before the first is tested.
+      probes.clear();
+      for (const Action* a = left; a != right; ++a) {
+        if (a->account.value == v) continue;
+        const auto [src, dst] = std::minmax(a->account.value, v);
+        probes.push_back({reach->probe(PairPartial::pack(src, dst)), a});
+        reach->prefetch(probes.back().probe);
+      }
+      for (const auto& [probe, a] : probes) {
+        if (reach->passes(probe)) add_partner(a);
+      }
     }
     links.extend_to(r);
     const auto previous_of_right = links.previous(r);

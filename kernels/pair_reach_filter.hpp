@@ -40,14 +40,21 @@ class PairReachFilter {
   PairReachFilter(std::vector<std::uint64_t> words,
                   const std::vector<std::uint64_t>& words_per_owner, std::size_t counters);
 
-  bool may_reach(std::uint64_t pair) const {
+  // A pair's word in the filter and the bits it needs there: probe first, prefetch, then test
+  // (the sweep probes a window's pairs before it tests them, so the cache misses overlap).
+  struct Probe {
+    std::size_t word;
+    std::uint64_t bits;
+  };
+  Probe probe(std::uint64_t pair) const {
     const auto mixed = mix_bits(pair);
     const auto owner = static_cast<std::size_t>(owner_of_hash(mixed, n_owners_));
     const auto h = counter_hash(mixed & counter_mask_);
-    const auto word = words_[first_word_[owner] + (h & word_mask_[owner])];
-    const auto bits = bits_of(h);
-    return (word & bits) == bits;
+    return {first_word_[owner] + (h & word_mask_[owner]), bits_of(h)};
   }
+  void prefetch(const Probe& p) const { __builtin_prefetch(&words_[p.word]); }
+  bool passes(const Probe& p) const { return (words_[p.word] & p.bits) == p.bits; }
+  bool may_reach(std::uint64_t pair) const { return passes(probe(pair)); }
   std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }
 
  private:
