@@ -12,6 +12,8 @@
 // key with a co-action has at least one), so the owner can drop its partials on arrival without
 // changing any edge of pairs or keys weighting. Organic traffic meets most pairs once, so at
 // --min-weight 3 most partials go at once instead of being indexed, held, spilled and sorted.
+// for_each_reaching lists the counters that may reach min_weight, from which every rank gets a
+// filter (kernels/pair_reach_filter.hpp) that keeps the sweep from emitting the other pairs.
 //
 // Memory: the counters (a quarter of a byte each at min_weight 3) per rank, plus the stream's send
 // and receive blocks of kPairsPerRound pairs (8 bytes each, twice). Traffic: 8 bytes per co-action,
