@@ -180,8 +180,9 @@ void add_run_options(CLI::App& run, RunConfig& c) {
       ->capture_default_str()
       ->group("Projection");
   run.add_flag("--precount,!--no-precount", c.coaction.precount,
-               "Bound every pair's co-actions in a first pass and drop pairs that cannot reach "
-               "--min-weight as they reach their owner (pairs and keys weighting; exact)")
+               "Bound every pair's co-actions in a first pass; the sweep skips the pairs that "
+               "cannot reach --min-weight (a filter on every rank) and their owners drop the rest "
+               "of them (pairs and keys weighting; exact)")
       ->capture_default_str()
       ->group("Projection");
   run.add_option("--hot-key-actions", c.coaction.hot_key_actions,
