@@ -34,11 +34,11 @@
 // upper bound of every pair's co-actions and drop, as they arrive, the partials of pairs that
 // cannot reach min_weight, so organic pairs met once are never held (the sketch's counters count
 // as held memory); every rank also gets a filter of the owners' verdicts
-// (kernels/pair_reach_filter.hpp), so the sweep skips those pairs before it emits them. Too small a budget for
-// the actions and blocks is a ConfigError naming the figures. The edges returned
-// (104 bytes each, only those of weight >= min_weight) are not bounded: a run whose kept edges
-// pass the budget says so in the log. The result on each rank is sorted by (src, dst), and the
-// concatenation over ranks is the same list at every rank count.
+// (kernels/pair_reach_filter.hpp), so the sweep skips those pairs before it emits them. Too small a
+// budget for the actions and blocks is a ConfigError naming the figures. The edges returned (104
+// bytes each, only those of weight >= min_weight) are not bounded: a run whose kept edges pass the
+// budget says so in the log. The result on each rank is sorted by (src, dst), and the concatenation
+// over ranks is the same list at every rank count.
 //
 // Collective: every rank calls project_coactions once with its actions (any layers; only
 // config.layer is used).

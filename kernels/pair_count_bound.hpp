@@ -65,7 +65,8 @@ class PairCountBound {
   void for_each_reaching(Visit&& visit) const;
   // The counters that may reach min_weight.
   std::size_t reaching() const;
-  // The counter of a pair (the slot for_each_reaching names).
+  // The counter of a pair (the slot for_each_reaching names). Account indexes are dense, so every
+  // bit of the pair must mix (the owner takes the top bits of the same mix, the slot the low ones).
   std::size_t slot_of(std::uint64_t pair) const {
     return static_cast<std::size_t>(mix_bits(pair) & mask_);
   }
@@ -74,8 +75,6 @@ class PairCountBound {
   std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }
 
  private:
-  // Account indexes are dense, so every bit of the pair must mix in slot_of (the owner takes the
-  // top bits of the same mix, the slot the low ones).
   std::uint64_t value(std::size_t slot) const {
     return (words_[slot >> per_word_log_] >> shift_of(slot)) & saturated_;
   }
