@@ -117,14 +117,29 @@ template <class Activate>
 void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activate) {
   const auto changed_ghosts = send_moves(moves);
   const auto n = graph_.n_owned();
-  for (const auto& m : moves) {
+  // The rows of the moved vertices and changed ghosts are scattered: each row's bounds are
+  // loaded kRowsAhead rows ahead, its first entries half as far ahead.
+  constexpr std::size_t kRowsAhead = 8;
+  for (std::size_t k = 0; k < moves.size(); ++k) {
+    if (k + kRowsAhead < moves.size())
+      __builtin_prefetch(&graph_.offsets[moves[k + kRowsAhead].vertex]);
+    if (k + kRowsAhead / 2 < moves.size())
+      __builtin_prefetch(graph_.targets.data() + graph_.offsets[moves[k + kRowsAhead / 2].vertex]);
+    const auto& m = moves[k];
     label_[m.vertex] = m.to;
     cache_slot_[m.vertex] = m.cache_slot;
     for (auto e = graph_.offsets[m.vertex]; e < graph_.offsets[m.vertex + 1]; ++e) {
       if (graph_.targets[e] < n) activate(graph_.targets[e]);
     }
   }
-  for (auto ghost : changed_ghosts) {
+  for (std::size_t k = 0; k < changed_ghosts.size(); ++k) {
+    if (k + kRowsAhead < changed_ghosts.size())
+      __builtin_prefetch(&graph_.ghost_offsets[changed_ghosts[k + kRowsAhead]]);
+    if (k + kRowsAhead / 2 < changed_ghosts.size()) {
+      __builtin_prefetch(graph_.ghost_neighbours.data() +
+                         graph_.ghost_offsets[changed_ghosts[k + kRowsAhead / 2]]);
+    }
+    const auto ghost = changed_ghosts[k];
     for (auto e = graph_.ghost_offsets[ghost]; e < graph_.ghost_offsets[ghost + 1]; ++e) {
       activate(graph_.ghost_neighbours[e]);
     }
