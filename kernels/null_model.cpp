@@ -110,29 +110,45 @@ DurationMs bucket_ms_for(DurationMs window_ms) {
 
 void count_bucket(const Action* begin, const Action* end, DurationMs window_ms,
                   std::vector<AccountExposure>& out) {
-  // Same-account partners: positions by (account, time), swept per account.
-  static thread_local std::vector<std::uint32_t> by_account;
+  // Same-account partners. The bucket is in time order, so a pair's later action is the second.
+  // A small bucket (most of them) compares its pairs; a larger one is sorted by (account, time)
+  // as values, not through positions (an indirect comparison misses the cache twice), and swept
+  // per account.
+  constexpr std::uint32_t kPairwiseUpTo = 16;
   static thread_local std::vector<std::uint64_t> own_partners;
   const auto n = static_cast<std::uint32_t>(end - begin);
-  by_account.resize(n);
   own_partners.assign(n, 0);
-  for (std::uint32_t i = 0; i < n; ++i) by_account[i] = i;
-  std::sort(by_account.begin(), by_account.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return std::tie(begin[a].account, begin[a].t_ms, a) <
-           std::tie(begin[b].account, begin[b].t_ms, b);
-  });
-  for (std::uint32_t i = 0, lo = 0, hi = 0; i < n; ++i) {
-    const Action& x = begin[by_account[i]];
-    while (begin[by_account[lo]].account != x.account ||
-           x.t_ms - begin[by_account[lo]].t_ms > window_ms) {
-      ++lo;
+  if (n <= kPairwiseUpTo) {
+    for (std::uint32_t i = 0; i < n; ++i) {
+      for (std::uint32_t j = i + 1; j < n && begin[j].t_ms - begin[i].t_ms <= window_ms; ++j) {
+        if (begin[j].account != begin[i].account) continue;
+        ++own_partners[i];
+        ++own_partners[j];
+      }
     }
-    if (hi < i) hi = i;
-    while (hi + 1 < n && begin[by_account[hi + 1]].account == x.account &&
-           begin[by_account[hi + 1]].t_ms - x.t_ms <= window_ms) {
-      ++hi;
+  } else {
+    struct AccountTime {
+      AccountIndex account;
+      TimeMs t_ms;
+      std::uint32_t position;
+    };
+    static thread_local std::vector<AccountTime> by_account;
+    by_account.clear();
+    for (std::uint32_t i = 0; i < n; ++i)
+      by_account.push_back({begin[i].account, begin[i].t_ms, i});
+    std::sort(by_account.begin(), by_account.end(), [](const AccountTime& a, const AccountTime& b) {
+      return std::tie(a.account, a.t_ms, a.position) < std::tie(b.account, b.t_ms, b.position);
+    });
+    for (std::uint32_t i = 0, lo = 0, hi = 0; i < n; ++i) {
+      const auto& x = by_account[i];
+      while (by_account[lo].account != x.account || x.t_ms - by_account[lo].t_ms > window_ms) ++lo;
+      if (hi < i) hi = i;
+      while (hi + 1 < n && by_account[hi + 1].account == x.account &&
+             by_account[hi + 1].t_ms - x.t_ms <= window_ms) {
+        ++hi;
+      }
+      own_partners[x.position] = hi - lo;
     }
-    own_partners[by_account[i]] = hi - lo;
   }
   // All partners: two pointers over the time order.
   for (std::uint32_t i = 0, lo = 0, hi = 0; i < n; ++i) {
@@ -149,7 +165,9 @@ void sort_and_reduce(std::vector<AccountExposure>& partials) {
   // accounts (in place, each account kept where it first came), then only those sorted.
   absl::flat_hash_map<std::uint64_t, std::uint32_t> kept_at;
   std::size_t out = 0;
+  constexpr std::size_t kAhead = 16;  // the accounts' table slots are loaded this far ahead
   for (std::size_t i = 0; i < partials.size(); ++i) {
+    if (i + kAhead < partials.size()) kept_at.prefetch(partials[i + kAhead].account.value);
     const auto p = partials[i];
     const auto [it, inserted] =
         kept_at.try_emplace(p.account.value, static_cast<std::uint32_t>(out));
@@ -164,6 +182,32 @@ void sort_and_reduce(std::vector<AccountExposure>& partials) {
   std::sort(
       partials.begin(), partials.end(),
       [](const AccountExposure& a, const AccountExposure& b) { return a.account < b.account; });
+}
+
+void sum_by_account(std::vector<AccountExposure>& partials) {
+  if (partials.empty()) return;
+  const auto [lowest, highest] = std::minmax_element(
+      partials.begin(), partials.end(),
+      [](const AccountExposure& a, const AccountExposure& b) { return a.account < b.account; });
+  const auto first = lowest->account.value;
+  const auto span = highest->account.value - first + 1;
+  if (span > partials.size()) {
+    sort_and_reduce(partials);
+    return;
+  }
+  // An account not met keeps the marker as its index.
+  constexpr AccountIndex kNotMet{~std::uint64_t{0}};
+  std::vector<AccountExposure> sums(span, AccountExposure{kNotMet});
+  for (const auto& p : partials) {
+    auto& sum = sums[p.account.value - first];
+    sum.account = p.account;
+    sum.actions += p.actions;
+    sum.exposure += p.exposure;
+  }
+  partials.clear();
+  for (const auto& sum : sums) {
+    if (sum.account != kNotMet) partials.push_back(sum);
+  }
 }
 
 AccountExposure exposure_of(const std::vector<AccountExposure>& owned, AccountIndex account) {

@@ -114,6 +114,10 @@ std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& 
                                      const Comm& comm);
 // Sorts by account and adds up equal accounts.
 void sort_and_reduce(std::vector<AccountExposure>& partials);
+// The same result; the partials of one owner's accounts (a dense range of indexes) are summed
+// into an array over the accounts they span, no hashing and no sort, when that array is no
+// longer than the partials (else sort_and_reduce).
+void sum_by_account(std::vector<AccountExposure>& partials);
 
 }  // namespace null_model_detail
 

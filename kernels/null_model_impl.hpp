@@ -22,7 +22,23 @@ template <class Keep>
 std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& keep,
                                      DurationMs bucket_ms, DurationMs halo_ms, bool halo_both_sides,
                                      const Comm& comm) {
+  // An action near a bucket's edge is copied there as a halo: count the copies first, so the
+  // array is allocated once.
+  const auto near_previous = [&](const Action& a, std::int64_t bucket) {
+    return halo_both_sides && a.t_ms - bucket * bucket_ms <= halo_ms;
+  };
+  const auto near_next = [&](const Action& a, std::int64_t bucket) {
+    return (bucket + 1) * bucket_ms - a.t_ms <= halo_ms;
+  };
+  std::size_t copies = 0;
+  for (const auto& a : actions) {
+    if (!keep(a)) continue;
+    const auto bucket = bucket_of(a.t_ms, bucket_ms);
+    copies += 1 + static_cast<std::size_t>(near_previous(a, bucket)) +
+              static_cast<std::size_t>(near_next(a, bucket));
+  }
   std::vector<Action> bucketed;
+  bucketed.reserve(copies);
   for (const auto& a : actions) {
     if (!keep(a)) continue;
     const auto bucket = bucket_of(a.t_ms, bucket_ms);
@@ -34,10 +50,8 @@ std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& 
       bucketed.push_back(copy);
     };
     in_bucket(bucket, 0);
-    if (halo_both_sides && a.t_ms - bucket * bucket_ms <= halo_ms) {
-      in_bucket(bucket - 1, kActionIsHalo);
-    }
-    if ((bucket + 1) * bucket_ms - a.t_ms <= halo_ms) in_bucket(bucket + 1, kActionIsHalo);
+    if (near_previous(a, bucket)) in_bucket(bucket - 1, kActionIsHalo);
+    if (near_next(a, bucket)) in_bucket(bucket + 1, kActionIsHalo);
   }
   auto groups = exchange_by_owner(
                     std::move(bucketed),
@@ -68,13 +82,15 @@ LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, Du
     begin = end;
   }
   std::vector<Action>().swap(groups);
-  sort_and_reduce(partials);
+  // Summed here only to cut the traffic to the accounts' owners: not at one rank, where the
+  // owner's sum below is cheaper.
+  if (comm.size() > 1) sort_and_reduce(partials);
   LayerExposure result;
   result.accounts =
       exchange_by_owner(
           partials, [&](const AccountExposure& e) { return owner_of_account(e.account); }, comm)
           .data;
-  sort_and_reduce(result.accounts);
+  sum_by_account(result.accounts);
   result.total_actions = comm.allreduce<std::uint64_t>(local_actions, ReduceOp::sum);
   return result;
 }

@@ -116,6 +116,54 @@ TEST(NullModel, ExposureAndEdgeExpectationMatchSerialReference) {
   }
 }
 
+// Buckets of hundreds of actions (count_bucket's sorted path, not only its pairwise one): 1,500
+// retweets of 2 keys within 40 minutes by 60 accounts, so an account often acts again on a key
+// within the window.
+TEST(NullModel, ExposureOfBusyKeysMatchesSerialReference) {
+  const Comm comm;
+  std::mt19937_64 rng(11);
+  std::vector<Action> actions;
+  for (int i = 0; i < 1500; ++i) {
+    actions.push_back({KeyHash{rng() % 2}, AccountIndex{rng() % kAccounts},
+                       static_cast<TimeMs>(rng() % 2'400'000), ContentHash{rng() % 3},
+                       Layer::retweet});
+  }
+  const auto p = static_cast<std::uint64_t>(comm.size());
+  auto owner = [&](AccountIndex a) { return static_cast<int>(a.value * p / kAccounts); };
+  const auto exposure =
+      layer_exposure(testing::strided_share(actions, comm), Layer::retweet, kWindowMs, owner, comm);
+  const auto ref = reference_exposure(actions);
+  EXPECT_EQ(exposure.total_actions, ref.total);
+  const auto got = comm.allgatherv<AccountExposure>(exposure.accounts);
+  ASSERT_EQ(got.size(), ref.by_account.size());
+  for (const auto& e : got) {
+    const auto& want = ref.by_account.at(e.account.value);
+    EXPECT_EQ(e.actions, want.actions) << e.account.value;
+    EXPECT_EQ(e.exposure, want.exposure) << e.account.value;
+  }
+}
+
+// sum_by_account gives sort_and_reduce's result on accounts dense enough for its array and on
+// accounts too sparse for it.
+TEST(NullModel, SumByAccountMatchesSortAndReduce) {
+  std::mt19937_64 rng(3);
+  for (const std::uint64_t spread : {50u, 5'000'000u}) {
+    std::vector<AccountExposure> partials;
+    for (int i = 0; i < 2000; ++i) {
+      partials.push_back({AccountIndex{1000 + rng() % spread}, rng() % 2, rng() % 7});
+    }
+    auto summed = partials;
+    null_model_detail::sum_by_account(summed);
+    null_model_detail::sort_and_reduce(partials);
+    ASSERT_EQ(summed.size(), partials.size()) << spread;
+    for (std::size_t i = 0; i < summed.size(); ++i) {
+      EXPECT_EQ(summed[i].account, partials[i].account) << spread;
+      EXPECT_EQ(summed[i].actions, partials[i].actions) << spread;
+      EXPECT_EQ(summed[i].exposure, partials[i].exposure) << spread;
+    }
+  }
+}
+
 // -ln P(X >= O | X >= 1) for X Poisson(E), from the probability mass function summed directly
 // over k = O .. O + 300.
 double reference_tail(std::uint64_t from, double expected) {
