@@ -135,7 +135,8 @@ class InterningSink final : public ActionSink {
     std::uint64_t high64;
     std::uint32_t index;
   };
-  struct AccountSlot {
+  // One cache line per account (56 bytes unaligned straddle two lines most of the time).
+  struct alignas(64) AccountSlot {
     std::uint64_t n_actions = 0;
     std::uint64_t run_handle_hash = 0;
     std::uint64_t run_n = 0;
