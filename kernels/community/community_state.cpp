@@ -115,7 +115,20 @@ std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> move
   }
   const auto received = send_to_ranks<MoveRecord>(records, dest, comm_);
   std::vector<std::uint32_t> ghosts;
-  for (const auto& r : received.data) {
+  // Each record is looked up in a map (owned vertices, or ghosts and then the cache): load the
+  // maps' lines a few records ahead.
+  constexpr std::size_t kAhead = IdMap::kPrefetchDistance;
+  for (std::size_t i = 0; i < received.data.size(); ++i) {
+    if (i + kAhead < received.data.size()) {
+      const auto& ahead = received.data[i + kAhead];
+      if (ahead.label == MoveRecord::kTotals || ahead.label == MoveRecord::kSubscribe) {
+        graph_.owned_index.prefetch(ahead.key);
+      } else {
+        graph_.ghost_index.prefetch(ahead.key);
+        cache_index_.prefetch(ahead.label);
+      }
+    }
+    const auto& r = received.data[i];
     if (r.label == MoveRecord::kTotals || r.label == MoveRecord::kSubscribe) {
       const auto v = graph_.owned_index.find(r.key);
       if (r.label == MoveRecord::kSubscribe) {
@@ -180,7 +193,12 @@ void CommunityState::push_changed(std::vector<CommunityUpdate>& updates, std::ve
   }
   changed_.clear();
   const auto received = send_to_ranks<CommunityUpdate>(updates, dest, comm_);
-  for (const auto& u : received.data) cache_[cache_index_.find(u.community)].totals = u.totals;
+  const auto& data = received.data;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (i + IdMap::kPrefetchDistance < data.size())
+      cache_index_.prefetch(data[i + IdMap::kPrefetchDistance].community);
+    cache_[cache_index_.find(data[i].community)].totals = data[i].totals;
+  }
 }
 
 }  // namespace coordnet
