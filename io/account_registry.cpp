@@ -267,13 +267,9 @@ std::vector<HandleRow> merge_handle_history(const IngestResult& ingested,
 }
 
 std::vector<Action> globalise_actions(IngestResult& ingested, const RegisteredAccounts& accounts) {
-  std::vector<Action> actions;
-  actions.reserve(ingested.actions.size());
-  for (const auto& a : ingested.actions) {
-    actions.push_back(
-        {a.key, accounts.global_of_local[a.local_account], a.t_ms, a.content, a.layer, a.flags});
-  }
-  std::vector<IngestedAction>().swap(ingested.actions);
+  auto actions = std::move(ingested.actions);
+  ingested.actions.clear();
+  for (auto& a : actions) a.account = accounts.global_of_local[a.account.value];
   return actions;
 }
 

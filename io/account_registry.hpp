@@ -64,7 +64,8 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
 std::vector<HandleRow> merge_handle_history(const IngestResult& ingested,
                                             RegisteredAccounts& accounts, const Comm& comm);
 
-// The ingested actions with global account indices (the ingest vectors are released).
+// The ingested actions with global account indices, converted in place (ingested.actions is
+// moved out).
 std::vector<Action> globalise_actions(IngestResult& ingested, const RegisteredAccounts& accounts);
 
 }  // namespace coordnet

@@ -103,7 +103,7 @@ class InterningSink final : public ActionSink {
     const KeyHash key_hash{hash_string(key, static_cast<std::uint64_t>(a.layer) + 1)};
     if (on_key_) on_key_(key_hash, key);
     if (!store_actions_) return;
-    out_.actions.push_back({key_hash, content, a.t_ms, 0, a.layer, flags});
+    out_.actions.push_back({key_hash, AccountIndex{0}, a.t_ms, content, a.layer, flags});
     Pending p;
     p.fingerprint = XXH3_128bits(a.account.data(), a.account.size());
     p.fingerprint.low64 &= key_mask_;
@@ -172,7 +172,7 @@ class InterningSink final : public ActionSink {
     for (std::size_t i = 0; i < pending_.size(); ++i) {
       const auto& p = pending_[i];
       const auto account = index[i];
-      out_.actions[first + i].local_account = account;
+      out_.actions[first + i].account = AccountIndex{account};
       auto& slot = slots_[account];
       ++slot.n_actions;
       slot.created_ms = earliest_known(slot.created_ms, p.created_ms);
@@ -330,8 +330,7 @@ constexpr std::uint64_t kReleaseBytes = std::uint64_t{64} << 20;
 // Reserves room for the actions of the whole input, extrapolated (with 5% to spare) from the
 // first `done` of `total` bytes, so the vector does not grow by copying; untouched capacity
 // costs address space only.
-void reserve_extrapolated(std::vector<IngestedAction>& actions, std::uint64_t done,
-                          std::uint64_t total) {
+void reserve_extrapolated(std::vector<Action>& actions, std::uint64_t done, std::uint64_t total) {
   if (done == 0) return;
   const double per_byte = static_cast<double>(actions.size()) / static_cast<double>(done);
   const auto estimate = static_cast<std::uint64_t>(per_byte * 1.05 * static_cast<double>(total));

@@ -59,16 +59,6 @@ struct IngestConfig {
   std::vector<std::pair<std::string, std::string>> column_map;
 };
 
-// An action whose account is an index into IngestResult::account_ids of this rank.
-struct IngestedAction {
-  KeyHash key;
-  ContentHash content;
-  TimeMs t_ms;
-  std::uint32_t local_account;
-  Layer layer;
-  std::uint8_t flags;  // kActionIsOriginal
-};
-
 // One (account, handle) pair seen on this rank: when first and last, and how often.
 struct HandleSighting {
   std::uint32_t local_account;
@@ -80,7 +70,10 @@ struct HandleSighting {
 
 struct IngestResult {
   std::vector<InputFile> files;
-  std::vector<IngestedAction> actions;
+  // Actions as the pipeline uses them, except that `account` is an index into account_ids of
+  // this rank until globalise_actions (io/account_registry.hpp) makes it the global index in
+  // place (no second array of every action).
+  std::vector<Action> actions;
   std::vector<std::string> account_ids;        // this rank's dictionary of account id strings
   std::vector<std::uint64_t> account_actions;  // actions per dictionary entry on this rank
   std::vector<HandleSighting> handles;

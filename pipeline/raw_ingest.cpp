@@ -24,7 +24,7 @@ void append_raw_ingest(RawIngest& into, RawIngest&& later) {
   const auto account_offset = static_cast<std::uint32_t>(a.account_ids.size());
   a.files.insert(a.files.end(), b.files.begin(), b.files.end());
   for (auto action : b.actions) {
-    action.local_account += account_offset;
+    action.account.value += account_offset;
     a.actions.push_back(action);
   }
   a.account_ids.insert(a.account_ids.end(), std::make_move_iterator(b.account_ids.begin()),

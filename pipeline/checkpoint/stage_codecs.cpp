@@ -185,7 +185,7 @@ void save_raw_ingest(CheckpointWriter& w, const RawIngest& raw) {
 void load_raw_ingest(CheckpointReader& r, RawIngest& raw) {
   auto& in = raw.ingested;
   load_ingest_summary(r, in);
-  in.actions = r.vector<IngestedAction>();
+  in.actions = r.vector<Action>();
   in.account_ids = r.strings();
   in.account_actions = r.vector<std::uint64_t>();
   load_handles(r, in.handles, &HandleSighting::local_account);

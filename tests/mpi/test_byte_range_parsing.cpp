@@ -102,7 +102,7 @@ std::vector<std::uint64_t> hashes(const std::vector<std::string>& contents) {
 // The account id of every action, in action order, gathered on every rank.
 std::vector<std::string> action_accounts(const IngestResult& result) {
   std::vector<std::string> ids;
-  for (const auto& a : result.actions) ids.push_back(result.account_ids[a.local_account]);
+  for (const auto& a : result.actions) ids.push_back(result.account_ids[a.account.value]);
   return ids;
 }
 
