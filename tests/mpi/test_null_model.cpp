@@ -71,14 +71,9 @@ Reference reference_exposure(std::vector<Action> actions) {
   return r;
 }
 
-TEST(NullModel, ExposureAndEdgeExpectationMatchSerialReference) {
-  const Comm comm;
-  const auto actions = all_actions();
-  const auto p = static_cast<std::uint64_t>(comm.size());
-  auto owner = [&](AccountIndex a) { return static_cast<int>(a.value * p / kAccounts); };
-  const auto mine = testing::strided_share(actions, comm);
-  const auto exposure = layer_exposure(mine, Layer::retweet, kWindowMs, owner, comm);
-  const auto ref = reference_exposure(actions);
+// Every rank's share of the exposures, gathered, is the reference's.
+void expect_reference_exposure(const LayerExposure& exposure, const Reference& ref,
+                               const Comm& comm) {
   EXPECT_EQ(exposure.total_actions, ref.total);
   const auto got = comm.allgatherv<AccountExposure>(exposure.accounts);
   ASSERT_EQ(got.size(), ref.by_account.size());
@@ -87,6 +82,17 @@ TEST(NullModel, ExposureAndEdgeExpectationMatchSerialReference) {
     EXPECT_EQ(e.actions, want.actions) << e.account.value;
     EXPECT_EQ(e.exposure, want.exposure) << e.account.value;
   }
+}
+
+TEST(NullModel, ExposureAndEdgeExpectationMatchSerialReference) {
+  const Comm comm;
+  const auto actions = all_actions();
+  const auto p = static_cast<std::uint64_t>(comm.size());
+  auto owner = [&](AccountIndex a) { return static_cast<int>(a.value * p / kAccounts); };
+  const auto mine = testing::strided_share(actions, comm);
+  const auto exposure = layer_exposure(mine, Layer::retweet, kWindowMs, owner, comm);
+  const auto ref = reference_exposure(actions);
+  expect_reference_exposure(exposure, ref, comm);
 
   // Every edge's expectation is (x_u a_v + x_v a_u) / (2 A), and x_u is the account's
   // co-action strength: the sum of count over its edges.
@@ -133,14 +139,7 @@ TEST(NullModel, ExposureOfBusyKeysMatchesSerialReference) {
   const auto exposure =
       layer_exposure(testing::strided_share(actions, comm), Layer::retweet, kWindowMs, owner, comm);
   const auto ref = reference_exposure(actions);
-  EXPECT_EQ(exposure.total_actions, ref.total);
-  const auto got = comm.allgatherv<AccountExposure>(exposure.accounts);
-  ASSERT_EQ(got.size(), ref.by_account.size());
-  for (const auto& e : got) {
-    const auto& want = ref.by_account.at(e.account.value);
-    EXPECT_EQ(e.actions, want.actions) << e.account.value;
-    EXPECT_EQ(e.exposure, want.exposure) << e.account.value;
-  }
+  expect_reference_exposure(exposure, ref, comm);
 }
 
 // sum_by_account gives sort_and_reduce's result on accounts dense enough for its array and on
