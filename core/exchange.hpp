@@ -83,18 +83,48 @@ Received<T> exchange_by_owner(const std::vector<T>& records, OwnerOf&& owner_of,
   return exchange_by_owner(std::span<const T>(records), owner_of, comm);
 }
 
-// The same for records the caller gives up: on one rank they come back as they are (no copy);
-// otherwise they are freed once grouped.
+// Reorders `records` in place so that they are grouped by owner rank in rank order (American
+// flag sort: one pass of swaps, each record straight into its owner's range; the order within an
+// owner is not kept) and returns the count per rank.
+template <class T, class OwnerOf>
+std::vector<std::uint64_t> partition_by_owner(std::vector<T>& records, OwnerOf&& owner_of,
+                                              int n_ranks) {
+  std::vector<std::uint32_t> owner(records.size());
+  std::vector<std::uint64_t> counts(static_cast<std::size_t>(n_ranks), 0);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    owner[i] = static_cast<std::uint32_t>(owner_of(records[i]));
+    ++counts[owner[i]];
+  }
+  std::vector<std::uint64_t> next(counts.size(), 0), end(counts.size(), 0);
+  for (std::size_t d = 0; d < counts.size(); ++d) {
+    next[d] = d == 0 ? 0 : end[d - 1];
+    end[d] = next[d] + counts[d];
+  }
+  for (std::size_t d = 0; d < counts.size(); ++d) {
+    while (next[d] < end[d]) {
+      const auto home = owner[next[d]];
+      if (home == d) {
+        ++next[d];
+        continue;
+      }
+      const auto to = next[home]++;
+      std::swap(records[next[d]], records[to]);
+      std::swap(owner[next[d]], owner[to]);
+    }
+  }
+  return counts;
+}
+
+// The same for records the caller gives up, in no particular order within a source: on one rank
+// they come back as they are (no copy); otherwise they are grouped in place and freed once sent.
 template <class T, class OwnerOf>
 Received<T> exchange_by_owner(std::vector<T>&& records, OwnerOf&& owner_of, const Comm& comm) {
   if (comm.size() == 1) {
     const std::uint64_t count = records.size();
     return {std::move(records), {count}};
   }
-  auto [send, counts] =
-      exchange_detail::grouped(std::span<const T>(records), owner_of, comm.size());
-  std::vector<T>().swap(records);
-  return comm.alltoallv<T>(std::move(send), counts);
+  const auto counts = partition_by_owner(records, owner_of, comm.size());
+  return comm.alltoallv<T>(std::move(records), counts);
 }
 
 // exchange_by_owner for a stream of rounds (the co-action stream sends blocks to their owners
