@@ -86,10 +86,10 @@ LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, Du
   // owner's sum below is cheaper.
   if (comm.size() > 1) sort_and_reduce(partials);
   LayerExposure result;
-  result.accounts =
-      exchange_by_owner(
-          partials, [&](const AccountExposure& e) { return owner_of_account(e.account); }, comm)
-          .data;
+  result.accounts = exchange_by_owner(
+                        std::move(partials),
+                        [&](const AccountExposure& e) { return owner_of_account(e.account); }, comm)
+                        .data;
   sum_by_account(result.accounts);
   result.total_actions = comm.allreduce<std::uint64_t>(local_actions, ReduceOp::sum);
   return result;
