@@ -1,6 +1,7 @@
 #include "pipeline/evidence_keys.hpp"
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -27,11 +28,13 @@ std::vector<std::uint64_t> distinct_hashes(std::span<const KeyHash> keys) {
 absl::flat_hash_map<std::uint64_t, std::string> scan_inputs(
     const IngestConfig& config, const std::vector<std::uint64_t>& wanted, const Comm& comm) {
   absl::flat_hash_map<std::uint64_t, std::string> found;
+  // Every action of the inputs is looked up: one probe of a hash set, not a binary search.
+  const absl::flat_hash_set<std::uint64_t> is_wanted(wanted.begin(), wanted.end());
   IngestConfig rescan = config;
   rescan.on_near_text = nullptr;
   rescan.store_actions = false;
   rescan.on_key = [&](KeyHash key, std::string_view text) {
-    if (std::binary_search(wanted.begin(), wanted.end(), key.value) && !found.contains(key.value)) {
+    if (is_wanted.contains(key.value) && !found.contains(key.value)) {
       found.emplace(key.value, std::string(utf8_prefix(text, kMaxKeyTextBytes)));
     }
   };
