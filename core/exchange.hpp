@@ -57,24 +57,13 @@ void group_by_owner(std::span<const T> records, OwnerOf&& owner_of, int n_ranks,
   for (std::size_t i = 0; i < records.size(); ++i) send[next[owner[i]]++] = records[i];
 }
 
-namespace exchange_detail {
-
-// The records grouped by owner (group_by_owner) and the count per rank.
 template <class T, class OwnerOf>
-std::pair<std::vector<T>, std::vector<std::uint64_t>> grouped(std::span<const T> records,
-                                                              OwnerOf&& owner_of, int n_ranks) {
+Received<T> exchange_by_owner(std::span<const T> records, OwnerOf&& owner_of, const Comm& comm) {
   std::vector<std::uint32_t> owner;
   std::vector<T> send;
   std::vector<std::uint64_t> counts;
-  group_by_owner(records, owner_of, n_ranks, owner, send, counts);
-  return {std::move(send), std::move(counts)};
-}
-
-}  // namespace exchange_detail
-
-template <class T, class OwnerOf>
-Received<T> exchange_by_owner(std::span<const T> records, OwnerOf&& owner_of, const Comm& comm) {
-  auto [send, counts] = exchange_detail::grouped(records, owner_of, comm.size());
+  group_by_owner(records, owner_of, comm.size(), owner, send, counts);
+  std::vector<std::uint32_t>().swap(owner);
   return comm.alltoallv<T>(std::move(send), counts);
 }
 

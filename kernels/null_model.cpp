@@ -160,14 +160,11 @@ void count_bucket(const Action* begin, const Action* end, DurationMs window_ms,
   }
 }
 
-void sort_and_reduce(std::vector<AccountExposure>& partials) {
-  // Often one partial per action of far fewer accounts: summed first through a hash map of the
-  // accounts (in place, each account kept where it first came), then only those sorted.
+void add_up_by_account(std::vector<AccountExposure>& partials) {
+  // In place, each account kept where it first came.
   absl::flat_hash_map<std::uint64_t, std::uint32_t> kept_at;
   std::size_t out = 0;
-  constexpr std::size_t kAhead = 16;  // the accounts' table slots are loaded this far ahead
   for (std::size_t i = 0; i < partials.size(); ++i) {
-    if (i + kAhead < partials.size()) kept_at.prefetch(partials[i + kAhead].account.value);
     const auto p = partials[i];
     const auto [it, inserted] =
         kept_at.try_emplace(p.account.value, static_cast<std::uint32_t>(out));
@@ -179,6 +176,11 @@ void sort_and_reduce(std::vector<AccountExposure>& partials) {
     }
   }
   partials.resize(out);
+}
+
+void sort_and_reduce(std::vector<AccountExposure>& partials) {
+  // Often one partial per action of far fewer accounts: added up first, then only those sorted.
+  add_up_by_account(partials);
   std::sort(
       partials.begin(), partials.end(),
       [](const AccountExposure& a, const AccountExposure& b) { return a.account < b.account; });

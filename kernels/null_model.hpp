@@ -112,7 +112,9 @@ template <class Keep>
 std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& keep,
                                      DurationMs bucket_ms, DurationMs halo_ms, bool halo_both_sides,
                                      const Comm& comm);
-// Sorts by account and adds up equal accounts.
+// Adds up equal accounts through a hash map (in no particular order).
+void add_up_by_account(std::vector<AccountExposure>& partials);
+// Adds up equal accounts and sorts by account.
 void sort_and_reduce(std::vector<AccountExposure>& partials);
 // The same result; the partials of one owner's accounts (a dense range of indexes) are summed
 // into an array over the accounts they span, no hashing and no sort, when that array is no

@@ -82,9 +82,9 @@ LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, Du
     begin = end;
   }
   std::vector<Action>().swap(groups);
-  // Summed here only to cut the traffic to the accounts' owners: not at one rank, where the
-  // owner's sum below is cheaper.
-  if (comm.size() > 1) sort_and_reduce(partials);
+  // Added up here only to cut the traffic to the accounts' owners (who sum and order them): not
+  // at one rank, where the owner's sum below is cheaper.
+  if (comm.size() > 1) add_up_by_account(partials);
   LayerExposure result;
   result.accounts = exchange_by_owner(
                         std::move(partials),

@@ -28,7 +28,8 @@ std::vector<std::uint64_t> distinct_hashes(std::span<const KeyHash> keys) {
 absl::flat_hash_map<std::uint64_t, std::string> scan_inputs(
     const IngestConfig& config, const std::vector<std::uint64_t>& wanted, const Comm& comm) {
   absl::flat_hash_map<std::uint64_t, std::string> found;
-  // Every action of the inputs is looked up: one probe of a hash set, not a binary search.
+  // Every action of the inputs is looked up: one probe of a hash set (repeats among the ranks'
+  // wanted keys fold there).
   const absl::flat_hash_set<std::uint64_t> is_wanted(wanted.begin(), wanted.end());
   IngestConfig rescan = config;
   rescan.on_near_text = nullptr;
@@ -72,8 +73,6 @@ std::vector<std::string> recover_key_strings(const IngestConfig& config,
                                              std::span<const KeyHash> keys, const Comm& comm) {
   const auto mine = distinct_hashes(keys);
   auto wanted = comm.allgatherv<std::uint64_t>(mine);
-  std::sort(wanted.begin(), wanted.end());
-  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   const auto owned = gather_at_owners(scan_inputs(config, wanted, comm), comm);
   std::vector<std::uint64_t>().swap(wanted);
 
