@@ -8,12 +8,15 @@
 //
 // What sort_by_hash(records, hash_of, less) computes: `records` in `less` order, where `less`
 // orders first by hash_of, a 64-bit hash spread evenly over its range (an action's key). The
-// records are partitioned in place by the hash's top 8 bits (American flag sort: one counting
-// pass, then each record swapped straight into its bucket), each bucket by the next 8 bits, and
-// so on until a bucket holds at most 1,024 records, which is sorted by `less`. So a record is
-// compared about log2(1024) times instead of log2(n), in a bucket that fits in cache; the swaps
-// write to 256 places at a time, which stay in cache (65,536 at once were slower than std::sort:
-// every swap missed); nothing is allocated. Records that share one hash (a viral key) are sorted
+// records are first scattered by the hash's top 12 bits into a second array, which then replaces
+// the first (one counting pass and one sequential pass writing to 4,096 places: the scattered
+// lines stay in cache, where swapping in place would miss on every record); each part, now small
+// enough for the cache, is partitioned in place by the next 8 bits (American flag sort: one
+// counting pass, then each record swapped straight into its bucket), and so on until a bucket
+// holds at most 1,024 records, which is sorted by `less`. So a record is compared about
+// log2(1024) times instead of log2(n); the swaps write to 256 places at a time (65,536 at once
+// were slower than std::sort: every swap missed). The second array is the only allocation: the
+// records are held twice for a moment. Records that share one hash (a viral key) are sorted
 // whole, as std::sort would.
 //
 // Local (no MPI).
@@ -82,18 +85,21 @@ void sort_by_key(std::vector<Record>& records, KeyOf&& key_of) {
 
 namespace radix_detail {
 
-// Partitions [first, last) in place by the 8 bits of the hash below `shift` and recurses into
-// each part; a part of at most kSortUpTo records, or one whose hash bits are used up, is sorted.
+// Parts of at most this many records are sorted by comparison.
+constexpr std::ptrdiff_t kSortUpTo = 1024;
+
+// Partitions [first, last), whose hashes agree above bit `shift`, in place by the 8 bits of the
+// hash below `shift` (the bits down to 0 when fewer are left) and recurses into each part; a part
+// of at most kSortUpTo records, or one whose hash bits are used up, is sorted.
 template <class Record, class HashOf, class Less>
 void flag_sort(Record* first, Record* last, int shift, HashOf& hash_of, Less& less) {
-  constexpr std::ptrdiff_t kSortUpTo = 1024;
   constexpr int kBits = 8;
   constexpr std::size_t kBuckets = std::size_t{1} << kBits;
   if (last - first <= kSortUpTo || shift == 0) {
     std::sort(first, last, less);
     return;
   }
-  shift -= kBits;
+  shift = std::max(shift - kBits, 0);
   auto bucket_of = [&](const Record& r) {
     return static_cast<std::size_t>((std::uint64_t{hash_of(r)} >> shift) & (kBuckets - 1));
   };
@@ -123,7 +129,26 @@ void flag_sort(Record* first, Record* last, int shift, HashOf& hash_of, Less& le
 
 template <class Record, class HashOf, class Less>
 void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less) {
-  radix_detail::flag_sort(records.data(), records.data() + records.size(), 64, hash_of, less);
+  constexpr int kBits = 12;
+  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+  constexpr int kShift = 64 - kBits;
+  if (records.size() <= radix_detail::kSortUpTo) {
+    std::sort(records.begin(), records.end(), less);
+    return;
+  }
+  std::vector<std::size_t> start(kBuckets + 1, 0);
+  for (const auto& r : records) ++start[(std::uint64_t{hash_of(r)} >> kShift) + 1];
+  for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
+  {
+    std::vector<Record> scattered(records.size());
+    auto next = start;
+    for (const auto& r : records) scattered[next[std::uint64_t{hash_of(r)} >> kShift]++] = r;
+    records.swap(scattered);
+  }
+  for (std::size_t b = 0; b < kBuckets; ++b) {
+    radix_detail::flag_sort(records.data() + start[b], records.data() + start[b + 1], kShift,
+                            hash_of, less);
+  }
 }
 
 }  // namespace coordnet
