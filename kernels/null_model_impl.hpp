@@ -72,6 +72,7 @@ LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, Du
       actions, [&](const Action& a) { return a.layer == layer; }, bucket_ms, window_ms, true, comm);
 
   std::vector<AccountExposure> partials;
+  partials.reserve(groups.size());  // one per action that is not a halo
   std::uint64_t local_actions = 0;
   for (std::size_t begin = 0; begin < groups.size();) {
     std::size_t end = begin + 1;
