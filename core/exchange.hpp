@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -217,12 +218,33 @@ auto each_answer_with_source(AnswerOne&& answer_one) {
 }
 
 // Strings sent to owner ranks: the characters of all strings travel in one message and their
-// lengths in another. Returns the received strings grouped by source rank in rank order.
+// lengths in another. Both return the received strings grouped by source rank in rank order:
+// exchange_strings as std::strings, exchange_string_views as views into one received buffer
+// (no string is allocated on either side: for the hundreds of thousands of short ids and
+// handles of the account registry).
 struct ReceivedStrings {
   std::vector<std::string> strings;
   std::vector<std::uint64_t> counts_by_source;
 };
 
+class ReceivedChars {
+ public:
+  ReceivedChars(std::vector<char> chars, const std::vector<std::uint64_t>& lengths,
+                std::vector<std::uint64_t> counts_by_source);
+  std::size_t size() const noexcept { return starts_.size() - 1; }
+  std::string_view operator[](std::size_t i) const noexcept {
+    return {chars_.data() + starts_[i], starts_[i + 1] - starts_[i]};
+  }
+  const std::vector<std::uint64_t>& counts_by_source() const noexcept { return counts_by_source_; }
+
+ private:
+  std::vector<char> chars_;
+  std::vector<std::uint64_t> starts_;  // string i is chars_[starts_[i], starts_[i + 1])
+  std::vector<std::uint64_t> counts_by_source_;
+};
+
+ReceivedChars exchange_string_views(std::span<const std::string_view> strings,
+                                    std::span<const std::uint32_t> owners, const Comm& comm);
 ReceivedStrings exchange_strings(std::span<const std::string> strings,
                                  std::span<const std::uint32_t> owners, const Comm& comm);
 

@@ -3,7 +3,8 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
-#include <numeric>
+#include <string_view>
+#include <tuple>
 
 #include "core/errors.hpp"
 #include "core/exchange.hpp"
@@ -33,7 +34,7 @@ struct OwnedAccount {
 
 // One round of registration at the owners. Returns, per request, whether it was accepted.
 std::vector<std::uint8_t> register_round(const std::vector<Registration>& requests,
-                                         const std::vector<std::string>& ids,
+                                         const std::vector<std::string_view>& ids,
                                          absl::flat_hash_map<std::uint64_t, OwnedAccount>& owned,
                                          const Comm& comm) {
   std::vector<std::uint32_t> owners(requests.size());
@@ -42,15 +43,15 @@ std::vector<std::uint8_t> register_round(const std::vector<Registration>& reques
   }
   const auto received = exchange_by_owner(
       requests, [&](const Registration& r) { return owner_of_hash(r.hash, comm.size()); }, comm);
-  const auto strings = exchange_strings(ids, owners, comm);
+  const auto strings = exchange_string_views(ids, owners, comm);
 
   // Among new strings competing for a free hash, the smallest wins.
   absl::flat_hash_map<std::uint64_t, std::string_view> winner;
   for (std::size_t i = 0; i < received.data.size(); ++i) {
     const auto hash = received.data[i].hash;
     if (owned.contains(hash)) continue;
-    auto [it, inserted] = winner.try_emplace(hash, strings.strings[i]);
-    if (!inserted && strings.strings[i] < it->second) it->second = strings.strings[i];
+    auto [it, inserted] = winner.try_emplace(hash, strings[i]);
+    if (!inserted && strings[i] < it->second) it->second = strings[i];
   }
   for (const auto& [hash, id] : winner) {
     owned.emplace(hash, OwnedAccount{std::string(id), 0, kUnknownTime});
@@ -59,7 +60,7 @@ std::vector<std::uint8_t> register_round(const std::vector<Registration>& reques
   std::vector<std::uint8_t> accepted(received.data.size());
   for (std::size_t i = 0; i < received.data.size(); ++i) {
     auto& entry = owned.at(received.data[i].hash);
-    accepted[i] = entry.id == strings.strings[i];
+    accepted[i] = entry.id == strings[i];
     if (accepted[i]) {
       entry.n_actions += received.data[i].n_actions;
       entry.created_ms = earliest_known(entry.created_ms, received.data[i].created_ms);
@@ -99,7 +100,7 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
                     true);
     }
     std::vector<Registration> requests;
-    std::vector<std::string> ids;
+    std::vector<std::string_view> ids;
     for (auto i : pending) {
       final_hash[i] = truncate_hash(hash_string(ingested.account_ids[i], seed[i]), hash_bits);
     }
@@ -198,7 +199,7 @@ std::vector<HandleRow> merge_handle_history(const IngestResult& ingested,
   };
   const auto order = order_by_owner(ingested.handles.size(), owner, comm.size()).order;
   std::vector<HandleKey> keys;
-  std::vector<std::string> names;
+  std::vector<std::string_view> names;
   std::vector<std::uint32_t> owners;
   for (auto i : order) {
     const auto& h = ingested.handles[i];
@@ -209,44 +210,62 @@ std::vector<HandleRow> merge_handle_history(const IngestResult& ingested,
   }
   const auto received = exchange_by_owner(
       keys, [&](const HandleKey& k) { return table.owner_of(AccountIndex{k.account}); }, comm);
-  const auto received_names = exchange_strings(names, owners, comm);
+  const auto received_names = exchange_string_views(names, owners, comm);
 
-  std::vector<HandleRow> rows;
-  for (std::size_t i = 0; i < received.data.size(); ++i) {
-    const auto& k = received.data[i];
-    rows.push_back({AccountIndex{k.account}, received_names.strings[i], k.first_seen_ms,
-                    k.last_seen_ms, k.n_actions});
-  }
-  // Sorting indices moves 4 bytes per swap instead of a row with its string.
-  auto sorted_rows = [](std::vector<HandleRow>& input, auto&& less) {
-    std::vector<std::uint32_t> index(input.size());
-    std::iota(index.begin(), index.end(), 0u);
-    std::sort(index.begin(), index.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return less(input[a], input[b]); });
-    std::vector<HandleRow> out;
-    out.reserve(input.size());
-    for (auto i : index) out.push_back(std::move(input[i]));
-    return out;
-  };
-  rows = sorted_rows(rows, [](const HandleRow& a, const HandleRow& b) {
-    return std::tie(a.account, a.handle) < std::tie(b.account, b.handle);
-  });
-  std::vector<HandleRow> merged;
-  for (auto& row : rows) {
-    if (!merged.empty() && merged.back().account == row.account &&
-        merged.back().handle == row.handle) {
-      auto& m = merged.back();
-      m.first_seen_ms = std::min(m.first_seen_ms, row.first_seen_ms);
-      m.last_seen_ms = std::max(m.last_seen_ms, row.last_seen_ms);
-      m.n_actions += row.n_actions;
-    } else {
-      merged.push_back(std::move(row));
+  // This rank's accounts are a dense range: the rows are grouped by account (a counting sort);
+  // an account's rows under one handle are merged and its handles (one, but for renamed
+  // accounts) ordered by (first seen, handle).
+  const auto n_owned = table.ids.size();
+  std::vector<std::uint64_t> first_row(n_owned + 1, 0);
+  for (const auto& k : received.data) ++first_row[k.account - table.first_index + 1];
+  for (std::size_t slot = 0; slot < n_owned; ++slot) first_row[slot + 1] += first_row[slot];
+  std::vector<std::uint32_t> by_account(received.data.size());
+  {
+    auto next = first_row;
+    for (std::uint32_t i = 0; i < received.data.size(); ++i) {
+      by_account[next[received.data[i].account - table.first_index]++] = i;
     }
   }
-  merged = sorted_rows(merged, [](const HandleRow& a, const HandleRow& b) {
-    return std::tie(a.account, a.first_seen_ms, a.handle) <
-           std::tie(b.account, b.first_seen_ms, b.handle);
-  });
+  struct Sighting {
+    std::string_view handle;
+    TimeMs first_seen_ms;
+    TimeMs last_seen_ms;
+    std::uint64_t n_actions;
+  };
+  std::vector<Sighting> group;
+  std::vector<HandleRow> merged;
+  merged.reserve(received.data.size());
+  for (std::size_t slot = 0; slot < n_owned; ++slot) {
+    group.clear();
+    for (auto r = first_row[slot]; r < first_row[slot + 1]; ++r) {
+      const auto i = by_account[r];
+      const auto& k = received.data[i];
+      group.push_back({received_names[i], k.first_seen_ms, k.last_seen_ms, k.n_actions});
+    }
+    if (group.size() > 1) {
+      std::sort(group.begin(), group.end(),
+                [](const Sighting& a, const Sighting& b) { return a.handle < b.handle; });
+      std::size_t kept = 0;
+      for (std::size_t g = 1; g < group.size(); ++g) {
+        auto& m = group[kept];
+        if (group[g].handle == m.handle) {
+          m.first_seen_ms = std::min(m.first_seen_ms, group[g].first_seen_ms);
+          m.last_seen_ms = std::max(m.last_seen_ms, group[g].last_seen_ms);
+          m.n_actions += group[g].n_actions;
+        } else {
+          group[++kept] = group[g];
+        }
+      }
+      group.resize(kept + 1);
+      std::sort(group.begin(), group.end(), [](const Sighting& a, const Sighting& b) {
+        return std::tie(a.first_seen_ms, a.handle) < std::tie(b.first_seen_ms, b.handle);
+      });
+    }
+    for (const auto& g : group) {
+      merged.push_back({AccountIndex{table.first_index + slot}, std::string(g.handle),
+                        g.first_seen_ms, g.last_seen_ms, g.n_actions});
+    }
+  }
   // Latest handle: the one seen last (ties: the smaller handle); renames: distinct handles - 1.
   std::vector<TimeMs> latest(table.ids.size(), 0);
   for (const auto& row : merged) {

@@ -62,6 +62,62 @@ Flat gather(const RegisteredAccounts& reg, const Comm& comm) {
   return f;
 }
 
+// The merged handle history at the owners, gathered to rank 0 in index order: per account, its
+// handle "h<i>" first seen at 100 i and last at 100 i + the highest rank that saw it, and for
+// every fifth account also "renamed<i>" (100 i + 50 .. 100 i + 60), each counted once per rank
+// that saw it, in order of first sighting.
+void expect_handle_history(const std::vector<HandleRow>& history, const Flat& flat,
+                           const Comm& comm) {
+  std::vector<std::string> handles;
+  std::vector<std::uint64_t> accounts, n_actions;
+  std::vector<TimeMs> first, last;
+  for (const auto& row : history) {
+    handles.push_back(row.handle);
+    accounts.push_back(row.account.value);
+    first.push_back(row.first_seen_ms);
+    last.push_back(row.last_seen_ms);
+    n_actions.push_back(row.n_actions);
+  }
+  const std::vector<std::uint32_t> to_root(handles.size(), 0);
+  const auto all_handles = exchange_strings(handles, to_root, comm).strings;
+  const auto all_accounts = comm.allgatherv<std::uint64_t>(accounts);
+  const auto all_first = comm.allgatherv<TimeMs>(first);
+  const auto all_last = comm.allgatherv<TimeMs>(last);
+  const auto all_n = comm.allgatherv<std::uint64_t>(n_actions);
+  if (!comm.is_root()) return;
+  std::size_t row = 0;
+  for (std::size_t index = 0; index < flat.ids.size(); ++index) {
+    const int id = std::stoi(flat.ids[index].substr(4));
+    int seen_by = 0, last_rank = 0;
+    for (int r = 0; r < comm.size(); ++r) {
+      if (sees(r, comm.size(), id)) {
+        ++seen_by;
+        last_rank = r;
+      }
+    }
+    struct Expected {
+      std::string handle;
+      TimeMs first, last;
+    };
+    std::vector<Expected> expected{
+        {"h" + std::to_string(id), TimeMs{100} * id, TimeMs{100} * id + last_rank}};
+    if (id % 5 == 0) {
+      expected.push_back(
+          {"renamed" + std::to_string(id), TimeMs{100} * id + 50, TimeMs{100} * id + 60});
+    }
+    for (const auto& e : expected) {
+      ASSERT_LT(row, all_handles.size());
+      EXPECT_EQ(all_accounts[row], index);
+      EXPECT_EQ(all_handles[row], e.handle);
+      EXPECT_EQ(all_first[row], e.first) << e.handle;
+      EXPECT_EQ(all_last[row], e.last) << e.handle;
+      EXPECT_EQ(all_n[row], static_cast<std::uint64_t>(seen_by)) << e.handle;
+      ++row;
+    }
+  }
+  EXPECT_EQ(row, all_handles.size());
+}
+
 class AccountRegistryTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(AccountRegistryTest, CollisionsNeverMergeAndIndicesAreRankInvariant) {
@@ -70,8 +126,9 @@ TEST_P(AccountRegistryTest, CollisionsNeverMergeAndIndicesAreRankInvariant) {
   constexpr int kAccounts = 300;
   auto mine = ingested_share(world.rank(), world.size(), kAccounts);
   auto reg = register_accounts(mine, world, hash_bits);
-  merge_handle_history(mine, reg, world);
+  const auto history = merge_handle_history(mine, reg, world);
   const auto distributed = gather(reg, world);
+  expect_handle_history(history, distributed, world);
 
   const Comm self(MPI_COMM_SELF, false);
   auto all = ingested_share(0, 1, kAccounts);
