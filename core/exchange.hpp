@@ -119,12 +119,18 @@ Received<T> exchange_by_owner(std::vector<T>&& records, OwnerOf&& owner_of, cons
 
 // exchange_by_owner for a stream of rounds (the co-action stream sends blocks to their owners
 // again and again): the send and receive buffers are kept between rounds, so a round reuses their
-// memory instead of faulting in fresh pages. Each call is collective.
+// memory instead of faulting in fresh pages. One rank copies the records once, with no owner
+// computed. Each call is collective.
 template <class T>
 class OwnerExchange {
  public:
   template <class OwnerOf>
   Received<T>& operator()(std::span<const T> records, OwnerOf&& owner_of, const Comm& comm) {
+    if (comm.size() == 1) {
+      received_.data.assign(records.begin(), records.end());
+      received_.counts_by_source.assign(1, records.size());
+      return received_;
+    }
     group_by_owner(records, owner_of, comm.size(), owner_, send_, counts_);
     comm.alltoallv_into<T>(send_, counts_, received_);
     return received_;
