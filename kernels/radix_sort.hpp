@@ -10,14 +10,19 @@
 // orders first by hash_of, a 64-bit hash spread evenly over its range (an action's key). The
 // records are first scattered by the hash's top 12 bits into a second array, which then replaces
 // the first (one counting pass and one sequential pass writing to 4,096 places: the scattered
-// lines stay in cache, where swapping in place would miss on every record); each part, now small
-// enough for the cache, is partitioned in place by the next 8 bits (American flag sort: one
-// counting pass, then each record swapped straight into its bucket), and so on until a bucket
-// holds at most 1,024 records, which is sorted by `less`. So a record is compared about
-// log2(1024) times instead of log2(n); the swaps write to 256 places at a time (65,536 at once
-// were slower than std::sort: every swap missed). The second array is the only allocation: the
-// records are held twice for a moment. Records that share one hash (a viral key) are sorted
-// whole, as std::sort would.
+// lines stay in cache, where swapping in place would miss on every record); records already
+// grouped so (as copy_grouped_by_hash leaves them) are not moved. Each group, now small enough
+// for the cache, is partitioned in place by the next 8 bits (American flag sort: one counting
+// pass, then each record swapped straight into its bucket), and so on until a bucket holds at
+// most 1,024 records, which is sorted by `less`. So a record is compared about log2(1024) times
+// instead of log2(n); the swaps write to 256 places at a time (65,536 at once were slower than
+// std::sort: every swap missed). The second array is the only allocation: the records are held
+// twice for a moment. Records that share one hash (a viral key) are sorted whole, as std::sort
+// would.
+//
+// What copy_grouped_by_hash(source, keep, hash_of) computes: the records of `source` for which
+// keep(record) holds, grouped by the top 12 bits of hash_of in ascending order (the order within
+// a group is that of `source`): a filtering copy that does sort_by_hash's first pass on the way.
 //
 // Local (no MPI).
 #pragma once
@@ -26,6 +31,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -87,6 +93,10 @@ namespace radix_detail {
 
 // Parts of at most this many records are sorted by comparison.
 constexpr std::ptrdiff_t kSortUpTo = 1024;
+// sort_by_hash's first pass: the groups of the hash's top 12 bits.
+constexpr int kHashGroupBits = 12;
+constexpr std::size_t kHashGroups = std::size_t{1} << kHashGroupBits;
+constexpr int kHashGroupShift = 64 - kHashGroupBits;
 
 // Partitions [first, last), whose hashes agree above bit `shift`, in place by the 8 bits of the
 // hash below `shift` (the bits down to 0 when fewer are left) and recurses into each part; a part
@@ -129,26 +139,48 @@ void flag_sort(Record* first, Record* last, int shift, HashOf& hash_of, Less& le
 
 template <class Record, class HashOf, class Less>
 void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less) {
-  constexpr int kBits = 12;
-  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
-  constexpr int kShift = 64 - kBits;
+  using radix_detail::kHashGroupShift;
   if (records.size() <= radix_detail::kSortUpTo) {
     std::sort(records.begin(), records.end(), less);
     return;
   }
-  std::vector<std::size_t> start(kBuckets + 1, 0);
-  for (const auto& r : records) ++start[(std::uint64_t{hash_of(r)} >> kShift) + 1];
-  for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
-  {
+  std::vector<std::size_t> start(radix_detail::kHashGroups + 1, 0);
+  bool grouped = true;
+  std::uint64_t previous = 0;
+  for (const auto& r : records) {
+    const auto group = std::uint64_t{hash_of(r)} >> kHashGroupShift;
+    ++start[group + 1];
+    grouped = grouped && group >= previous;
+    previous = group;
+  }
+  for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) start[g + 1] += start[g];
+  if (!grouped) {
     std::vector<Record> scattered(records.size());
     auto next = start;
-    for (const auto& r : records) scattered[next[std::uint64_t{hash_of(r)} >> kShift]++] = r;
+    for (const auto& r : records)
+      scattered[next[std::uint64_t{hash_of(r)} >> kHashGroupShift]++] = r;
     records.swap(scattered);
   }
-  for (std::size_t b = 0; b < kBuckets; ++b) {
-    radix_detail::flag_sort(records.data() + start[b], records.data() + start[b + 1], kShift,
-                            hash_of, less);
+  for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) {
+    radix_detail::flag_sort(records.data() + start[g], records.data() + start[g + 1],
+                            kHashGroupShift, hash_of, less);
   }
+}
+
+template <class Record, class Keep, class HashOf>
+std::vector<Record> copy_grouped_by_hash(std::span<const Record> source, Keep&& keep,
+                                         HashOf&& hash_of) {
+  using radix_detail::kHashGroupShift;
+  std::vector<std::size_t> next(radix_detail::kHashGroups + 1, 0);
+  for (const auto& r : source) {
+    if (keep(r)) ++next[(std::uint64_t{hash_of(r)} >> kHashGroupShift) + 1];
+  }
+  for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) next[g + 1] += next[g];
+  std::vector<Record> out(next.back());
+  for (const auto& r : source) {
+    if (keep(r)) out[next[std::uint64_t{hash_of(r)} >> kHashGroupShift]++] = r;
+  }
+  return out;
 }
 
 }  // namespace coordnet

@@ -1,10 +1,12 @@
-// sort_by_key and sort_by_hash (kernels/radix_sort.hpp) against std::stable_sort and std::sort on
-// records with even, clustered and repeated keys.
+// sort_by_key, sort_by_hash and copy_grouped_by_hash (kernels/radix_sort.hpp) against
+// std::stable_sort and std::sort on records with even, clustered and repeated keys.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <random>
+#include <span>
 #include <tuple>
 #include <vector>
 
@@ -60,6 +62,27 @@ TEST(RadixSort, SortByHashWithRepeatedKeys) {
 
 TEST(RadixSort, SortByHashWithClusteredKeys) {
   expect_sorted_by_hash(records(100000, 0, true, 3));  // all in bucket 0
+}
+
+// copy_grouped_by_hash keeps the records with an odd payload, grouped by the key's top 12 bits
+// in ascending order and in their source order within a group (a stable sort by those bits of
+// the filtered records); sort_by_hash then sorts such grouped records as std::sort does.
+TEST(RadixSort, CopyGroupedByHashIsAStableFilteredGrouping) {
+  for (const std::size_t n : {0, 100, 300000}) {
+    SCOPED_TRACE(n);
+    const auto input = records(n, 0, false, 7 + n);
+    const auto odd = [](const Record& r) { return r.payload % 2 == 1; };
+    const auto key_of = [](const Record& r) { return r.key; };
+    auto grouped = copy_grouped_by_hash(std::span<const Record>(input), odd, key_of);
+    std::vector<Record> expected;
+    std::copy_if(input.begin(), input.end(), std::back_inserter(expected), odd);
+    std::stable_sort(expected.begin(), expected.end(),
+                     [](const Record& a, const Record& b) { return a.key >> 52 < b.key >> 52; });
+    EXPECT_EQ(grouped, expected);
+    std::sort(expected.begin(), expected.end(), by_key_then_payload);
+    sort_by_hash(grouped, key_of, by_key_then_payload);
+    EXPECT_EQ(grouped, expected);
+  }
 }
 
 TEST(RadixSort, SortByKeyIsStable) {
