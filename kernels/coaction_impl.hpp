@@ -161,11 +161,13 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   }
   // One rank's shuffle keeps the order of its actions (unless hot keys add halos), so there the
   // copy of the layer does the key sort's first pass (kernels/radix_sort.hpp).
-  auto layer_actions =
-      comm.size() == 1 ? copy_grouped_by_hash(
-                             std::span<const Action>(actions),
-                             [&](const Action& a) { return a.layer == config.layer; }, key_hash_of)
-                       : actions_of_layer(actions, config.layer);
+  auto layer_actions = comm.size() == 1 ? copy_grouped_by_hash<Action>(
+                                              actions,
+                                              [&](const Action& a, auto&& emit) {
+                                                if (a.layer == config.layer) emit(a);
+                                              },
+                                              key_hash_of)
+                                        : actions_of_layer(actions, config.layer);
   KeySlicing slicing{config.window_ms, config.hot_key_actions, config.slice_actions};
   if (config.weighting == Weighting::tfidf) slicing.hot_key_actions = UINT64_MAX;
   auto shuffled = shuffle_to_key_slices(std::move(layer_actions), slicing, comm);

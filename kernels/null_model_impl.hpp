@@ -5,6 +5,7 @@
 
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
+#include "kernels/radix_sort.hpp"
 
 namespace coordnet {
 
@@ -22,37 +23,41 @@ template <class Keep>
 std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& keep,
                                      DurationMs bucket_ms, DurationMs halo_ms, bool halo_both_sides,
                                      const Comm& comm) {
-  // An action near a bucket's edge is copied there as a halo: count the copies first, so the
-  // array is allocated once.
+  // Each kept action under the key of its (key, bucket), and as a halo in a neighbouring bucket
+  // when it is near that bucket's edge.
   const auto near_previous = [&](const Action& a, std::int64_t bucket) {
     return halo_both_sides && a.t_ms - bucket * bucket_ms <= halo_ms;
   };
   const auto near_next = [&](const Action& a, std::int64_t bucket) {
     return (bucket + 1) * bucket_ms - a.t_ms <= halo_ms;
   };
-  std::size_t copies = 0;
-  for (const auto& a : actions) {
-    if (!keep(a)) continue;
-    const auto bucket = bucket_of(a.t_ms, bucket_ms);
-    copies += 1 + static_cast<std::size_t>(near_previous(a, bucket)) +
-              static_cast<std::size_t>(near_next(a, bucket));
-  }
-  std::vector<Action> bucketed;
-  bucketed.reserve(copies);
-  for (const auto& a : actions) {
-    if (!keep(a)) continue;
+  const auto copies_of = [&](const Action& a, auto&& emit) {
+    if (!keep(a)) return;
     const auto bucket = bucket_of(a.t_ms, bucket_ms);
     auto in_bucket = [&](std::int64_t b, std::uint8_t flags) {
       Action copy = a;
       copy.key = KeyHash{hash_combine(a.key.value, static_cast<std::uint64_t>(b))};
       copy.slice = 0;
       copy.flags = flags;
-      bucketed.push_back(copy);
+      emit(copy);
     };
     in_bucket(bucket, 0);
     if (near_previous(a, bucket)) in_bucket(bucket - 1, kActionIsHalo);
     if (near_next(a, bucket)) in_bucket(bucket + 1, kActionIsHalo);
+  };
+  if (comm.size() == 1) {
+    // No exchange: the copies are made grouped for the key sort (kernels/radix_sort.hpp), which
+    // then does not scatter them again.
+    auto groups = copy_grouped_by_hash<Action>(actions, copies_of, coaction_detail::key_hash_of);
+    coaction_detail::sort_and_dedupe(groups);
+    return groups;
   }
+  // Counted first, so the array is allocated once.
+  std::size_t copies = 0;
+  for (const auto& a : actions) copies_of(a, [&](const Action&) { ++copies; });
+  std::vector<Action> bucketed;
+  bucketed.reserve(copies);
+  for (const auto& a : actions) copies_of(a, [&](const Action& c) { bucketed.push_back(c); });
   auto groups = exchange_by_owner(
                     std::move(bucketed),
                     [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)

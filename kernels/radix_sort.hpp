@@ -20,9 +20,12 @@
 // twice for a moment. Records that share one hash (a viral key) are sorted whole, as std::sort
 // would.
 //
-// What copy_grouped_by_hash(source, keep, hash_of) computes: the records of `source` for which
-// keep(record) holds, grouped by the top 12 bits of hash_of in ascending order (the order within
-// a group is that of `source`): a filtering copy that does sort_by_hash's first pass on the way.
+// What copy_grouped_by_hash<Record>(source, copies_of, hash_of) computes: the records that
+// copies_of(s, emit) emits (emit(record), any number of times) for each s of `source`, grouped by
+// the top 12 bits of hash_of in ascending order and, within a group, in the order emitted: a
+// copy (filtering, or making several records of one) that does sort_by_hash's first pass on the
+// way. copies_of is called twice per source record (counting, then copying) and must emit the
+// same records both times.
 //
 // Local (no MPI).
 #pragma once
@@ -31,7 +34,6 @@
 #include <array>
 #include <bit>
 #include <cstdint>
-#include <span>
 #include <utility>
 #include <vector>
 
@@ -167,19 +169,18 @@ void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less) {
   }
 }
 
-template <class Record, class Keep, class HashOf>
-std::vector<Record> copy_grouped_by_hash(std::span<const Record> source, Keep&& keep,
+template <class Record, class Source, class CopiesOf, class HashOf>
+std::vector<Record> copy_grouped_by_hash(const Source& source, CopiesOf&& copies_of,
                                          HashOf&& hash_of) {
   using radix_detail::kHashGroupShift;
   std::vector<std::size_t> next(radix_detail::kHashGroups + 1, 0);
-  for (const auto& r : source) {
-    if (keep(r)) ++next[(std::uint64_t{hash_of(r)} >> kHashGroupShift) + 1];
-  }
+  const auto group_of = [&](const Record& r) {
+    return std::uint64_t{hash_of(r)} >> kHashGroupShift;
+  };
+  for (const auto& s : source) copies_of(s, [&](const Record& r) { ++next[group_of(r) + 1]; });
   for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) next[g + 1] += next[g];
   std::vector<Record> out(next.back());
-  for (const auto& r : source) {
-    if (keep(r)) out[next[std::uint64_t{hash_of(r)} >> kHashGroupShift]++] = r;
-  }
+  for (const auto& s : source) copies_of(s, [&](const Record& r) { out[next[group_of(r)]++] = r; });
   return out;
 }
 

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <iterator>
 #include <random>
-#include <span>
 #include <tuple>
 #include <vector>
 
@@ -64,24 +63,35 @@ TEST(RadixSort, SortByHashWithClusteredKeys) {
   expect_sorted_by_hash(records(100000, 0, true, 3));  // all in bucket 0
 }
 
-// copy_grouped_by_hash keeps the records with an odd payload, grouped by the key's top 12 bits
-// in ascending order and in their source order within a group (a stable sort by those bits of
-// the filtered records); sort_by_hash then sorts such grouped records as std::sort does.
-TEST(RadixSort, CopyGroupedByHashIsAStableFilteredGrouping) {
+// copy_grouped_by_hash equals the records emitted in source order, stably sorted by the key's
+// top 12 bits, for a filter (records with an odd payload) and for an emitter of two records from
+// some (a copy under another key for every third payload); sort_by_hash then sorts such grouped
+// records as std::sort does.
+template <class CopiesOf>
+void expect_grouped_copies(const std::vector<Record>& input, CopiesOf copies_of) {
+  const auto key_of = [](const Record& r) { return r.key; };
+  auto grouped = copy_grouped_by_hash<Record>(input, copies_of, key_of);
+  std::vector<Record> expected;
+  for (const auto& r : input) copies_of(r, [&](const Record& c) { expected.push_back(c); });
+  std::stable_sort(expected.begin(), expected.end(),
+                   [](const Record& a, const Record& b) { return a.key >> 52 < b.key >> 52; });
+  EXPECT_EQ(grouped, expected);
+  std::sort(expected.begin(), expected.end(), by_key_then_payload);
+  sort_by_hash(grouped, key_of, by_key_then_payload);
+  EXPECT_EQ(grouped, expected);
+}
+
+TEST(RadixSort, CopyGroupedByHashIsAStableGroupingOfTheCopies) {
   for (const std::size_t n : {0, 100, 300000}) {
     SCOPED_TRACE(n);
     const auto input = records(n, 0, false, 7 + n);
-    const auto odd = [](const Record& r) { return r.payload % 2 == 1; };
-    const auto key_of = [](const Record& r) { return r.key; };
-    auto grouped = copy_grouped_by_hash(std::span<const Record>(input), odd, key_of);
-    std::vector<Record> expected;
-    std::copy_if(input.begin(), input.end(), std::back_inserter(expected), odd);
-    std::stable_sort(expected.begin(), expected.end(),
-                     [](const Record& a, const Record& b) { return a.key >> 52 < b.key >> 52; });
-    EXPECT_EQ(grouped, expected);
-    std::sort(expected.begin(), expected.end(), by_key_then_payload);
-    sort_by_hash(grouped, key_of, by_key_then_payload);
-    EXPECT_EQ(grouped, expected);
+    expect_grouped_copies(input, [](const Record& r, auto&& emit) {
+      if (r.payload % 2 == 1) emit(r);
+    });
+    expect_grouped_copies(input, [](const Record& r, auto&& emit) {
+      emit(r);
+      if (r.payload % 3 == 0) emit(Record{r.key * 3 + 1, r.payload + 1});
+    });
   }
 }
 
