@@ -35,7 +35,7 @@ class PairTable {
     const auto capacity = std::bit_ceil(std::max<std::size_t>(16, 2 * max_pairs));
     if (slots_.size() < capacity) {
       slots_.assign(capacity, PairSlot{});
-    } else {
+    } else if (size_ > 0) {  // an empty piece (the reach filter's usual verdict) touched nothing
       std::fill(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(used_), PairSlot{});
     }
     mask_ = capacity - 1;
@@ -71,6 +71,7 @@ class PairTable {
 
   template <class Visit>
   void for_each(Visit&& visit) const {
+    if (size_ == 0) return;
     for (std::size_t i = 0; i < used_; ++i) {
       if (slots_[i].src != kEmptyAccount) visit(slots_[i]);
     }
