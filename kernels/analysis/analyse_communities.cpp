@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <tuple>
+#include <utility>
 
 #include "core/exchange.hpp"
 #include "kernels/analysis/rank_by_score.hpp"
@@ -11,11 +12,12 @@ namespace coordnet {
 
 namespace {
 
-// The records sent to their owners, each rank's share sorted by `less`. Collective.
+// The records sent to their owners (grouped in place, not copied), each rank's share sorted by
+// `less`. Collective.
 template <class T, class OwnerOf, class Less>
-std::vector<T> to_owners_sorted(const std::vector<T>& records, OwnerOf&& owner_of, Less&& less,
+std::vector<T> to_owners_sorted(std::vector<T> records, OwnerOf&& owner_of, Less&& less,
                                 const Comm& comm) {
-  auto received = exchange_by_owner(records, owner_of, comm).data;
+  auto received = exchange_by_owner(std::move(records), owner_of, comm).data;
   std::sort(received.begin(), received.end(), less);
   return received;
 }
@@ -80,6 +82,11 @@ AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams param
   std::vector<EvidenceRow> evidence;
   std::vector<EdgeEvidenceRow> edge_evidence;
   BestTimelines best(params.timeline_communities);
+  // One feature row per community and one role per member: allocated once, not by doubling.
+  std::size_t n_members = 0;
+  for (const auto& c : communities) n_members += c.members.size();
+  features.reserve(communities.size());
+  roles.reserve(n_members);
   for (auto& c : communities) {
     auto analysis = analyse_community(std::move(c), params,
                                       [&](const CommunityFeatures& f) { return best.wants(f); });
@@ -100,22 +107,22 @@ AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams param
   };
   AnalysisResult out;
   out.features = to_owners_sorted(
-      features, [&](const CommunityFeatures& f) { return slice_owner(f.community); },
+      std::move(features), [&](const CommunityFeatures& f) { return slice_owner(f.community); },
       [](const auto& a, const auto& b) { return a.community < b.community; }, comm);
   if (out.features.size() != in.community_size.size()) {
     throw std::logic_error("analysis: a community slice came back incomplete");
   }
   out.roles = to_owners_sorted(
-      roles, [&](const MemberRole& r) { return account_owner(r.account); },
+      std::move(roles), [&](const MemberRole& r) { return account_owner(r.account); },
       [](const auto& a, const auto& b) { return a.account < b.account; }, comm);
   out.evidence = to_owners_sorted(
-      evidence, [&](const EvidenceRow& e) { return slice_owner(e.community); },
+      std::move(evidence), [&](const EvidenceRow& e) { return slice_owner(e.community); },
       [](const auto& a, const auto& b) {
         return std::tie(a.community, a.order) < std::tie(b.community, b.order);
       },
       comm);
   out.edge_evidence = to_owners_sorted(
-      edge_evidence, [&](const EdgeEvidenceRow& e) { return account_owner(e.src); },
+      std::move(edge_evidence), [&](const EdgeEvidenceRow& e) { return account_owner(e.src); },
       [](const auto& a, const auto& b) {
         return std::tie(a.src, a.dst, a.order) < std::tie(b.src, b.dst, b.order);
       },
