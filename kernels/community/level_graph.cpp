@@ -22,10 +22,7 @@ void take_vertices(std::vector<VertexRecord> received, LevelGraph& g) {
     g.node_weight.push_back(r.node_weight);
     g.initial_label.push_back(r.label);
   }
-  g.owned_index = IdMap(g.ids.size());
-  for (std::size_t i = 0; i < g.ids.size(); ++i) {
-    g.owned_index.insert(g.ids[i], static_cast<std::uint32_t>(i));
-  }
+  g.owned_index = IdMap::of_sorted(g.ids);
 }
 
 // Counting sort of the arcs into CSR rows, then parallel entries of a row merged. The arcs are
