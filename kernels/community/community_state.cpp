@@ -1,5 +1,7 @@
 #include "kernels/community/community_state.hpp"
 
+#include <algorithm>
+
 #include "core/exchange.hpp"
 #include "kernels/community/owner_queries.hpp"
 
@@ -50,6 +52,11 @@ CommunityState::CommunityState(const LevelGraph& graph, const Comm& comm)
       contributions,
       [&](const TotalsDelta& d) { return owner_of_vertex(d.community, comm.size()); }, comm);
   for (const auto& d : received.data) add(owned_[graph.owned_index.find(d.community)], d.delta);
+  if (!label_.empty()) {
+    // About one community per slot to begin with, named by ids within the labels' range.
+    const auto [lowest, highest] = std::minmax_element(label_.begin(), label_.end());
+    cache_index_ = IdMap::for_range(*lowest, *highest, label_.size());
+  }
   for (std::size_t s = 0; s < graph.n_slots(); ++s) cache_slot_[s] = cache_slot_of(label_[s]);
   subscribe_and_push();
 }

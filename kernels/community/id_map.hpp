@@ -3,11 +3,12 @@
 // Used where records arrive keyed by global id (building a level's graph, applying label
 // updates); the inner loops of the kernel index flat arrays by slot and never look ids up.
 // Linear probing over a power-of-two table kept at most half full, or, for a map built by
-// of_sorted from dense ids, a flat array over their range; ids equal to kEmpty are not allowed.
-// Loops over many ids call prefetch(id of a later step) to hide cache misses (kPrefetchDistance
-// steps ahead).
+// for_range or of over dense ids, a flat array over their range; ids equal to kEmpty are not
+// allowed. Loops over many ids call prefetch(id of a later step) to hide cache misses
+// (kPrefetchDistance steps ahead).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -25,22 +26,27 @@ class IdMap {
 
   explicit IdMap(std::size_t expected = 0) { rehash(expected); }
 
-  // ids[i] -> i for ascending, distinct ids. Dense ids (a run's accounts, a generated graph's
-  // vertices: their range at most kDenseSpan times their count) get a flat array over their
-  // range instead of the table: a look-up is one load from an array a quarter of the table's
-  // size, where the cache holds far more of it.
-  static IdMap of_sorted(std::span<const VertexId> ids) {
+  // An empty map for about `expected` ids, most of them within [first, last]. Dense ids (a run's
+  // accounts, a generated graph's vertices: the range at most kDenseSpan times `expected`) get a
+  // flat array over the range instead of the table: a look-up is one load from an array a
+  // quarter of the table's size, where the cache holds far more of it. An id outside the range
+  // turns the array into the table.
+  static IdMap for_range(VertexId first, VertexId last, std::size_t expected) {
     IdMap map;
-    if (!ids.empty() && ids.back() - ids.front() < kDenseSpan * ids.size()) {
-      map.first_dense_ = ids.front();
-      map.dense_.assign(static_cast<std::size_t>(ids.back() - ids.front() + 1), kMissing);
-      for (std::size_t i = 0; i < ids.size(); ++i) {
-        map.dense_[ids[i] - ids.front()] = static_cast<std::uint32_t>(i);
-      }
-      map.size_ = ids.size();
-      return map;
+    if (last - first < kDenseSpan * expected) {
+      map.first_dense_ = first;
+      map.dense_.assign(static_cast<std::size_t>(last - first + 1), kMissing);
+    } else {
+      map.rehash(expected);
     }
-    map.rehash(ids.size());
+    return map;
+  }
+
+  // ids[i] -> i for distinct ids (dense or not, as for_range decides).
+  static IdMap of(std::span<const VertexId> ids) {
+    if (ids.empty()) return IdMap();
+    const auto [lowest, highest] = std::minmax_element(ids.begin(), ids.end());
+    auto map = for_range(*lowest, *highest, ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) map.insert(ids[i], static_cast<std::uint32_t>(i));
     return map;
   }
@@ -66,7 +72,17 @@ class IdMap {
 
   // The slot of id, inserting `value` when id is absent.
   std::uint32_t insert(VertexId id, std::uint32_t value) {
-    if (!dense_.empty()) to_table();
+    if (!dense_.empty()) {
+      if (id - first_dense_ < dense_.size()) {
+        auto& slot = dense_[id - first_dense_];
+        if (slot == kMissing) {
+          slot = value;
+          ++size_;
+        }
+        return slot;
+      }
+      to_table();
+    }
     if (2 * (size_ + 1) > slots_.size()) rehash(2 * (size_ + 1));
     for (std::size_t i = mix_vertex(id) & mask_;; i = (i + 1) & mask_) {
       if (slots_[i].key == id) return slots_[i].value;
@@ -87,7 +103,7 @@ class IdMap {
     std::uint32_t value;
   };
 
-  // Leaves the dense array for the table (an insert into a map built dense).
+  // Leaves the dense array for the table (an insert outside its range).
   void to_table() {
     std::vector<std::uint32_t> dense;
     dense.swap(dense_);
@@ -115,7 +131,7 @@ class IdMap {
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
-  // The dense form (of_sorted): the slot of first_dense_ + i at i; empty for the table.
+  // The dense form (for_range): the slot of first_dense_ + i at i; empty for the table.
   VertexId first_dense_ = 0;
   std::vector<std::uint32_t> dense_;
 };

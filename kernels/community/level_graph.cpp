@@ -22,7 +22,7 @@ void take_vertices(std::vector<VertexRecord> received, LevelGraph& g) {
     g.node_weight.push_back(r.node_weight);
     g.initial_label.push_back(r.label);
   }
-  g.owned_index = IdMap::of_sorted(g.ids);
+  g.owned_index = IdMap::of(g.ids);
 }
 
 // Counting sort of the arcs into CSR rows, then parallel entries of a row merged. The arcs are
@@ -30,6 +30,13 @@ void take_vertices(std::vector<VertexRecord> received, LevelGraph& g) {
 void take_arcs(std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
   const std::size_t n = g.n_owned();
   g.loop.assign(n, 0);
+  if (!arcs.empty() && comm.size() > 1) {
+    // Ghosts are met as the arcs come; their ids lie within the targets' range, which for dense
+    // ids at few ranks is a few times this rank's vertices (IdMap::for_range).
+    const auto [lowest, highest] = std::minmax_element(
+        arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) { return a.dst < b.dst; });
+    g.ghost_index = IdMap::for_range(lowest->dst, highest->dst, n);
+  }
   std::vector<std::uint32_t> src(arcs.size()), dst(arcs.size());
   std::vector<std::uint64_t> counts(n + 1, 0);
   // A target owned elsewhere (by the hash partition) is a ghost: only one map is searched.
