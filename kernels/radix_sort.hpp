@@ -99,6 +99,7 @@ constexpr std::ptrdiff_t kSortUpTo = 1024;
 constexpr int kHashGroupBits = 12;
 constexpr std::size_t kHashGroups = std::size_t{1} << kHashGroupBits;
 constexpr int kHashGroupShift = 64 - kHashGroupBits;
+inline std::size_t hash_group(std::uint64_t hash) { return hash >> kHashGroupShift; }
 
 // Partitions [first, last), whose hashes agree above bit `shift`, in place by the 8 bits of the
 // hash below `shift` (the bits down to 0 when fewer are left) and recurses into each part; a part
@@ -148,9 +149,9 @@ void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less) {
   }
   std::vector<std::size_t> start(radix_detail::kHashGroups + 1, 0);
   bool grouped = true;
-  std::uint64_t previous = 0;
+  std::size_t previous = 0;
   for (const auto& r : records) {
-    const auto group = std::uint64_t{hash_of(r)} >> kHashGroupShift;
+    const auto group = radix_detail::hash_group(hash_of(r));
     ++start[group + 1];
     grouped = grouped && group >= previous;
     previous = group;
@@ -159,8 +160,7 @@ void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less) {
   if (!grouped) {
     std::vector<Record> scattered(records.size());
     auto next = start;
-    for (const auto& r : records)
-      scattered[next[std::uint64_t{hash_of(r)} >> kHashGroupShift]++] = r;
+    for (const auto& r : records) scattered[next[radix_detail::hash_group(hash_of(r))]++] = r;
     records.swap(scattered);
   }
   for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) {
@@ -172,11 +172,8 @@ void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less) {
 template <class Record, class Source, class CopiesOf, class HashOf>
 std::vector<Record> copy_grouped_by_hash(const Source& source, CopiesOf&& copies_of,
                                          HashOf&& hash_of) {
-  using radix_detail::kHashGroupShift;
   std::vector<std::size_t> next(radix_detail::kHashGroups + 1, 0);
-  const auto group_of = [&](const Record& r) {
-    return std::uint64_t{hash_of(r)} >> kHashGroupShift;
-  };
+  const auto group_of = [&](const Record& r) { return radix_detail::hash_group(hash_of(r)); };
   for (const auto& s : source) copies_of(s, [&](const Record& r) { ++next[group_of(r) + 1]; });
   for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) next[g + 1] += next[g];
   std::vector<Record> out(next.back());
