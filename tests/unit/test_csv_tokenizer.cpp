@@ -152,6 +152,29 @@ TEST(CsvTokenizer, LongRecordsFlagQuotesAndLongFieldsPastTheFirstBlock) {
   EXPECT_EQ(fields(records[2]).back(), "x");
 }
 
+// The block counter against a byte-by-byte count, on texts long enough that its per-byte counters
+// are summed several times (255 blocks of 16 bytes), at every offset and tail length.
+TEST(CsvTokenizer, QuoteAndNewlineCountsMatchAByteCount) {
+  std::mt19937_64 rng(7);
+  std::string text(3 * 255 * 16 + 37, 'a');
+  for (auto& c : text) c = "\"\n,ab"[rng() % 5];
+  for (std::size_t begin : {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{4081}}) {
+    for (std::size_t end = begin; end <= text.size(); end += 1 + rng() % 97) {
+      const auto piece = std::string_view(text).substr(begin, end - begin);
+      QuoteLineCounts expected;
+      for (const char c : piece) {
+        expected.quotes += c == '"';
+        expected.newlines += c == '\n';
+      }
+      const auto got = count_quotes_and_newlines(piece);
+      ASSERT_EQ(got.quotes, expected.quotes) << begin << ".." << end;
+      ASSERT_EQ(got.newlines, expected.newlines) << begin << ".." << end;
+    }
+  }
+  const std::string all_quotes(255 * 16 * 2 + 5, '"');
+  EXPECT_EQ(count_quotes_and_newlines(all_quotes).quotes, all_quotes.size());
+}
+
 // Splitting the text at every byte into two ranges must give the serial records exactly once.
 TEST(CsvTokenizer, EverySplitPointParsesEachRecordOnce) {
   const std::string text =
