@@ -3,12 +3,15 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <numeric>
+#include <span>
 #include <string_view>
 #include <tuple>
 
 #include "core/errors.hpp"
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
+#include "core/radix_sort.hpp"
 
 namespace coordnet {
 
@@ -26,17 +29,72 @@ struct Registration {
   TimeMs created_ms;
 };
 
-struct OwnedAccount {
-  std::string id;
-  std::uint64_t n_actions;
-  TimeMs created_ms;
+// The accounts this rank owns, in the order they were registered: hashes, ids (one buffer),
+// summed action counts and creation times, and where each hash stands. One table look-up per
+// request and no string allocated per account (a map from hash to a record holding a
+// std::string took 300 ns per account on 651k accounts).
+class OwnedAccounts {
+ public:
+  std::size_t size() const { return hashes_.size(); }
+  std::uint64_t hash(std::size_t k) const { return hashes_[k]; }
+  std::string_view id(std::size_t k) const {
+    return std::string_view(id_chars_).substr(id_starts_[k], id_starts_[k + 1] - id_starts_[k]);
+  }
+  std::uint32_t position(std::uint64_t hash) const { return position_.at(hash); }
+
+  // One round at the owner: returns, per request, whether it was accepted. A request for a
+  // free hash claims it; among the new strings that compete for one hash the smallest wins.
+  std::vector<std::uint8_t> register_requests(std::span<const Registration> requests,
+                                              const ReceivedChars& strings) {
+    const auto first_new = hashes_.size();
+    position_.reserve(hashes_.size() + requests.size());
+    std::vector<std::uint32_t> position_of(requests.size());
+    std::vector<std::string_view> winner;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const auto [it, inserted] =
+          position_.try_emplace(requests[i].hash, static_cast<std::uint32_t>(hashes_.size()));
+      if (inserted) {
+        hashes_.push_back(requests[i].hash);
+        winner.push_back(strings[i]);
+      } else if (it->second >= first_new && strings[i] < winner[it->second - first_new]) {
+        winner[it->second - first_new] = strings[i];
+      }
+      position_of[i] = it->second;
+    }
+    for (const auto id : winner) {
+      id_chars_.append(id);
+      id_starts_.push_back(id_chars_.size());
+    }
+    n_actions_.resize(hashes_.size(), 0);
+    created_ms_.resize(hashes_.size(), kUnknownTime);
+    std::vector<std::uint8_t> accepted(requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const auto k = position_of[i];
+      accepted[i] = id(k) == strings[i];
+      if (accepted[i]) {
+        n_actions_[k] += requests[i].n_actions;
+        created_ms_[k] = earliest_known(created_ms_[k], requests[i].created_ms);
+      }
+    }
+    return accepted;
+  }
+
+  std::uint64_t n_actions(std::size_t k) const { return n_actions_[k]; }
+  TimeMs created_ms(std::size_t k) const { return created_ms_[k]; }
+
+ private:
+  std::vector<std::uint64_t> hashes_;
+  std::string id_chars_;
+  std::vector<std::size_t> id_starts_{0};
+  std::vector<std::uint64_t> n_actions_;
+  std::vector<TimeMs> created_ms_;
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> position_;
 };
 
 // One round of registration at the owners. Returns, per request, whether it was accepted.
 std::vector<std::uint8_t> register_round(const std::vector<Registration>& requests,
                                          const std::vector<std::string_view>& ids,
-                                         absl::flat_hash_map<std::uint64_t, OwnedAccount>& owned,
-                                         const Comm& comm) {
+                                         OwnedAccounts& owned, const Comm& comm) {
   std::vector<std::uint32_t> owners(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
     owners[i] = static_cast<std::uint32_t>(owner_of_hash(requests[i].hash, comm.size()));
@@ -44,28 +102,7 @@ std::vector<std::uint8_t> register_round(const std::vector<Registration>& reques
   const auto received = exchange_by_owner(
       requests, [&](const Registration& r) { return owner_of_hash(r.hash, comm.size()); }, comm);
   const auto strings = exchange_string_views(ids, owners, comm);
-
-  // Among new strings competing for a free hash, the smallest wins.
-  absl::flat_hash_map<std::uint64_t, std::string_view> winner;
-  for (std::size_t i = 0; i < received.data.size(); ++i) {
-    const auto hash = received.data[i].hash;
-    if (owned.contains(hash)) continue;
-    auto [it, inserted] = winner.try_emplace(hash, strings[i]);
-    if (!inserted && strings[i] < it->second) it->second = strings[i];
-  }
-  for (const auto& [hash, id] : winner) {
-    owned.emplace(hash, OwnedAccount{std::string(id), 0, kUnknownTime});
-  }
-
-  std::vector<std::uint8_t> accepted(received.data.size());
-  for (std::size_t i = 0; i < received.data.size(); ++i) {
-    auto& entry = owned.at(received.data[i].hash);
-    accepted[i] = entry.id == strings[i];
-    if (accepted[i]) {
-      entry.n_actions += received.data[i].n_actions;
-      entry.created_ms = earliest_known(entry.created_ms, received.data[i].created_ms);
-    }
-  }
+  const auto accepted = owned.register_requests(received.data, strings);
   return reply_to_sources<std::uint8_t>(received, accepted, comm);
 }
 
@@ -91,7 +128,7 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
   for (std::size_t i = 0; i < n_local; ++i) {
     if (ingested.account_actions[i] > 0) pending.push_back(i);
   }
-  absl::flat_hash_map<std::uint64_t, OwnedAccount> owned;
+  OwnedAccounts owned;
   std::uint64_t moved = 0;
   for (int round = 0; comm.allreduce<std::uint64_t>(pending.size(), ReduceOp::sum) > 0; ++round) {
     if (round == kMaxRegistrationRounds) {
@@ -133,24 +170,29 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
   RegisteredAccounts result;
   auto& table = result.table;
   table.n_hash_collisions = comm.allreduce(moved, ReduceOp::sum);
-  std::vector<std::uint64_t> hashes;
-  hashes.reserve(owned.size());
-  for (const auto& [hash, entry] : owned) hashes.push_back(hash);
-  std::sort(hashes.begin(), hashes.end());
-  for (auto hash : hashes) {
-    auto& entry = owned.at(hash);
-    table.ids.push_back(std::move(entry.id));
-    table.n_actions.push_back(entry.n_actions);
-    table.created_ms.push_back(entry.created_ms);
+  // The owned accounts in hash order: sorted_index[k] is the place of the k-th registered.
+  std::vector<std::uint32_t> by_hash(owned.size());
+  std::iota(by_hash.begin(), by_hash.end(), 0u);
+  sort_by_key(by_hash, [&](std::uint32_t k) { return owned.hash(k); });
+  std::vector<std::uint32_t> sorted_index(owned.size());
+  table.ids.reserve(owned.size());
+  table.n_actions.reserve(owned.size());
+  table.created_ms.reserve(owned.size());
+  for (std::uint32_t i = 0; i < by_hash.size(); ++i) {
+    const auto k = by_hash[i];
+    sorted_index[k] = i;
+    table.ids.emplace_back(owned.id(k));
+    table.n_actions.push_back(owned.n_actions(k));
+    table.created_ms.push_back(owned.created_ms(k));
   }
-  table.first_index = comm.exscan_sum<std::uint64_t>(hashes.size());
+  table.first_index = comm.exscan_sum<std::uint64_t>(owned.size());
   const auto starts = comm.allgather<std::uint64_t>(table.first_index);
   table.first_index_by_rank.assign(starts.begin(), starts.end());
-  table.first_index_by_rank.push_back(comm.allreduce<std::uint64_t>(hashes.size(), ReduceOp::sum));
-  table.handle.assign(hashes.size(), std::string());
-  table.n_renames.assign(hashes.size(), 0);
-  table.language.assign(hashes.size(), std::string());
-  table.location.assign(hashes.size(), std::string());
+  table.first_index_by_rank.push_back(comm.allreduce<std::uint64_t>(owned.size(), ReduceOp::sum));
+  table.handle.assign(owned.size(), std::string());
+  table.n_renames.assign(owned.size(), 0);
+  table.language.assign(owned.size(), std::string());
+  table.location.assign(owned.size(), std::string());
 
   // Dense index and global action count for every local dictionary entry.
   std::vector<std::size_t> order;
@@ -168,9 +210,8 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
   std::vector<IndexReply> replies;
   replies.reserve(received.data.size());
   for (auto hash : received.data) {
-    const auto pos = static_cast<std::uint64_t>(
-        std::lower_bound(hashes.begin(), hashes.end(), hash) - hashes.begin());
-    replies.push_back({table.first_index + pos, table.n_actions[pos]});
+    const auto k = owned.position(hash);
+    replies.push_back({table.first_index + sorted_index[k], owned.n_actions(k)});
   }
   const auto answers = reply_to_sources<IndexReply>(received, replies, comm);
   result.global_of_local.assign(n_local, AccountIndex{UINT64_MAX});

@@ -11,7 +11,7 @@
 
 #include "core/errors.hpp"
 #include "core/log.hpp"
-#include "kernels/radix_sort.hpp"
+#include "core/radix_sort.hpp"
 
 namespace coordnet::coaction_detail {
 

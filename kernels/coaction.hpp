@@ -140,7 +140,7 @@ namespace coaction_detail {
 // Reduces partials and collapses each pair's key tags into its edge (weights not set): the
 // owner's result in (src, dst) order, for the serial reference and tests.
 std::vector<CoactionEdge> collapse_to_edges(std::vector<PairPartial> partials);
-// The hash sort_and_dedupe groups by (kernels/radix_sort.hpp sort_by_hash).
+// The hash sort_and_dedupe groups by (core/radix_sort.hpp sort_by_hash).
 inline std::uint64_t key_hash_of(const Action& a) { return a.key.value; }
 // Sorts by (key, slice, time, account, content) and drops exact duplicates.
 void sort_and_dedupe(std::vector<Action>& actions);

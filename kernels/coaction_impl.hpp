@@ -13,7 +13,7 @@
 #include "kernels/pair_accumulator.hpp"
 #include "kernels/pair_count_bound.hpp"
 #include "kernels/partial_index.hpp"
-#include "kernels/radix_sort.hpp"
+#include "core/radix_sort.hpp"
 
 namespace coordnet {
 
@@ -160,7 +160,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     throw DataError("co-action: more than 2^32 accounts; pairs hold 32-bit indexes", true);
   }
   // One rank's shuffle keeps the order of its actions (unless hot keys add halos), so there the
-  // copy of the layer does the key sort's first pass (kernels/radix_sort.hpp).
+  // copy of the layer does the key sort's first pass (core/radix_sort.hpp).
   auto layer_actions = comm.size() == 1 ? copy_grouped_by_hash<Action>(
                                               actions,
                                               [&](const Action& a, auto&& emit) {

@@ -5,7 +5,7 @@
 
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
-#include "kernels/radix_sort.hpp"
+#include "core/radix_sort.hpp"
 
 namespace coordnet {
 
@@ -47,7 +47,7 @@ std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& 
   };
   std::vector<Action> groups;
   if (comm.size() == 1) {
-    // No exchange: the copies are made grouped for the key sort (kernels/radix_sort.hpp), which
+    // No exchange: the copies are made grouped for the key sort (core/radix_sort.hpp), which
     // then does not scatter them again.
     groups = copy_grouped_by_hash<Action>(actions, copies_of, coaction_detail::key_hash_of);
   } else {

@@ -4,7 +4,7 @@
 #include <bit>
 
 #include "kernels/coaction.hpp"
-#include "kernels/radix_sort.hpp"
+#include "core/radix_sort.hpp"
 
 namespace coordnet {
 

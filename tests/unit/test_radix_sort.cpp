@@ -1,4 +1,4 @@
-// sort_by_key, sort_by_hash and copy_grouped_by_hash (kernels/radix_sort.hpp) against
+// sort_by_key, sort_by_hash and copy_grouped_by_hash (core/radix_sort.hpp) against
 // std::stable_sort and std::sort on records with even, clustered and repeated keys.
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <tuple>
 #include <vector>
 
-#include "kernels/radix_sort.hpp"
+#include "core/radix_sort.hpp"
 
 namespace coordnet {
 namespace {

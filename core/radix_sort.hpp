@@ -1,4 +1,5 @@
-// Sorting records by radix (kernels/pair_partial.cpp, kernels/coaction.cpp).
+// Sorting records by radix (kernels/pair_partial.cpp, kernels/coaction.cpp,
+// io/account_registry.cpp).
 //
 // What sort_by_key(records, key_of) computes: `records` in ascending key_of order, stable. It
 // radix-sorts (key, position) entries of 16 bytes, 11 bits per pass and only as many passes as the
