@@ -30,9 +30,12 @@ namespace {
 // 128 bits agree (odds about 2^-128 per pair).
 //
 // Handles: each account keeps its current run of actions under one handle (recognised by the
-// handle's 64-bit hash); a run is added to the (account, handle) sightings when the handle
-// changes and at the end. The profile fields are tallied the same way (io/profile_tally.hpp);
-// an account's creation time is the earliest its actions give.
+// handle's 64-bit hash, its text kept once per run in one buffer); at the end every account's
+// run becomes a sighting. A run that ends earlier (the account's handle changed) goes to a table
+// of (account, handle hash) sightings, which the account's later runs under the same handle join;
+// most accounts keep one handle and never touch it (a table of every handle and every sighting
+// cost about 0.3 s on 13M actions of 651k accounts). The profile fields are tallied per action
+// (io/profile_tally.hpp); an account's creation time is the earliest its actions give.
 class InterningSink final : public ActionSink {
  public:
   InterningSink(IngestResult& out, const IngestConfig& config)
@@ -74,17 +77,23 @@ class InterningSink final : public ActionSink {
     resolve();
     out_.account_actions.resize(slots_.size());
     out_.account_created_ms.resize(slots_.size());
+    out_.handles.reserve(slots_.size() + changed_sightings_.size());
     for (std::uint32_t account = 0; account < slots_.size(); ++account) {
-      end_run(account);
-      out_.account_actions[account] = slots_[account].n_actions;
-      out_.account_created_ms[account] = slots_[account].created_ms;
+      const auto& slot = slots_[account];
+      if (slot.run_n > 0 && slot.handle_changed) {
+        end_run(account);
+      } else if (slot.run_n > 0) {
+        out_.handles.push_back({account, handle_text(slot.run_handle_at, slot.run_handle_length),
+                                slot.run_first_ms, slot.run_last_ms, slot.run_n});
+      }
+      out_.account_actions[account] = slot.n_actions;
+      out_.account_created_ms[account] = slot.created_ms;
     }
     out_.languages = languages_.finish();
     out_.locations = locations_.finish();
-    out_.handles.reserve(sightings_.size());
-    for (const auto& [key, s] : sightings_) {
-      out_.handles.push_back({static_cast<std::uint32_t>(key >> 32),
-                              handle_names_[key & 0xffffffffu], s.first_ms, s.last_ms, s.n});
+    for (const auto& [key, s] : changed_sightings_) {
+      out_.handles.push_back(
+          {key.first, handle_text(s.handle_at, s.handle_length), s.first_ms, s.last_ms, s.n});
     }
   }
 
@@ -142,9 +151,13 @@ class InterningSink final : public ActionSink {
     std::uint64_t run_n = 0;
     TimeMs run_first_ms = 0, run_last_ms = 0;
     TimeMs created_ms = kUnknownTime;
-    std::uint32_t run_handle = 0;
+    std::uint64_t run_handle_at = 0;      // the run's handle: handle_chars_ from here,
+    std::uint32_t run_handle_length = 0;  // this long
+    bool handle_changed = false;  // a run ended before: its sightings are in changed_sightings_
   };
   struct Sighting {
+    std::uint64_t handle_at;
+    std::uint32_t handle_length;
     TimeMs first_ms, last_ms;
     std::uint64_t n;
   };
@@ -205,8 +218,11 @@ class InterningSink final : public ActionSink {
   void extend_run(std::uint32_t account, const Pending& p) {
     auto& slot = slots_[account];
     if (slot.run_n == 0 || slot.run_handle_hash != p.handle_hash) {
-      end_run(account);
-      slot.run_handle = intern_handle(text(p.handle));
+      if (slot.run_n > 0) end_run(account);
+      const auto handle = text(p.handle);
+      slot.run_handle_at = handle_chars_.size();
+      slot.run_handle_length = static_cast<std::uint32_t>(handle.size());
+      handle_chars_.append(handle);
       slot.run_handle_hash = p.handle_hash;
       slot.run_first_ms = slot.run_last_ms = p.t_ms;
     }
@@ -215,22 +231,22 @@ class InterningSink final : public ActionSink {
     ++slot.run_n;
   }
 
+  // Adds the account's current run to its sightings under the run's handle.
   void end_run(std::uint32_t account) {
     auto& slot = slots_[account];
-    if (slot.run_n == 0) return;
-    auto [it, inserted] = sightings_.try_emplace((std::uint64_t{account} << 32) | slot.run_handle,
-                                                 Sighting{slot.run_first_ms, slot.run_last_ms, 0});
+    auto [it, inserted] =
+        changed_sightings_.try_emplace(std::pair{account, slot.run_handle_hash},
+                                       Sighting{slot.run_handle_at, slot.run_handle_length,
+                                                slot.run_first_ms, slot.run_last_ms, 0});
     it->second.first_ms = std::min(it->second.first_ms, slot.run_first_ms);
     it->second.last_ms = std::max(it->second.last_ms, slot.run_last_ms);
     it->second.n += slot.run_n;
     slot.run_n = 0;
+    slot.handle_changed = true;
   }
 
-  std::uint32_t intern_handle(std::string_view handle) {
-    auto [it, inserted] =
-        handles_.try_emplace(handle, static_cast<std::uint32_t>(handle_names_.size()));
-    if (inserted) handle_names_.emplace_back(handle);
-    return it->second;
+  std::string handle_text(std::uint64_t at, std::uint32_t length) const {
+    return handle_chars_.substr(at, length);
   }
 
   IngestResult& out_;
@@ -243,10 +259,10 @@ class InterningSink final : public ActionSink {
   std::string key_scratch_;
   absl::flat_hash_map<std::uint64_t, AccountKey> accounts_;  // by fingerprint low 64 bits
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> colliding_accounts_;
-  absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> handles_;
-  std::vector<std::string> handle_names_;
   std::vector<AccountSlot> slots_;
-  absl::flat_hash_map<std::uint64_t, Sighting> sightings_;
+  std::string handle_chars_;  // the handle of every run, once per run
+  // Runs that ended before the last, by (account, handle hash).
+  absl::flat_hash_map<std::pair<std::uint32_t, std::uint64_t>, Sighting> changed_sightings_;
   ProfileTally languages_, locations_;
   std::vector<Pending> pending_;
   std::vector<std::uint32_t> resolved_;

@@ -4,9 +4,12 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <set>
+#include <sstream>
 
+#include "core/exchange.hpp"
 #include "core/hash.hpp"
 #include "core/stage_metrics.hpp"
 #include "io/ingest.hpp"
@@ -122,6 +125,69 @@ TEST(AccountInterning, CollidingFingerprintsNeverMergeAccounts) {
   EXPECT_EQ(action_accounts(cut), action_accounts(full));
   EXPECT_EQ(cut.account_ids, full.account_ids);
   EXPECT_EQ(cut.account_actions, full.account_actions);
+  comm.barrier();
+  if (comm.is_root()) std::remove(path.c_str());
+}
+
+// Handle sightings: accounts switch between handles back and forth (and some records have
+// none); every rank's sightings name each (account, handle) once, and summed over the ranks they
+// give each pair's first and last time and action count.
+TEST(AccountInterning, HandleSightingsPerAccountAndHandle) {
+  const Comm comm;
+  struct Seen {
+    TimeMs first = INT64_MAX, last = INT64_MIN;
+    std::uint64_t n = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Seen> expected;
+  std::mt19937_64 rng(5);
+  std::string text = "object_id,account_id,content_id,timestamp_share,handle\n";
+  for (int i = 0; i < 4000; ++i) {
+    const auto account = "a" + std::to_string(rng() % 7);
+    const auto handle = rng() % 9 == 0 ? std::string() : "h" + std::to_string(rng() % 4);
+    const TimeMs t_s = 1600000000 + static_cast<TimeMs>(rng() % 100000);
+    text += "o" + std::to_string(i % 13) + "," + account + ",c" + std::to_string(i) + "," +
+            std::to_string(t_s) + "," + handle + "\n";
+    if (handle.empty()) continue;
+    auto& seen = expected[{account, handle}];
+    seen.first = std::min(seen.first, t_s * 1000);
+    seen.last = std::max(seen.last, t_s * 1000);
+    ++seen.n;
+  }
+  const auto path = testing::write_shared_file(comm, "handles.csv", text);
+  IngestConfig config;
+  config.inputs = {path};
+  StageMetrics metrics;
+  const auto result = ingest(config, comm, metrics);
+  std::set<std::pair<std::string, std::string>> local;
+  std::vector<std::string> rows;
+  for (const auto& h : result.handles) {
+    const auto& account = result.account_ids[h.local_account];
+    EXPECT_TRUE(local.insert({account, h.handle}).second) << account << " " << h.handle;
+    rows.push_back(account + " " + h.handle + " " + std::to_string(h.first_seen_ms) + " " +
+                   std::to_string(h.last_seen_ms) + " " + std::to_string(h.n_actions));
+  }
+  std::vector<std::uint32_t> to_root(rows.size(), 0);
+  const auto all = exchange_strings(rows, to_root, comm).strings;
+  if (comm.is_root()) {
+    std::map<std::pair<std::string, std::string>, Seen> got;
+    for (const auto& row : all) {
+      std::istringstream in(row);
+      std::string account, handle;
+      Seen s;
+      in >> account >> handle >> s.first >> s.last >> s.n;
+      auto& g = got[{account, handle}];
+      g.first = std::min(g.first, s.first);
+      g.last = std::max(g.last, s.last);
+      g.n += s.n;
+    }
+    EXPECT_EQ(got.size(), expected.size());
+    for (const auto& [key, e] : expected) {
+      const auto& g = got[key];
+      EXPECT_EQ(g.first, e.first) << key.first << " " << key.second;
+      EXPECT_EQ(g.last, e.last) << key.first << " " << key.second;
+      EXPECT_EQ(g.n, e.n) << key.first << " " << key.second;
+    }
+  }
   comm.barrier();
   if (comm.is_root()) std::remove(path.c_str());
 }
