@@ -27,6 +27,26 @@ TEST(Timestamp, UnixSecondsOutOfRangeOrDoublySignedAreRejected) {
   EXPECT_EQ(parse_unix_seconds("-0.5"), -500);
 }
 
+// Ten-digit seconds take a path of their own: every digit position counts, and a non-digit
+// in any position (bytes just below '0' and just above '9' too) is rejected as before.
+TEST(Timestamp, TenDigitSecondsAtEveryPosition) {
+  EXPECT_EQ(parse_unix_seconds("0000000000"), 0);
+  EXPECT_EQ(parse_unix_seconds("9999999999"), 9999999999000);
+  for (std::size_t i = 0; i < 10; ++i) {
+    std::string text(10, '0');
+    text[i] = '7';
+    std::int64_t expected = 7;
+    for (std::size_t k = i + 1; k < 10; ++k) expected *= 10;
+    EXPECT_EQ(parse_unix_seconds(text), expected * 1000) << text;
+    for (const char bad : {'/', ':', 'a', ' ', '\xB0', '\x00'}) {
+      text[i] = bad;
+      EXPECT_FALSE(parse_unix_seconds(text)) << i << " " << static_cast<int>(bad);
+    }
+  }
+  EXPECT_EQ(parse_unix_seconds("1623881091"), 1623881091000);
+  EXPECT_EQ(parse_unix_seconds("-623881091"), -623881091000);
+}
+
 TEST(Timestamp, Iso8601Variants) {
   // 2021-01-17 = day 18644 since 1970-01-01; 18644 * 86400 = 1610841600.
   EXPECT_EQ(parse_iso8601("2021-01-17T00:00:00Z"), 1610841600000);
