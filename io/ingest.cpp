@@ -106,12 +106,14 @@ class InterningSink final : public ActionSink {
   // queues its account for the next batch of look-ups.
   void emit_kept(const ParsedAction& a) {
     const auto key = normalise_key(a.layer, a.key, key_scratch_);
-    const std::uint8_t flags = key == a.content ? kActionIsOriginal : 0;
-    const ContentHash content{hash_string(a.content)};
-    if (a.layer == Layer::near_text && on_near_text_) on_near_text_(key, content);
     const KeyHash key_hash{hash_string(key, static_cast<std::uint64_t>(a.layer) + 1)};
     if (on_key_) on_key_(key_hash, key);
+    const bool near_text = a.layer == Layer::near_text && on_near_text_;
+    if (!store_actions_ && !near_text) return;  // a pass for the keys only
+    const ContentHash content{hash_string(a.content)};
+    if (near_text) on_near_text_(key, content);
     if (!store_actions_) return;
+    const std::uint8_t flags = key == a.content ? kActionIsOriginal : 0;
     out_.actions.push_back({key_hash, AccountIndex{0}, a.t_ms, content, a.layer, flags});
     Pending p;
     p.fingerprint = XXH3_128bits(a.account.data(), a.account.size());

@@ -6,6 +6,7 @@
 
 #include "core/exchange.hpp"
 #include "kernels/community/cluster_types.hpp"
+#include "kernels/community/id_map.hpp"
 
 namespace coordnet {
 
@@ -39,6 +40,7 @@ std::vector<AccountCommunity> communities_of_own_accounts(const AnalysisInput& i
                                                           const Comm& comm) {
   const auto communities =
       sorted_unique(std::vector<std::uint64_t>(in.community.begin(), in.community.end()));
+  const auto index = IdMap::of(communities);
   const auto first = in.first_community_by_rank[static_cast<std::size_t>(comm.rank())];
   const auto sizes = ask_owners<std::uint64_t>(
       communities, [&](std::uint64_t c) { return owner_of_block(in.first_community_by_rank, c); },
@@ -47,24 +49,23 @@ std::vector<AccountCommunity> communities_of_own_accounts(const AnalysisInput& i
       comm);
   std::vector<AccountCommunity> out;
   out.reserve(in.community.size());
-  for (const auto c : in.community) {
-    const auto at = std::lower_bound(communities.begin(), communities.end(), c);
-    out.push_back({c, sizes[static_cast<std::size_t>(at - communities.begin())]});
-  }
+  for (const auto c : in.community) out.push_back({c, sizes[index.find(c)]});
   return out;
 }
 
 // Community and size of every account an edge or action of this rank refers to, by account:
-// the distinct accounts in the order first met, indexed by a hash map (a rank's actions refer to
-// most accounts: sorting them and a binary search per action cost 2.5 s of 3.7 on 11.7M actions).
+// the distinct accounts in the order first met, indexed by an IdMap over the accounts' range (a
+// flat array when the rank refers to a good share of all accounts, as a rank's actions do; a
+// binary search per action cost 2.5 s of 3.7 on 11.7M actions, a hash map look-up about 0.8 s).
 class CommunityLookup {
  public:
   CommunityLookup(const AnalysisInput& in, const std::vector<AccountCommunity>& own,
-                  const Comm& comm) {
+                  const Comm& comm)
+      : index_(index_of_referred(in)) {
     std::vector<std::uint64_t> accounts;
     const auto add = [&](AccountIndex a) {
-      if (index_.try_emplace(a.value, static_cast<std::uint32_t>(accounts.size())).second)
-        accounts.push_back(a.value);
+      const auto next = static_cast<std::uint32_t>(accounts.size());
+      if (index_.insert(a.value, next) == next) accounts.push_back(a.value);
     };
     for (const auto& e : in.edges) {
       add(e.src);
@@ -80,11 +81,20 @@ class CommunityLookup {
   }
 
   const AccountCommunity& of(AccountIndex account) const {
-    return found_[index_.find(account.value)->second];
+    return found_[index_.find(account.value)];
   }
 
  private:
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> index_;
+  // A flat array over all accounts when it takes at most 16 bytes per reference (so per-rank
+  // memory stays bounded by the rank's own data), else a table that grows with the accounts met.
+  static IdMap index_of_referred(const AnalysisInput& in) {
+    const auto n_accounts = in.first_account_by_rank.back();
+    const auto references = in.actions.size() + 2 * in.edges.size();
+    if (n_accounts == 0 || n_accounts > 4 * references) return IdMap();
+    return IdMap::for_range(0, n_accounts - 1, n_accounts);
+  }
+
+  IdMap index_;
   std::vector<AccountCommunity> found_;
 };
 
@@ -218,9 +228,8 @@ std::vector<CommunityInput> gather_communities(const AnalysisInput& in, const Co
   for (const auto& m : my_members) ids.push_back(m.community);
   ids = sorted_unique(std::move(ids));
   std::vector<CommunityInput> out(ids.size());
-  auto slot = [&](std::uint64_t c) -> CommunityInput& {
-    return out[static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), c) - ids.begin())];
-  };
+  const auto index = IdMap::of(ids);
+  auto slot = [&](std::uint64_t c) -> CommunityInput& { return out[index.find(c)]; };
   for (std::size_t i = 0; i < ids.size(); ++i) out[i].community = ids[i];
   for (std::size_t i = 0; i < my_members.size(); ++i) {
     auto& community = slot(my_members[i].community);
