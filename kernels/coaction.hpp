@@ -52,6 +52,7 @@
 #include "core/action.hpp"
 #include "core/comm.hpp"
 #include "core/stage_metrics.hpp"
+#include "kernels/key_slicing.hpp"
 #include "kernels/pair_partial.hpp"
 #include "kernels/pair_reach_filter.hpp"
 #include "kernels/pair_table.hpp"
@@ -127,12 +128,23 @@ struct CoactionEdge {
 // addition (and thus not on the rank count).
 inline constexpr double kTfidfScale = 65536.0;
 
+// What the kernel's shuffle leaves on a rank, for the null model (kernels/null_model.hpp
+// layer_exposure_from_keys): the layer's actions of this rank's keys and slices, sorted by (key,
+// slice, time, account, content) with exact duplicates dropped (halo copies flagged
+// kActionIsHalo), and the hot keys that were sliced (the same on every rank).
+struct ShuffledKeys {
+  std::vector<Action> actions;
+  std::vector<HotKey> hot_keys;
+};
+
 // `owner_of_account(AccountIndex) -> rank` decides where an edge is returned (the owner of src).
+// With `shuffled` given, it receives the shuffled actions instead of their being freed.
 template <class OwnerOf>
 std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                             const CoactionConfig& config,
                                             OwnerOf&& owner_of_account, const Comm& comm,
-                                            StageMetrics& metrics);
+                                            StageMetrics& metrics,
+                                            ShuffledKeys* shuffled = nullptr);
 
 // Local building blocks, exposed for the serial reference and tests.
 namespace coaction_detail {

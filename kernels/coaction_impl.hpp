@@ -9,11 +9,11 @@
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
+#include "core/radix_sort.hpp"
 #include "kernels/key_slicing.hpp"
 #include "kernels/pair_accumulator.hpp"
 #include "kernels/pair_count_bound.hpp"
 #include "kernels/partial_index.hpp"
-#include "core/radix_sort.hpp"
 
 namespace coordnet {
 
@@ -140,7 +140,7 @@ template <class OwnerOf>
 std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                             const CoactionConfig& config,
                                             OwnerOf&& owner_of_account, const Comm& comm,
-                                            StageMetrics& metrics) {
+                                            StageMetrics& metrics, ShuffledKeys* kept) {
   using namespace coaction_detail;
   metrics.start(std::string("project_") + std::string(layer_name(config.layer)));
   enum Part : std::size_t {
@@ -339,6 +339,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   metrics.add_count("candidate_pairs", candidates);
   metrics.add_count("edges", edges.size());
   metrics.finish(comm);
+  if (kept != nullptr) *kept = {std::move(by_key), shuffled.hot_keys};
   return edges;
 }
 

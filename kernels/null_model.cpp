@@ -212,6 +212,18 @@ void sum_by_account(std::vector<AccountExposure>& partials) {
   }
 }
 
+void add_up(std::vector<AccountExposure>& partials) {
+  if (partials.empty()) return;
+  const auto [lowest, highest] = std::minmax_element(
+      partials.begin(), partials.end(),
+      [](const AccountExposure& a, const AccountExposure& b) { return a.account < b.account; });
+  if (highest->account.value - lowest->account.value < partials.size()) {
+    sum_by_account(partials);
+  } else {
+    add_up_by_account(partials);
+  }
+}
+
 AccountExposure exposure_of(const std::vector<AccountExposure>& owned, AccountIndex account) {
   const auto it =
       std::lower_bound(owned.begin(), owned.end(), account,

@@ -53,6 +53,15 @@ template <class OwnerOf>
 LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, DurationMs window_ms,
                              OwnerOf&& owner_of_account, const Comm& comm);
 
+// The same result from what the co-action kernel's shuffle left (project_coactions with every
+// action of the layer, at the same window), without bucketing and sorting the actions again: a
+// key that was not sliced is whole on one rank, time-sorted and deduplicated, so it is one bucket;
+// only the actions of the hot keys are bucketed from `actions` as above. Collective.
+template <class OwnerOf>
+LayerExposure layer_exposure_from_keys(ShuffledKeys keys, const std::vector<Action>& actions,
+                                       Layer layer, DurationMs window_ms,
+                                       OwnerOf&& owner_of_account, const Comm& comm);
+
 // For each edge (owned by the owner of src, as the co-action kernel leaves them) the co-actions
 // expected by chance in the layer of `exposure`. Collective.
 template <class OwnerOf>
@@ -120,6 +129,9 @@ void sort_and_reduce(std::vector<AccountExposure>& partials);
 // into an array over the accounts they span, no hashing and no sort, when that array is no
 // longer than the partials (else sort_and_reduce).
 void sum_by_account(std::vector<AccountExposure>& partials);
+// Adds up equal accounts in any order: sum_by_account's array when it applies, else
+// add_up_by_account (no sort).
+void add_up(std::vector<AccountExposure>& partials);
 
 }  // namespace null_model_detail
 

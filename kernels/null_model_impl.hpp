@@ -68,29 +68,32 @@ std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& 
 
 }  // namespace null_model_detail
 
-template <class OwnerOf>
-LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, DurationMs window_ms,
-                             OwnerOf&& owner_of_account, const Comm& comm) {
-  using namespace null_model_detail;
-  const auto bucket_ms = bucket_ms_for(window_ms);
-  auto groups = bucketed_actions(
-      actions, [&](const Action& a) { return a.layer == layer; }, bucket_ms, window_ms, true, comm);
+namespace null_model_detail {
 
-  std::vector<AccountExposure> partials;
-  partials.reserve(groups.size());  // one per action that is not a halo
-  std::uint64_t local_actions = 0;
+// Appends the partials of every bucket of `groups` (sorted by key, then time) whose key is not
+// skipped; returns the actions counted (those that are not halos).
+template <class Skip>
+std::uint64_t add_bucket_partials(const std::vector<Action>& groups, DurationMs window_ms,
+                                  Skip&& skip, std::vector<AccountExposure>& partials) {
+  const auto before = partials.size();
   for (std::size_t begin = 0; begin < groups.size();) {
     std::size_t end = begin + 1;
     while (end < groups.size() && groups[end].key == groups[begin].key) ++end;
-    const auto before = partials.size();
-    count_bucket(groups.data() + begin, groups.data() + end, window_ms, partials);
-    local_actions += partials.size() - before;
+    if (!skip(groups[begin].key)) {
+      count_bucket(groups.data() + begin, groups.data() + end, window_ms, partials);
+    }
     begin = end;
   }
-  std::vector<Action>().swap(groups);
+  return partials.size() - before;
+}
+
+// The partials summed at the accounts' owners, and A. Collective.
+template <class OwnerOf>
+LayerExposure reduce_exposure(std::vector<AccountExposure> partials, std::uint64_t local_actions,
+                              OwnerOf&& owner_of_account, const Comm& comm) {
   // Added up here only to cut the traffic to the accounts' owners (who sum and order them): not
   // at one rank, where the owner's sum below is cheaper.
-  if (comm.size() > 1) add_up_by_account(partials);
+  if (comm.size() > 1) add_up(partials);
   LayerExposure result;
   result.accounts = exchange_by_owner(
                         std::move(partials),
@@ -99,6 +102,43 @@ LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, Du
   sum_by_account(result.accounts);
   result.total_actions = comm.allreduce<std::uint64_t>(local_actions, ReduceOp::sum);
   return result;
+}
+
+}  // namespace null_model_detail
+
+template <class OwnerOf>
+LayerExposure layer_exposure(const std::vector<Action>& actions, Layer layer, DurationMs window_ms,
+                             OwnerOf&& owner_of_account, const Comm& comm) {
+  using namespace null_model_detail;
+  auto groups = bucketed_actions(
+      actions, [&](const Action& a) { return a.layer == layer; }, bucket_ms_for(window_ms),
+      window_ms, true, comm);
+  std::vector<AccountExposure> partials;
+  partials.reserve(groups.size());  // one per action that is not a halo
+  const auto counted = add_bucket_partials(
+      groups, window_ms, [](KeyHash) { return false; }, partials);
+  std::vector<Action>().swap(groups);
+  return reduce_exposure(std::move(partials), counted, owner_of_account, comm);
+}
+
+template <class OwnerOf>
+LayerExposure layer_exposure_from_keys(ShuffledKeys keys, const std::vector<Action>& actions,
+                                       Layer layer, DurationMs window_ms,
+                                       OwnerOf&& owner_of_account, const Comm& comm) {
+  using namespace null_model_detail;
+  const auto hot = [&](KeyHash key) { return find_hot_key(keys.hot_keys, key) != nullptr; };
+  std::vector<AccountExposure> partials;
+  partials.reserve(keys.actions.size());
+  auto counted = add_bucket_partials(keys.actions, window_ms, hot, partials);
+  std::vector<Action>().swap(keys.actions);
+  if (!keys.hot_keys.empty()) {
+    auto groups = bucketed_actions(
+        actions, [&](const Action& a) { return a.layer == layer && hot(a.key); },
+        bucket_ms_for(window_ms), window_ms, true, comm);
+    counted += add_bucket_partials(
+        groups, window_ms, [](KeyHash) { return false; }, partials);
+  }
+  return reduce_exposure(std::move(partials), counted, owner_of_account, comm);
 }
 
 template <class OwnerOf>

@@ -84,7 +84,11 @@ EdgeNull edge_null_model(const std::vector<Action>& actions, const AccountTable&
     if (layer.layer == Layer::synchrony) {
       expected = layer.expected_co_bins;
     } else {
-      const auto exposure = layer_exposure(actions, layer.layer, layer.window_ms, owner, comm);
+      LayerExposure computed;
+      const auto& exposure =
+          layer.exposure
+              ? *layer.exposure
+              : (computed = layer_exposure(actions, layer.layer, layer.window_ms, owner, comm));
       expected = edge_expectations(layer.edges, exposure, owner, comm);
     }
     for_matching_fused(fused, layer.edges, [&](std::size_t f, std::size_t i) {

@@ -119,7 +119,17 @@ Projection project_layers(const RunConfig& config, const std::vector<Action>& ac
         for (const auto& earlier : projection.layers) {
           c.held_bytes += earlier.edges.capacity() * sizeof(CoactionEdge);
         }
-        out.edges = project_coactions(layer_actions, c, owner, comm, metrics);
+        // The null model's exposure needs every action of the layer.
+        const bool exposure = !config.flag.skip && config.min_participation <= 1;
+        ShuffledKeys shuffled;
+        out.edges = project_coactions(layer_actions, c, owner, comm, metrics,
+                                      exposure ? &shuffled : nullptr);
+        if (exposure) {
+          metrics.start(std::string("exposure_") + std::string(layer_name(layer)));
+          out.exposure = layer_exposure_from_keys(std::move(shuffled), actions, layer,
+                                                  out.window_ms, owner, comm);
+          metrics.finish(comm);
+        }
         if (config.weight_quantile > 0) {
           std::vector<double> weights;
           for (const auto& e : out.edges) weights.push_back(e.weight);

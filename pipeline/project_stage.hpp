@@ -3,6 +3,7 @@
 // Collective: every rank calls project_layers with its actions.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/action.hpp"
@@ -12,6 +13,7 @@
 #include "kernels/coaction.hpp"
 #include "kernels/compat_qut.hpp"
 #include "kernels/edge_fusion.hpp"
+#include "kernels/null_model.hpp"
 #include "pipeline/run_config.hpp"
 
 namespace coordnet {
@@ -26,6 +28,10 @@ struct LayerEdges {
   // synchrony: co_bins in count and n_keys, the inverse-occupancy sum in weight, and per edge
   // the co-bins expected by chance
   std::vector<double> expected_co_bins;
+  // The null model's exposure of the layer, taken from the projection's shuffled actions where
+  // the run flags (kernels/null_model.hpp layer_exposure_from_keys); absent otherwise, and in a
+  // projection loaded from a checkpoint, where the null model computes it from the actions.
+  std::optional<LayerExposure> exposure;
 };
 
 struct Projection {

@@ -142,6 +142,39 @@ TEST(NullModel, ExposureOfBusyKeysMatchesSerialReference) {
   expect_reference_exposure(exposure, ref, comm);
 }
 
+// The exposure taken from the co-action kernel's shuffled keys is the reference's, with every
+// key whole and with keys cut into time slices (their actions bucketed again), at any rank count.
+TEST(NullModel, ExposureFromTheProjectionsShuffleMatchesSerialReference) {
+  const Comm comm;
+  std::mt19937_64 rng(13);
+  auto actions = all_actions();
+  for (int i = 0; i < 1500; ++i) {  // two busy keys
+    actions.push_back({KeyHash{1000 + rng() % 2}, AccountIndex{rng() % kAccounts},
+                       static_cast<TimeMs>(rng() % 2'400'000), ContentHash{rng() % 3},
+                       Layer::retweet});
+  }
+  const auto p = static_cast<std::uint64_t>(comm.size());
+  auto owner = [&](AccountIndex a) { return static_cast<int>(a.value * p / kAccounts); };
+  const auto mine = testing::strided_share(actions, comm);
+  const auto ref = reference_exposure(actions);
+  for (const bool slice : {false, true}) {
+    CoactionConfig config;
+    config.window_ms = kWindowMs;
+    config.n_accounts = kAccounts;
+    if (slice) {
+      config.hot_key_actions = 300;
+      config.slice_actions = 100;
+    }
+    StageMetrics metrics;
+    ShuffledKeys shuffled;
+    project_coactions(mine, config, owner, comm, metrics, &shuffled);
+    EXPECT_EQ(shuffled.hot_keys.size(), slice ? 2u : 0u);
+    const auto exposure =
+        layer_exposure_from_keys(std::move(shuffled), mine, Layer::retweet, kWindowMs, owner, comm);
+    expect_reference_exposure(exposure, ref, comm);
+  }
+}
+
 // sum_by_account gives sort_and_reduce's result on accounts dense enough for its array and on
 // accounts too sparse for it.
 TEST(NullModel, SumByAccountMatchesSortAndReduce) {
