@@ -186,17 +186,19 @@ void sort_and_reduce(std::vector<AccountExposure>& partials) {
       [](const AccountExposure& a, const AccountExposure& b) { return a.account < b.account; });
 }
 
-void sum_by_account(std::vector<AccountExposure>& partials) {
-  if (partials.empty()) return;
+namespace {
+
+// Sums the partials in an array over their accounts' span (no hashing, no sort; the result in
+// account order) and returns true, when that array is no longer than the partials (an owner's
+// dense range of accounts, or a rank whose actions name most accounts); else returns false.
+bool sum_in_array(std::vector<AccountExposure>& partials) {
+  if (partials.empty()) return true;
   const auto [lowest, highest] = std::minmax_element(
       partials.begin(), partials.end(),
       [](const AccountExposure& a, const AccountExposure& b) { return a.account < b.account; });
   const auto first = lowest->account.value;
   const auto span = highest->account.value - first + 1;
-  if (span > partials.size()) {
-    sort_and_reduce(partials);
-    return;
-  }
+  if (span > partials.size()) return false;
   // An account not met keeps the marker as its index.
   constexpr AccountIndex kNotMet{~std::uint64_t{0}};
   std::vector<AccountExposure> sums(span, AccountExposure{kNotMet});
@@ -210,18 +212,17 @@ void sum_by_account(std::vector<AccountExposure>& partials) {
   for (const auto& sum : sums) {
     if (sum.account != kNotMet) partials.push_back(sum);
   }
+  return true;
+}
+
+}  // namespace
+
+void sum_by_account(std::vector<AccountExposure>& partials) {
+  if (!sum_in_array(partials)) sort_and_reduce(partials);
 }
 
 void add_up(std::vector<AccountExposure>& partials) {
-  if (partials.empty()) return;
-  const auto [lowest, highest] = std::minmax_element(
-      partials.begin(), partials.end(),
-      [](const AccountExposure& a, const AccountExposure& b) { return a.account < b.account; });
-  if (highest->account.value - lowest->account.value < partials.size()) {
-    sum_by_account(partials);
-  } else {
-    add_up_by_account(partials);
-  }
+  if (!sum_in_array(partials)) add_up_by_account(partials);
 }
 
 AccountExposure exposure_of(const std::vector<AccountExposure>& owned, AccountIndex account) {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <bit>
 
-#include "kernels/coaction.hpp"
 #include "core/radix_sort.hpp"
+#include "kernels/coaction.hpp"
 
 namespace coordnet {
 
