@@ -68,7 +68,8 @@ class CommunityState {
   }
 
   // Applies every rank's moves; activate(owned slot) is called for each owned vertex next to
-  // a moved vertex (on any rank).
+  // a moved vertex (on any rank) whose community, once every move is applied, is not the one
+  // the moved vertex joined.
   template <class Activate>
   void apply_moves(std::span<const Move> moves, Activate&& activate);
 
@@ -117,6 +118,10 @@ template <class Activate>
 void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activate) {
   const auto changed_ghosts = send_moves(moves);
   const auto n = graph_.n_owned();
+  for (const auto& m : moves) {
+    label_[m.vertex] = m.to;
+    cache_slot_[m.vertex] = m.cache_slot;
+  }
   // The rows of the moved vertices and changed ghosts are scattered: each row's bounds are
   // loaded kRowsAhead rows ahead, its first entries half as far ahead.
   constexpr std::size_t kRowsAhead = 8;
@@ -126,10 +131,9 @@ void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activat
     if (k + kRowsAhead / 2 < moves.size())
       __builtin_prefetch(graph_.targets.data() + graph_.offsets[moves[k + kRowsAhead / 2].vertex]);
     const auto& m = moves[k];
-    label_[m.vertex] = m.to;
-    cache_slot_[m.vertex] = m.cache_slot;
     for (auto e = graph_.offsets[m.vertex]; e < graph_.offsets[m.vertex + 1]; ++e) {
-      if (graph_.targets[e] < n) activate(graph_.targets[e]);
+      const auto u = graph_.targets[e];
+      if (u < n && cache_slot_[u] != m.cache_slot) activate(u);
     }
   }
   for (std::size_t k = 0; k < changed_ghosts.size(); ++k) {
@@ -140,8 +144,10 @@ void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activat
                          graph_.ghost_offsets[changed_ghosts[k + kRowsAhead / 2]]);
     }
     const auto ghost = changed_ghosts[k];
+    const auto community = cache_slot_[n + ghost];
     for (auto e = graph_.ghost_offsets[ghost]; e < graph_.ghost_offsets[ghost + 1]; ++e) {
-      activate(graph_.ghost_neighbours[e]);
+      const auto u = graph_.ghost_neighbours[e];
+      if (cache_slot_[u] != community) activate(u);
     }
   }
   std::vector<CommunityUpdate> updates;

@@ -12,9 +12,10 @@
 // hash(v, seed, round) mod sub_rounds (a new draw each round, so two neighbours that swap
 // blindly in one round are apart in the next), on the partition and totals as they were at the
 // start of the sub-round, so the decisions do not depend on the order of vertices or on the rank
-// count. Pruning: only vertices next to a vertex that moved (on any rank) are examined again. A
-// level stops when a round moves fewer than tolerance * n_global vertices, when nothing moves, or
-// after max_iterations rounds, never on the gain of one round.
+// count. Pruning (Leiden's fast local moving): only vertices next to a vertex that moved (on any
+// rank) to another community than theirs are examined again. A level stops when a round moves fewer
+// than tolerance * n_global vertices, when nothing moves, or after max_iterations rounds, never on
+// the gain of one round.
 //
 // Sequential schedule (a level of at most gather_below vertices + entries, which is on one rank
 // at every rank count): a round visits the vertices one at a time in the order of
