@@ -117,6 +117,23 @@ Received<T> exchange_by_owner(std::vector<T>&& records, OwnerOf&& owner_of, cons
   return comm.alltoallv<T>(std::move(records), counts);
 }
 
+// The same, leaving `records` empty with its memory kept for the caller to reuse (as the scatter
+// target of a sort: pages already mapped, where a fresh array faults every page in). On one rank
+// the records are moved into the result and `records` keeps nothing.
+// The spare capacity worth giving such a buffer (a fraction of its records), so that what the
+// exchange brings fits: ranks receive a little more or less than they send.
+inline constexpr double kReceiveHeadroom = 0.125;
+
+template <class T, class OwnerOf>
+Received<T> exchange_by_owner_keeping_memory(std::vector<T>& records, OwnerOf&& owner_of,
+                                             const Comm& comm) {
+  if (comm.size() == 1) return exchange_by_owner(std::move(records), owner_of, comm);
+  const auto counts = partition_by_owner(records, owner_of, comm.size());
+  auto received = comm.alltoallv<T>(std::span<const T>(records), counts);
+  records.clear();
+  return received;
+}
+
 // exchange_by_owner for a stream of rounds (the co-action stream sends blocks to their owners
 // again and again): the send and receive buffers are kept between rounds, so a round reuses their
 // memory instead of faulting in fresh pages. One rank copies the records once, with no owner

@@ -12,7 +12,11 @@
 // records are first scattered by the hash's top 12 bits into a second array, which then replaces
 // the first (one counting pass and one sequential pass writing to 4,096 places: the scattered
 // lines stay in cache, where swapping in place would miss on every record); records already
-// grouped so (as copy_grouped_by_hash leaves them) are not moved. Each group, now small enough
+// grouped so (as copy_grouped_by_hash leaves them) are not moved, and records that come as a few
+// such runs (grouped by every source of an exchange) are copied a stretch of one group at a time.
+// sort_by_hash(records, hash_of, less, spare) takes the second array's memory from `spare` (a
+// buffer the caller no longer needs, such as the one the records were sent from: its pages are
+// already mapped) and leaves `spare` empty. Each group, now small enough
 // for the cache, is partitioned in place by the next 8 bits (American flag sort: one counting
 // pass, then each record swapped straight into its bucket), and so on until a bucket holds at
 // most 1,024 records, which is sorted by `less`. So a record is compared about log2(1024) times
@@ -26,7 +30,9 @@
 // the top 12 bits of hash_of in ascending order and, within a group, in the order emitted: a
 // copy (filtering, or making several records of one) that does sort_by_hash's first pass on the
 // way. copies_of is called twice per source record (counting, then copying) and must emit the
-// same records both times.
+// same records both times. `headroom` adds capacity for that fraction more records (address
+// space only until used): room for the records an exchange brings when the copy, once sent, is
+// to take them (sort_by_hash's `spare`).
 //
 // Local (no MPI).
 #pragma once
@@ -101,6 +107,8 @@ constexpr int kHashGroupBits = 12;
 constexpr std::size_t kHashGroups = std::size_t{1} << kHashGroupBits;
 constexpr int kHashGroupShift = 64 - kHashGroupBits;
 inline std::size_t hash_group(std::uint64_t hash) { return hash >> kHashGroupShift; }
+// sort_by_hash copies stretches of one group whole when they hold this many records on average.
+constexpr std::size_t kRecordsPerStretch = 64;
 
 // Partitions [first, last), whose hashes agree above bit `shift`, in place by the 8 bits of the
 // hash below `shift` (the bits down to 0 when fewer are left) and recurses into each part; a part
@@ -142,26 +150,53 @@ void flag_sort(Record* first, Record* last, int shift, HashOf& hash_of, Less& le
 }  // namespace radix_detail
 
 template <class Record, class HashOf, class Less>
-void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less) {
+void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less,
+                  std::vector<Record>& spare) {
   using radix_detail::kHashGroupShift;
+  auto scattered = std::exchange(spare, {});
   if (records.size() <= radix_detail::kSortUpTo) {
     std::sort(records.begin(), records.end(), less);
     return;
   }
   std::vector<std::size_t> start(radix_detail::kHashGroups + 1, 0);
+  // The stretches of consecutive records in one group, while there are few (records that arrive
+  // grouped from a few sources): then each is copied whole instead of record by record.
+  struct Stretch {
+    std::size_t group, begin, end;
+  };
+  std::vector<Stretch> stretches;
+  const std::size_t most_stretches = records.size() / radix_detail::kRecordsPerStretch;
   bool grouped = true;
-  std::size_t previous = 0;
-  for (const auto& r : records) {
-    const auto group = radix_detail::hash_group(hash_of(r));
+  std::size_t previous = radix_detail::kHashGroups;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto group = radix_detail::hash_group(hash_of(records[i]));
     ++start[group + 1];
-    grouped = grouped && group >= previous;
-    previous = group;
+    if (group != previous) {
+      grouped = grouped && (previous == radix_detail::kHashGroups || group > previous);
+      if (stretches.size() <= most_stretches) {
+        if (!stretches.empty()) stretches.back().end = i;
+        stretches.push_back({group, i, records.size()});
+      }
+      previous = group;
+    }
   }
   for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) start[g + 1] += start[g];
   if (!grouped) {
-    std::vector<Record> scattered(records.size());
-    auto next = start;
-    for (const auto& r : records) scattered[next[radix_detail::hash_group(hash_of(r))]++] = r;
+    if (stretches.size() <= most_stretches) {
+      // Group by group, each group's stretches in the order they came (stable, as below).
+      std::stable_sort(stretches.begin(), stretches.end(),
+                       [](const Stretch& a, const Stretch& b) { return a.group < b.group; });
+      scattered.clear();
+      scattered.reserve(records.size());
+      for (const auto& st : stretches) {
+        scattered.insert(scattered.end(), records.begin() + static_cast<std::ptrdiff_t>(st.begin),
+                         records.begin() + static_cast<std::ptrdiff_t>(st.end));
+      }
+    } else {
+      scattered.resize(records.size());
+      auto next = start;
+      for (const auto& r : records) scattered[next[radix_detail::hash_group(hash_of(r))]++] = r;
+    }
     records.swap(scattered);
   }
   for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) {
@@ -170,14 +205,22 @@ void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less) {
   }
 }
 
+template <class Record, class HashOf, class Less>
+void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less) {
+  std::vector<Record> spare;
+  sort_by_hash(records, hash_of, less, spare);
+}
+
 template <class Record, class Source, class CopiesOf, class HashOf>
 std::vector<Record> copy_grouped_by_hash(const Source& source, CopiesOf&& copies_of,
-                                         HashOf&& hash_of) {
+                                         HashOf&& hash_of, double headroom = 0) {
   std::vector<std::size_t> next(radix_detail::kHashGroups + 1, 0);
   const auto group_of = [&](const Record& r) { return radix_detail::hash_group(hash_of(r)); };
   for (const auto& s : source) copies_of(s, [&](const Record& r) { ++next[group_of(r) + 1]; });
   for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) next[g + 1] += next[g];
-  std::vector<Record> out(next.back());
+  std::vector<Record> out;
+  out.reserve(next.back() + static_cast<std::size_t>(headroom * static_cast<double>(next.back())));
+  out.resize(next.back());
   for (const auto& s : source) copies_of(s, [&](const Record& r) { out[next[group_of(r)]++] = r; });
   return out;
 }

@@ -80,17 +80,25 @@ std::uint64_t tf_of(const KeyTerms& terms, AccountIndex account) {
 
 }  // namespace
 
-void sort_and_dedupe(std::vector<Action>& actions) {
-  sort_by_hash(actions, key_hash_of, [](const Action& a, const Action& b) {
-    return std::tie(a.key, a.slice, a.t_ms, a.account, a.content) <
-           std::tie(b.key, b.slice, b.t_ms, b.account, b.content);
-  });
+void sort_and_dedupe(std::vector<Action>& actions, std::vector<Action>& spare) {
+  sort_by_hash(
+      actions, key_hash_of,
+      [](const Action& a, const Action& b) {
+        return std::tie(a.key, a.slice, a.t_ms, a.account, a.content) <
+               std::tie(b.key, b.slice, b.t_ms, b.account, b.content);
+      },
+      spare);
   const auto last =
       std::unique(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
         return a.key == b.key && a.slice == b.slice && a.t_ms == b.t_ms && a.account == b.account &&
                a.content == b.content;
       });
   actions.erase(last, actions.end());
+}
+
+void sort_and_dedupe(std::vector<Action>& actions) {
+  std::vector<Action> spare;
+  sort_and_dedupe(actions, spare);
 }
 
 KeyTags::KeyTags(const std::vector<HotKey>& hot_keys, const Comm& comm)

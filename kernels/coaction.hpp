@@ -154,7 +154,9 @@ namespace coaction_detail {
 std::vector<CoactionEdge> collapse_to_edges(std::vector<PairPartial> partials);
 // The hash sort_and_dedupe groups by (core/radix_sort.hpp sort_by_hash).
 inline std::uint64_t key_hash_of(const Action& a) { return a.key.value; }
-// Sorts by (key, slice, time, account, content) and drops exact duplicates.
+// Sorts by (key, slice, time, account, content) and drops exact duplicates; the sort may take
+// its second array's memory from `spare`, which is left empty.
+void sort_and_dedupe(std::vector<Action>& actions, std::vector<Action>& spare);
 void sort_and_dedupe(std::vector<Action>& actions);
 // Number of pairs of non-halo actions with earlier partners within the window of one key group
 // (sorted by time): the co-action candidates.

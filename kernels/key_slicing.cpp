@@ -335,8 +335,9 @@ KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& 
                           : owner_of_hash(a.key.value, comm.size());
   };
   KeyShuffle result;
-  result.actions = exchange_by_owner(std::move(actions), owner, comm).data;
+  result.actions = exchange_by_owner_keeping_memory(actions, owner, comm).data;
   result.hot_keys = plan.hot_keys;
+  result.spare = std::move(actions);
   return result;
 }
 

@@ -70,6 +70,7 @@ struct SlicePlan {
 struct KeyShuffle {
   std::vector<Action> actions;   // this rank's keys and slices, unsorted
   std::vector<HotKey> hot_keys;  // the same on every rank, sorted by key
+  std::vector<Action> spare;     // empty: the memory the actions were sent from, for their sort
 };
 
 KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& slicing,

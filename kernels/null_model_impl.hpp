@@ -45,24 +45,16 @@ std::vector<Action> bucketed_actions(const std::vector<Action>& actions, Keep&& 
     if (near_previous(a, bucket)) in_bucket(bucket - 1, kActionIsHalo);
     if (near_next(a, bucket)) in_bucket(bucket + 1, kActionIsHalo);
   };
-  std::vector<Action> groups;
-  if (comm.size() == 1) {
-    // No exchange: the copies are made grouped for the key sort (core/radix_sort.hpp), which
-    // then does not scatter them again.
-    groups = copy_grouped_by_hash<Action>(actions, copies_of, coaction_detail::key_hash_of);
-  } else {
-    // Counted first, so the array is allocated once.
-    std::size_t copies = 0;
-    for (const auto& a : actions) copies_of(a, [&](const Action&) { ++copies; });
-    std::vector<Action> bucketed;
-    bucketed.reserve(copies);
-    for (const auto& a : actions) copies_of(a, [&](const Action& c) { bucketed.push_back(c); });
-    groups = exchange_by_owner(
-                 std::move(bucketed),
-                 [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)
-                 .data;
-  }
-  coaction_detail::sort_and_dedupe(groups);
+  // The copies are made grouped for the key sort (core/radix_sort.hpp): on one rank it then does
+  // not scatter them again, at more ranks each source's stretch of a group is copied whole, into
+  // the memory the copies were sent from.
+  auto bucketed = copy_grouped_by_hash<Action>(actions, copies_of, coaction_detail::key_hash_of,
+                                               comm.size() > 1 ? kReceiveHeadroom : 0.0);
+  auto groups =
+      exchange_by_owner_keeping_memory(
+          bucketed, [&](const Action& a) { return owner_of_hash(a.key.value, comm.size()); }, comm)
+          .data;
+  coaction_detail::sort_and_dedupe(groups, bucketed);
   return groups;
 }
 

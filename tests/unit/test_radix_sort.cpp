@@ -95,6 +95,47 @@ TEST(RadixSort, CopyGroupedByHashIsAStableGroupingOfTheCopies) {
   }
 }
 
+// Records as an exchange brings them: several runs, each grouped by the hash's top bits (a
+// source's copy_grouped_by_hash), then a few ungrouped records (hot keys' halo copies); and
+// records in no order at all. sort_by_hash sorts them as std::sort does whatever memory `spare`
+// lends (none, less than needed, more), and leaves `spare` empty.
+TEST(RadixSort, SortByHashOfGroupedRunsWithSpareMemory) {
+  const auto key_of = [](const Record& r) { return r.key; };
+  const auto copy_all = [](const Record& r, auto&& emit) { emit(r); };
+  for (const std::size_t runs : {1, 2, 3, 5}) {
+    for (const std::size_t tail : {0, 50}) {
+      for (const double spare_share : {0.0, 0.5, 1.5}) {
+        SCOPED_TRACE(testing::Message()
+                     << runs << " runs, " << tail << " ungrouped, spare " << spare_share);
+        std::vector<Record> input;
+        for (std::size_t r = 0; r < runs; ++r) {
+          // Keys in the lowest 64 of the 4,096 groups: long stretches, which are copied whole.
+          auto run = records(40000 + 1000 * r, r == 1 ? 300 : 0, false, 11 + r);
+          for (auto& record : run) record.key >>= 6;
+          run = copy_grouped_by_hash<Record>(run, copy_all, key_of);
+          input.insert(input.end(), run.begin(), run.end());
+        }
+        const auto ungrouped = records(tail, 0, false, 99);
+        input.insert(input.end(), ungrouped.begin(), ungrouped.end());
+        auto expected = input;
+        std::sort(expected.begin(), expected.end(), by_key_then_payload);
+        std::vector<Record> spare(
+            static_cast<std::size_t>(spare_share * static_cast<double>(input.size())));
+        sort_by_hash(input, key_of, by_key_then_payload, spare);
+        EXPECT_EQ(input, expected);
+        EXPECT_TRUE(spare.empty());
+      }
+    }
+  }
+  auto shuffled = records(100000, 0, false, 5);
+  auto expected = shuffled;
+  std::sort(expected.begin(), expected.end(), by_key_then_payload);
+  std::vector<Record> spare(200000);
+  sort_by_hash(shuffled, key_of, by_key_then_payload, spare);
+  EXPECT_EQ(shuffled, expected);
+  EXPECT_TRUE(spare.empty());
+}
+
 TEST(RadixSort, SortByKeyIsStable) {
   for (const std::uint64_t distinct : {0, 1, 1000}) {
     SCOPED_TRACE(distinct);
