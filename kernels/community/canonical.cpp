@@ -24,6 +24,11 @@ CanonicalLabels canonical_labels(std::span<const VertexId> labels,
   // The smallest member per label, first among this rank's vertices, then at the label's owner.
   // distinct: this rank's labels, each once; distinct_of[i]: the position of labels[i] there.
   IdMap label_index;
+  if (!labels.empty()) {
+    // Labels are vertex ids: a flat array over their range when it is dense (few ranks).
+    const auto [lowest, highest] = std::minmax_element(labels.begin(), labels.end());
+    label_index = IdMap::for_range(*lowest, *highest, labels.size());
+  }
   std::vector<Membership> memberships;
   std::vector<VertexId> distinct;
   std::vector<std::uint32_t> distinct_of(labels.size());
@@ -72,14 +77,14 @@ CanonicalLabels canonical_labels(std::span<const VertexId> labels,
   CanonicalLabels result;
   result.n_communities = comm.allreduce(local_leaders, ReduceOp::sum);
   // Each distinct label is asked for once, not once per vertex.
+  std::vector<VertexId> owned_labels;
+  owned_labels.reserve(smallest.size());
+  for (const auto& m : smallest) owned_labels.push_back(m.label);
+  const auto owned_index = IdMap::of(owned_labels);
   const auto distinct_numbers = ask_owners<std::uint64_t>(
       distinct, label_owner,
-      each_answer_with_source<std::uint64_t, VertexId>([&](VertexId label, int) {
-        const auto it =
-            std::lower_bound(smallest.begin(), smallest.end(), label,
-                             [](const Membership& m, VertexId l) { return m.label < l; });
-        return numbers[static_cast<std::size_t>(it - smallest.begin())];
-      }),
+      each_answer_with_source<std::uint64_t, VertexId>(
+          [&](VertexId label, int) { return numbers[owned_index.find(label)]; }),
       comm);
   result.community.resize(labels.size());
   for (std::size_t i = 0; i < labels.size(); ++i)
