@@ -40,12 +40,13 @@ class OwnedAccounts {
   std::string_view id(std::size_t k) const {
     return std::string_view(id_chars_).substr(id_starts_[k], id_starts_[k + 1] - id_starts_[k]);
   }
-  std::uint32_t position(std::uint64_t hash) const { return position_.at(hash); }
+  static constexpr std::uint32_t kRejected = ~std::uint32_t{0};
 
-  // One round at the owner: returns, per request, whether it was accepted. A request for a
-  // free hash claims it; among the new strings that compete for one hash the smallest wins.
-  std::vector<std::uint8_t> register_requests(std::span<const Registration> requests,
-                                              const ReceivedChars& strings) {
+  // One round at the owner: returns, per request, its account's place in registration order if
+  // it was accepted, else kRejected. A request for a free hash claims it; among the new strings
+  // that compete for one hash the smallest wins.
+  std::vector<std::uint32_t> register_requests(std::span<const Registration> requests,
+                                               const ReceivedChars& strings) {
     const auto first_new = hashes_.size();
     position_.reserve(hashes_.size() + requests.size());
     std::vector<std::uint32_t> position_of(requests.size());
@@ -67,16 +68,16 @@ class OwnedAccounts {
     }
     n_actions_.resize(hashes_.size(), 0);
     created_ms_.resize(hashes_.size(), kUnknownTime);
-    std::vector<std::uint8_t> accepted(requests.size());
     for (std::size_t i = 0; i < requests.size(); ++i) {
       const auto k = position_of[i];
-      accepted[i] = id(k) == strings[i];
-      if (accepted[i]) {
-        n_actions_[k] += requests[i].n_actions;
-        created_ms_[k] = earliest_known(created_ms_[k], requests[i].created_ms);
+      if (id(k) != strings[i]) {
+        position_of[i] = kRejected;
+        continue;
       }
+      n_actions_[k] += requests[i].n_actions;
+      created_ms_[k] = earliest_known(created_ms_[k], requests[i].created_ms);
     }
-    return accepted;
+    return position_of;
   }
 
   std::uint64_t n_actions(std::size_t k) const { return n_actions_[k]; }
@@ -91,10 +92,13 @@ class OwnedAccounts {
   absl::flat_hash_map<std::uint64_t, std::uint32_t> position_;
 };
 
-// One round of registration at the owners. Returns, per request, whether it was accepted.
-std::vector<std::uint8_t> register_round(const std::vector<Registration>& requests,
-                                         const std::vector<std::string_view>& ids,
-                                         OwnedAccounts& owned, const Comm& comm) {
+// One round of registration at the owners. Returns, per request, whether it was accepted; the
+// owner appends the place of every request it accepted to accepted_by_source[source rank], in
+// the order received.
+std::vector<std::uint8_t> register_round(
+    const std::vector<Registration>& requests, const std::vector<std::string_view>& ids,
+    OwnedAccounts& owned, std::vector<std::vector<std::uint32_t>>& accepted_by_source,
+    const Comm& comm) {
   std::vector<std::uint32_t> owners(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
     owners[i] = static_cast<std::uint32_t>(owner_of_hash(requests[i].hash, comm.size()));
@@ -102,7 +106,15 @@ std::vector<std::uint8_t> register_round(const std::vector<Registration>& reques
   const auto received = exchange_by_owner(
       requests, [&](const Registration& r) { return owner_of_hash(r.hash, comm.size()); }, comm);
   const auto strings = exchange_string_views(ids, owners, comm);
-  const auto accepted = owned.register_requests(received.data, strings);
+  const auto places = owned.register_requests(received.data, strings);
+  std::vector<std::uint8_t> accepted(places.size());
+  std::size_t i = 0;
+  for (std::size_t source = 0; source < received.counts_by_source.size(); ++source) {
+    for (std::uint64_t j = 0; j < received.counts_by_source[source]; ++j, ++i) {
+      accepted[i] = places[i] != OwnedAccounts::kRejected;
+      if (accepted[i]) accepted_by_source[source].push_back(places[i]);
+    }
+  }
   return reply_to_sources<std::uint8_t>(received, accepted, comm);
 }
 
@@ -129,6 +141,11 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
     if (ingested.account_actions[i] > 0) pending.push_back(i);
   }
   OwnedAccounts owned;
+  // The owner's places of the requests it accepted, per source; the source's accepted locals, per
+  // owner, in the same order (so the final indexes go back in one message, without asking).
+  const auto p = static_cast<std::size_t>(comm.size());
+  std::vector<std::vector<std::uint32_t>> accepted_by_source(p);
+  std::vector<std::vector<std::size_t>> accepted_by_owner(p);
   std::uint64_t moved = 0;
   for (int round = 0; comm.allreduce<std::uint64_t>(pending.size(), ReduceOp::sum) > 0; ++round) {
     if (round == kMaxRegistrationRounds) {
@@ -156,10 +173,13 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
           {final_hash[i], ingested.account_actions[i], ingested.account_created_ms[i]});
       ids.push_back(ingested.account_ids[i]);
     }
-    const auto accepted = register_round(requests, ids, owned, comm);
+    const auto accepted = register_round(requests, ids, owned, accepted_by_source, comm);
     pending.clear();
     for (std::size_t k = 0; k < order.size(); ++k) {
-      if (!accepted[k]) {
+      if (accepted[k]) {
+        accepted_by_owner[static_cast<std::size_t>(owner_of_hash(requests[k].hash, comm.size()))]
+            .push_back(order[k]);
+      } else {
         ++seed[order[k]];
         pending.push_back(order[k]);
       }
@@ -194,31 +214,26 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
   table.language.assign(owned.size(), std::string());
   table.location.assign(owned.size(), std::string());
 
-  // Dense index and global action count for every local dictionary entry.
-  std::vector<std::size_t> order;
-  for (auto i :
-       order_by_owner(
-           n_local, [&](std::size_t i) { return owner_of_hash(final_hash[i], comm.size()); },
-           comm.size())
-           .order) {
-    if (ingested.account_actions[i] > 0) order.push_back(i);
-  }
-  std::vector<std::uint64_t> asks;
-  for (auto i : order) asks.push_back(final_hash[i]);
-  const auto received = exchange_by_owner(
-      asks, [&](std::uint64_t h) { return owner_of_hash(h, comm.size()); }, comm);
+  // Dense index and global action count for every local dictionary entry with actions: each
+  // owner answers the requests it accepted, source by source in the order accepted.
   std::vector<IndexReply> replies;
-  replies.reserve(received.data.size());
-  for (auto hash : received.data) {
-    const auto k = owned.position(hash);
-    replies.push_back({table.first_index + sorted_index[k], owned.n_actions(k)});
+  std::vector<std::uint64_t> reply_counts(p, 0);
+  for (std::size_t source = 0; source < p; ++source) {
+    for (const auto k : accepted_by_source[source]) {
+      replies.push_back({table.first_index + sorted_index[k], owned.n_actions(k)});
+    }
+    reply_counts[source] = accepted_by_source[source].size();
   }
-  const auto answers = reply_to_sources<IndexReply>(received, replies, comm);
+  const auto answers = comm.alltoallv<IndexReply>(std::move(replies), reply_counts).data;
   result.global_of_local.assign(n_local, AccountIndex{UINT64_MAX});
   result.total_actions_of_local.assign(n_local, 0);
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    result.global_of_local[order[k]] = AccountIndex{answers[k].index};
-    result.total_actions_of_local[order[k]] = answers[k].n_actions;
+  std::size_t next = 0;
+  for (const auto& locals : accepted_by_owner) {
+    for (const auto i : locals) {
+      result.global_of_local[i] = AccountIndex{answers[next].index};
+      result.total_actions_of_local[i] = answers[next].n_actions;
+      ++next;
+    }
   }
   return result;
 }
@@ -273,6 +288,11 @@ std::vector<HandleRow> merge_handle_history(const IngestResult& ingested,
     TimeMs last_seen_ms;
     std::uint64_t n_actions;
   };
+  const auto absorb = [](Sighting& into, const Sighting& s) {
+    into.first_seen_ms = std::min(into.first_seen_ms, s.first_seen_ms);
+    into.last_seen_ms = std::max(into.last_seen_ms, s.last_seen_ms);
+    into.n_actions += s.n_actions;
+  };
   std::vector<Sighting> group;
   std::vector<HandleRow> merged;
   merged.reserve(received.data.size());
@@ -283,16 +303,20 @@ std::vector<HandleRow> merge_handle_history(const IngestResult& ingested,
       const auto& k = received.data[i];
       group.push_back({received_names[i], k.first_seen_ms, k.last_seen_ms, k.n_actions});
     }
-    if (group.size() > 1) {
+    const bool one_handle = std::all_of(group.begin(), group.end(), [&](const Sighting& s) {
+      return s.handle == group.front().handle;
+    });
+    if (group.size() > 1 && one_handle) {
+      // The usual case: every rank saw the account under one handle.
+      for (std::size_t g = 1; g < group.size(); ++g) absorb(group.front(), group[g]);
+      group.resize(1);
+    } else if (group.size() > 1) {
       std::sort(group.begin(), group.end(),
                 [](const Sighting& a, const Sighting& b) { return a.handle < b.handle; });
       std::size_t kept = 0;
       for (std::size_t g = 1; g < group.size(); ++g) {
-        auto& m = group[kept];
-        if (group[g].handle == m.handle) {
-          m.first_seen_ms = std::min(m.first_seen_ms, group[g].first_seen_ms);
-          m.last_seen_ms = std::max(m.last_seen_ms, group[g].last_seen_ms);
-          m.n_actions += group[g].n_actions;
+        if (group[g].handle == group[kept].handle) {
+          absorb(group[kept], group[g]);
         } else {
           group[++kept] = group[g];
         }
