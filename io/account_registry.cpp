@@ -3,7 +3,6 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
-#include <numeric>
 #include <span>
 #include <string_view>
 #include <tuple>
@@ -191,15 +190,23 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
   auto& table = result.table;
   table.n_hash_collisions = comm.allreduce(moved, ReduceOp::sum);
   // The owned accounts in hash order: sorted_index[k] is the place of the k-th registered.
-  std::vector<std::uint32_t> by_hash(owned.size());
-  std::iota(by_hash.begin(), by_hash.end(), 0u);
-  sort_by_key(by_hash, [&](std::uint32_t k) { return owned.hash(k); });
+  // The hashes are distinct and spread over their top bits: sorted by hash groups (radix on the
+  // top bits, then small sorts), which is 3x faster here than sort_by_key's six 11-bit passes.
+  struct HashPlace {
+    std::uint64_t hash;
+    std::uint32_t place;
+  };
+  std::vector<HashPlace> by_hash(owned.size());
+  for (std::uint32_t k = 0; k < by_hash.size(); ++k) by_hash[k] = {owned.hash(k), k};
+  sort_by_hash(
+      by_hash, [](const HashPlace& h) { return h.hash; },
+      [](const HashPlace& a, const HashPlace& b) { return a.hash < b.hash; });
   std::vector<std::uint32_t> sorted_index(owned.size());
   table.ids.reserve(owned.size());
   table.n_actions.reserve(owned.size());
   table.created_ms.reserve(owned.size());
   for (std::uint32_t i = 0; i < by_hash.size(); ++i) {
-    const auto k = by_hash[i];
+    const auto k = by_hash[i].place;
     sorted_index[k] = i;
     table.ids.emplace_back(owned.id(k));
     table.n_actions.push_back(owned.n_actions(k));
