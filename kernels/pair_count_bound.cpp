@@ -21,14 +21,14 @@ int PairCountBound::counter_bits(double min_weight) {
   return 8;
 }
 
-void PairCountBound::add(std::span<const std::uint64_t> pairs) {
-  // The counters are far larger than the caches: the word of the pair kAhead further on is
+template <class SlotOf>
+void PairCountBound::count(std::size_t n, SlotOf&& slot_of_element) {
+  // The counters are far larger than the caches: the word of the element kAhead further on is
   // prefetched, its slot kept in a ring so that each pair is hashed once.
   constexpr std::size_t kAhead = 16;
   std::array<std::size_t, kAhead> ahead{};
-  const auto n = pairs.size();
   const auto look_ahead = [&](std::size_t i) {
-    ahead[i % kAhead] = slot_of(pairs[i]);
+    ahead[i % kAhead] = slot_of_element(i);
     __builtin_prefetch(&words_[ahead[i % kAhead] >> per_word_log_], 1, 0);
   };
   for (std::size_t i = 0; i < std::min(n, kAhead); ++i) look_ahead(i);
@@ -39,6 +39,14 @@ void PairCountBound::add(std::span<const std::uint64_t> pairs) {
       words_[slot >> per_word_log_] += std::uint64_t{1} << shift_of(slot);
     }
   }
+}
+
+void PairCountBound::add(std::span<const std::uint64_t> pairs) {
+  count(pairs.size(), [&](std::size_t i) { return slot_of(pairs[i]); });
+}
+
+void PairCountBound::add_slots(std::span<const std::uint32_t> slots) {
+  count(slots.size(), [&](std::size_t i) { return static_cast<std::size_t>(slots[i]); });
 }
 
 std::size_t PairCountBound::reaching() const {
@@ -54,7 +62,8 @@ std::size_t pair_count_counters(std::uint64_t candidates, int n_ranks, std::size
       std::max<std::uint64_t>(kFewest, 8 * candidates / static_cast<std::uint64_t>(n_ranks)));
   const auto most =
       std::bit_floor(std::max<std::size_t>(1, most_bytes * 8 / static_cast<std::size_t>(bits)));
-  return std::max(kFewest, std::min(static_cast<std::size_t>(wanted), most));
+  return std::max(
+      kFewest, std::min({static_cast<std::size_t>(wanted), most, PairCountBound::kMostCounters}));
 }
 
 namespace pair_count_detail {
@@ -78,6 +87,38 @@ std::pair<const Action*, const Action*> emit_window_pairs(const Action* left, co
 
 }  // namespace pair_count_detail
 
+namespace {
+
+// One round of the pre-count's exchange at more than one rank: each pair's counter slot (4 bytes)
+// to the pair's owner, both from one hash of the pair. The buffers are kept between rounds.
+class SlotStream {
+ public:
+  const std::vector<std::uint32_t>& operator()(std::span<const std::uint64_t> pairs,
+                                               const PairCountBound& bound, const Comm& comm) {
+    slots_.resize(pairs.size());
+    owners_.resize(pairs.size());
+    counts_.assign(static_cast<std::size_t>(comm.size()), 0);
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      slots_[i] = static_cast<std::uint32_t>(bound.slot_of(pairs[i]));
+      owners_[i] = static_cast<std::uint32_t>(owner_of_pair(pairs[i], comm.size()));
+      ++counts_[owners_[i]];
+    }
+    std::vector<std::uint64_t> next(counts_.size(), 0);
+    for (std::size_t r = 1; r < next.size(); ++r) next[r] = next[r - 1] + counts_[r - 1];
+    send_.resize(pairs.size());
+    for (std::size_t i = 0; i < pairs.size(); ++i) send_[next[owners_[i]]++] = slots_[i];
+    comm.alltoallv_into<std::uint32_t>(send_, counts_, received_);
+    return received_.data;
+  }
+
+ private:
+  std::vector<std::uint32_t> slots_, owners_, send_;
+  std::vector<std::uint64_t> counts_;
+  Received<std::uint32_t> received_;
+};
+
+}  // namespace
+
 PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
                                  const std::vector<std::pair<std::size_t, std::size_t>>& groups,
                                  DurationMs window_ms, std::size_t counters, double min_weight,
@@ -85,10 +126,9 @@ PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
   auto lap = [&](std::size_t part) {
     if (times != nullptr) times->lap(first_part + part);
   };
-  PairCountBound bound(counters, min_weight);
+  PairCountBound bound(std::min(counters, PairCountBound::kMostCounters), min_weight);
   std::vector<std::uint64_t> pairs;
-  OwnerExchange<std::uint64_t> stream;
-  auto owner = [&](std::uint64_t pair) { return owner_of_pair(pair, comm.size()); };
+  SlotStream stream;
   std::size_t group = 0;
   const Action *left = nullptr, *right = nullptr;
   if (!groups.empty()) left = right = by_key.data() + groups[0].first;
@@ -101,9 +141,14 @@ PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
         left = right = by_key.data() + groups[group].first;
     }
     lap(0);
-    const auto& received = stream(std::span<const std::uint64_t>(pairs), owner, comm).data;
-    lap(1);
-    bound.add(received);
+    if (comm.size() == 1) {
+      lap(1);
+      bound.add(pairs);
+    } else {
+      const auto& received = stream(pairs, bound, comm);
+      lap(1);
+      bound.add_slots(received);
+    }
     pairs.clear();
     lap(2);
     const bool more =

@@ -2,10 +2,11 @@
 // (kernels/coaction.hpp: the pre-count).
 //
 // What it computes: a count sketch partitioned by pair owner. A pass over a rank's key groups
-// sends each co-action's pair (8 bytes, u < v, different accounts, |dt| <= window, the right-hand
-// action not a halo copy, exactly the co-actions the sweep counts) to the pair's owner
-// (owner_of_pair, the owner of its partials later), which adds
-// one to the counter at hash(pair) mod counters, saturating. Counters are as narrow as min_weight
+// lists each co-action's pair (u < v, different accounts, |dt| <= window, the right-hand action
+// not a halo copy, exactly the co-actions the sweep counts) and sends its counter's slot
+// (hash(pair) mod counters, 4 bytes) to the pair's owner (owner_of_pair, the owner of its
+// partials later, from the high bits of the same hash), which adds one to that counter,
+// saturating; one rank counts its pairs where they are listed. Counters are as narrow as min_weight
 // allows (2 bits up to min_weight 3, 4 up to 15, else 8), so a given memory holds more of them. A
 // counter is the sum of the counts of all pairs hashed to it, so it never falls below any of them:
 // a pair whose counter is under min_weight has fewer co-actions than min_weight, and fewer keys (a
@@ -15,9 +16,9 @@
 // for_each_reaching lists the counters that may reach min_weight, from which every rank gets a
 // filter (kernels/pair_reach_filter.hpp) that keeps the sweep from emitting the other pairs.
 //
-// Memory: the counters (a quarter of a byte each at min_weight 3) per rank, plus the stream's send
-// and receive blocks of kPairsPerRound pairs (8 bytes each, twice). Traffic: 8 bytes per co-action,
-// against 72 per partial later.
+// Memory: the counters (a quarter of a byte each at min_weight 3) per rank, plus a block of
+// kPairsPerRound pairs (8 bytes each) and the stream's send and receive blocks of their slots (4
+// bytes each, twice). Traffic: 4 bytes per co-action, against 72 per partial later.
 //
 // Collective: every rank calls count_pair_bounds with its shuffled, sorted key groups and the
 // same counters and min_weight. With `times`, the pass adds its wall time to
@@ -44,6 +45,8 @@ namespace coordnet {
 class PairCountBound {
  public:
   static constexpr std::size_t kPairsPerRound = std::size_t{1} << 22;
+  // Counters per rank at most (a slot fits 32 bits; 1 GiB of the narrowest counters).
+  static constexpr std::size_t kMostCounters = std::size_t{1} << 32;
 
   // `counters` (rounded up to a power of two, at least 64) of the width counter_bits(min_weight).
   PairCountBound(std::size_t counters, double min_weight);
@@ -55,6 +58,9 @@ class PairCountBound {
 
   // Counts one co-action of each pair (PairPartial::pack) in `pairs`.
   void add(std::span<const std::uint64_t> pairs);
+  // Counts one co-action in each counter of `slots` (slot_of of the pairs, which fits 32 bits:
+  // at most kMostCounters).
+  void add_slots(std::span<const std::uint32_t> slots);
   // Whether the pair may have min_weight co-actions or more (a saturated counter always may).
   bool may_reach(std::uint64_t pair) const {
     const auto c = value(slot_of(pair));
@@ -75,6 +81,9 @@ class PairCountBound {
   std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }
 
  private:
+  // add and add_slots: one increment per element, slot_of_element(i) the counter of the i-th.
+  template <class SlotOf>
+  void count(std::size_t n, SlotOf&& slot_of_element);
   std::uint64_t value(std::size_t slot) const {
     return (words_[slot >> per_word_log_] >> shift_of(slot)) & saturated_;
   }

@@ -39,6 +39,28 @@ TEST(PairCountBound, SaturatedCounterKeepsEveryPair) {
   EXPECT_FALSE(may_reach_after(300, 254));
 }
 
+// Counting the pairs' slots (what the pairs' owners receive) is counting the pairs.
+TEST(PairCountBound, SlotsCountAsTheirPairs) {
+  PairCountBound by_pair(1 << 12, 3), by_slot(1 << 12, 3);
+  std::vector<std::uint64_t> pairs;
+  for (std::uint64_t u = 0; u < 40; ++u) {
+    for (std::uint64_t v = u + 1; v < 40; v += 1 + u % 3) {
+      for (std::uint64_t k = 0; k < (u + v) % 5; ++k) pairs.push_back(PairPartial::pack(u, v));
+    }
+  }
+  std::vector<std::uint32_t> slots;
+  for (const auto p : pairs) slots.push_back(static_cast<std::uint32_t>(by_pair.slot_of(p)));
+  by_pair.add(pairs);
+  by_slot.add_slots(slots);
+  std::size_t reaching = 0;
+  for (const auto p : pairs) {
+    EXPECT_EQ(by_slot.may_reach(p), by_pair.may_reach(p));
+    reaching += by_slot.may_reach(p) ? 1 : 0;
+  }
+  EXPECT_GT(reaching, 0u);
+  EXPECT_LT(reaching, pairs.size());
+}
+
 TEST(PairCountBound, CountersOfOtherPairsOnlyRaiseTheBound) {
   // With a single counter every pair shares it: the sum of their co-actions bounds each.
   PairCountBound bound(1, 3);
