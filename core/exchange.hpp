@@ -40,22 +40,30 @@ OwnerOrder order_by_owner(std::size_t n, OwnerOfIndex&& owner_of_index, int n_ra
   return result;
 }
 
-// Copies `records` into `send` grouped by owner rank in rank order, stable within an owner, and
-// counts them per rank into `counts`; `owner` is scratch. The vectors keep their memory.
+// Copies `records` into `send` grouped by their owners (owners[i] the rank of records[i]) in rank
+// order, stable within an owner, and counts them per rank into `counts`. The vectors keep their
+// memory.
+template <class T>
+void scatter_by_owner(std::span<const T> records, std::span<const std::uint32_t> owners,
+                      int n_ranks, std::vector<T>& send, std::vector<std::uint64_t>& counts) {
+  counts.assign(static_cast<std::size_t>(n_ranks), 0);
+  for (const auto owner : owners) ++counts[owner];
+  std::vector<std::uint64_t> next(counts.size(), 0);
+  for (std::size_t d = 1; d < next.size(); ++d) next[d] = next[d - 1] + counts[d - 1];
+  send.resize(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) send[next[owners[i]]++] = records[i];
+}
+
+// The same with owner_of(record) computed into `owner` (scratch).
 template <class T, class OwnerOf>
 void group_by_owner(std::span<const T> records, OwnerOf&& owner_of, int n_ranks,
                     std::vector<std::uint32_t>& owner, std::vector<T>& send,
                     std::vector<std::uint64_t>& counts) {
   owner.resize(records.size());
-  counts.assign(static_cast<std::size_t>(n_ranks), 0);
   for (std::size_t i = 0; i < records.size(); ++i) {
     owner[i] = static_cast<std::uint32_t>(owner_of(records[i]));
-    ++counts[owner[i]];
   }
-  std::vector<std::uint64_t> next(counts.size(), 0);
-  for (std::size_t d = 1; d < next.size(); ++d) next[d] = next[d - 1] + counts[d - 1];
-  send.resize(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) send[next[owner[i]]++] = records[i];
+  scatter_by_owner(records, std::span<const std::uint32_t>(owner), n_ranks, send, counts);
 }
 
 template <class T, class OwnerOf>
@@ -117,13 +125,15 @@ Received<T> exchange_by_owner(std::vector<T>&& records, OwnerOf&& owner_of, cons
   return comm.alltoallv<T>(std::move(records), counts);
 }
 
-// The same, leaving `records` empty with its memory kept for the caller to reuse (as the scatter
-// target of a sort: pages already mapped, where a fresh array faults every page in). On one rank
-// the records are moved into the result and `records` keeps nothing.
-// The spare capacity worth giving such a buffer (a fraction of its records), so that what the
-// exchange brings fits: ranks receive a little more or less than they send.
+// The spare capacity worth giving a buffer sent by exchange_by_owner_keeping_memory (a fraction
+// of its records), so that what the exchange brings fits: ranks receive a little more or less
+// than they send.
 inline constexpr double kReceiveHeadroom = 0.125;
 
+// exchange_by_owner of records the caller gives up, leaving `records` empty with its memory kept
+// for the caller to reuse (as the scatter target of a sort: pages already mapped, where a fresh
+// array faults every page in). On one rank the records are moved into the result and `records`
+// keeps nothing.
 template <class T, class OwnerOf>
 Received<T> exchange_by_owner_keeping_memory(std::vector<T>& records, OwnerOf&& owner_of,
                                              const Comm& comm) {

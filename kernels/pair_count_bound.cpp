@@ -90,23 +90,19 @@ std::pair<const Action*, const Action*> emit_window_pairs(const Action* left, co
 namespace {
 
 // One round of the pre-count's exchange at more than one rank: each pair's counter slot (4 bytes)
-// to the pair's owner, both from one hash of the pair. The buffers are kept between rounds.
+// to the pair's owner, both from the same hash of the pair. The buffers are kept between rounds.
 class SlotStream {
  public:
   const std::vector<std::uint32_t>& operator()(std::span<const std::uint64_t> pairs,
                                                const PairCountBound& bound, const Comm& comm) {
     slots_.resize(pairs.size());
     owners_.resize(pairs.size());
-    counts_.assign(static_cast<std::size_t>(comm.size()), 0);
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       slots_[i] = static_cast<std::uint32_t>(bound.slot_of(pairs[i]));
       owners_[i] = static_cast<std::uint32_t>(owner_of_pair(pairs[i], comm.size()));
-      ++counts_[owners_[i]];
     }
-    std::vector<std::uint64_t> next(counts_.size(), 0);
-    for (std::size_t r = 1; r < next.size(); ++r) next[r] = next[r - 1] + counts_[r - 1];
-    send_.resize(pairs.size());
-    for (std::size_t i = 0; i < pairs.size(); ++i) send_[next[owners_[i]]++] = slots_[i];
+    scatter_by_owner(std::span<const std::uint32_t>(slots_),
+                     std::span<const std::uint32_t>(owners_), comm.size(), send_, counts_);
     comm.alltoallv_into<std::uint32_t>(send_, counts_, received_);
     return received_.data;
   }
