@@ -12,6 +12,8 @@ namespace {
 
 // How many adjacency entries ahead the label loads start.
 constexpr std::size_t kAhead = 8;
+// How many members ahead the refinement starts loading a member's arcs.
+constexpr std::size_t kMembersAhead = 4;
 
 struct Member {
   VertexId community;
@@ -49,7 +51,8 @@ struct CommunityBlock {
 
 // Positions (in (community, vertex) order) of the targets of the received inner arcs, in the
 // order received: a target sent by index is found through the received position of the
-// members of its sender, any other through a map of the members' ids (built only if needed).
+// members of its sender, any other through a map of the members' ids (built only if needed; a
+// flat array over their range when the ids are dense).
 std::vector<std::uint32_t> arc_targets(const Received<Member>& members,
                                        const Received<InnerArc>& arcs,
                                        const std::vector<std::uint32_t>& sorted) {
@@ -60,8 +63,12 @@ std::vector<std::uint32_t> arc_targets(const Received<Member>& members,
   const bool any_by_id = std::any_of(arcs.data.begin(), arcs.data.end(), [](const InnerArc& a) {
     return (a.dst & InnerArc::kByIndex) == 0;
   });
-  IdMap position(any_by_id ? sorted.size() : 0);
+  IdMap position;
   if (any_by_id) {
+    const auto [lowest, highest] =
+        std::minmax_element(received.begin(), received.end(),
+                            [](const Member& a, const Member& b) { return a.vertex < b.vertex; });
+    position = IdMap::for_range(lowest->vertex, highest->vertex, sorted.size());
     for (std::size_t k = 0; k < sorted.size(); ++k)
       position.insert(received[sorted[k]].vertex, static_cast<std::uint32_t>(k));
   }
@@ -89,6 +96,39 @@ std::vector<std::uint32_t> arc_targets(const Received<Member>& members,
     target[k] = position_of[target[k]];
   }
   return target;
+}
+
+// Positions of the received members once sorted by (community, vertex). They are counted by the
+// owned slot of their community (owned ids ascend), stably, so each source's members of a
+// community stay in the ascending order they were sent in; a community with members from several
+// sources is then sorted by vertex.
+std::vector<std::uint32_t> members_in_order(const std::vector<Member>& arrived,
+                                            const LevelGraph& graph) {
+  const auto n = graph.n_owned();
+  std::vector<std::uint32_t> community_slot(arrived.size());
+  std::vector<std::uint64_t> community_start(n + 1, 0);
+  for (std::size_t i = 0; i < arrived.size(); ++i) {
+    if (i + IdMap::kPrefetchDistance < arrived.size())
+      graph.owned_index.prefetch(arrived[i + IdMap::kPrefetchDistance].community);
+    community_slot[i] = graph.owned_index.find(arrived[i].community);
+    ++community_start[community_slot[i] + 1];
+  }
+  for (std::size_t c = 0; c < n; ++c) community_start[c + 1] += community_start[c];
+  std::vector<std::uint32_t> sorted(arrived.size());
+  {
+    std::vector<std::uint64_t> next(community_start.begin(), community_start.end() - 1);
+    for (std::size_t i = 0; i < arrived.size(); ++i)
+      sorted[next[community_slot[i]]++] = static_cast<std::uint32_t>(i);
+  }
+  const auto by_vertex = [&](std::uint32_t a, std::uint32_t b) {
+    return arrived[a].vertex < arrived[b].vertex;
+  };
+  for (std::size_t c = 0; c < n; ++c) {
+    const auto begin = sorted.begin() + static_cast<std::ptrdiff_t>(community_start[c]);
+    const auto end = sorted.begin() + static_cast<std::ptrdiff_t>(community_start[c + 1]);
+    if (!std::is_sorted(begin, end, by_vertex)) std::sort(begin, end, by_vertex);
+  }
+  return sorted;
 }
 
 // members: as they arrived, arcs: their inner arcs in the same order; sorted[k]: the received
@@ -130,6 +170,7 @@ class CommunityRefiner {
     FixedWeight sigma_s = 0;
     std::int64_t nodes_s = 0;
     for (auto i = begin; i < end; ++i) {
+      if (i + kMembersAhead < end) prefetch_arcs(i + kMembersAhead);
       const auto& m = b_.members[i];
       part_[i] = static_cast<std::uint32_t>(i);
       sigma_[i] = m.degree;
@@ -148,7 +189,9 @@ class CommunityRefiner {
       order_.push_back(
           {hash_combine(b_.members[i].vertex, config_.seed), static_cast<std::uint32_t>(i)});
     std::sort(order_.begin(), order_.end());
-    for (const auto& [hash, i] : order_) {
+    for (std::size_t k = 0; k < order_.size(); ++k) {
+      if (k + kMembersAhead < order_.size()) prefetch_arcs(order_[k + kMembersAhead].second);
+      const auto i = order_[k].second;
       if (size_[part_[i]] == 1 &&
           well_connected(external_[i], sigma_[i], nodes_[i], sigma_s, nodes_s))
         merge_greedily(i, sigma_s, nodes_s);
@@ -158,6 +201,17 @@ class CommunityRefiner {
   std::uint32_t part(std::size_t i) const { return part_[i]; }
 
  private:
+  // Starts loading member i's arcs and their targets (a member's arcs lie where they arrived,
+  // away from the previous member's): the loops above load them a few members ahead.
+  void prefetch_arcs(std::size_t i) const {
+    const auto first = b_.first_arc[i];
+    const auto count = b_.members[i].inner_arcs;
+    if (count == 0) return;
+    __builtin_prefetch(&b_.arcs[first]);
+    __builtin_prefetch(&b_.neighbours[first]);
+    if (count > 4) __builtin_prefetch(&b_.arcs[first + 4]);
+  }
+
   bool well_connected(FixedWeight external, FixedWeight sigma, std::int64_t nodes,
                       FixedWeight sigma_s, std::int64_t nodes_s) const {
     if (config_.objective == Objective::modularity) {
@@ -270,25 +324,7 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
   const auto received = comm.alltoallv<Member>(std::move(members), order.counts);
   const auto received_arcs = comm.alltoallv<InnerArc>(std::move(arcs), arc_counts);
 
-  // Positions of the received members once sorted by (community, vertex): the keys are sorted
-  // with the positions beside them (no indirection in the comparisons).
-  struct MemberKey {
-    VertexId community;
-    VertexId vertex;
-    std::uint32_t position;
-  };
-  std::vector<MemberKey> keys;
-  keys.reserve(received.data.size());
-  for (std::size_t i = 0; i < received.data.size(); ++i) {
-    keys.push_back(
-        {received.data[i].community, received.data[i].vertex, static_cast<std::uint32_t>(i)});
-  }
-  std::sort(keys.begin(), keys.end(), [](const MemberKey& x, const MemberKey& y) {
-    return x.community != y.community ? x.community < y.community : x.vertex < y.vertex;
-  });
-  std::vector<std::uint32_t> sorted(keys.size());
-  for (std::size_t k = 0; k < keys.size(); ++k) sorted[k] = keys[k].position;
-  std::vector<MemberKey>().swap(keys);
+  const auto sorted = members_in_order(received.data, graph);
   const auto block = assemble(received, received_arcs, sorted);
 
   CommunityRefiner refiner(block, config, static_cast<double>(graph.total_degree));
