@@ -285,10 +285,15 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   auto plain_weight = [&](std::uint64_t count, std::uint64_t n_keys) {
     return static_cast<double>(config.weighting == Weighting::keys ? n_keys : count);
   };
-  // A pair held whole whose weight is under min_weight is dropped before the owner sorts.
-  accumulated.finish(sizeof(CoactionEdge), [&](const PairPartial& p) {
-    return tfidf || plain_weight(p.sums.count, p.n_keys) >= config.min_weight;
-  });
+  // A pair whose weight over all of its partials is under min_weight is dropped before the owner
+  // sorts (tfidf weights need the norms: nothing is dropped).
+  if (tfidf) {
+    accumulated.finish(sizeof(CoactionEdge));
+  } else {
+    accumulated.finish(sizeof(CoactionEdge), [&](std::uint64_t count, std::uint64_t n_keys) {
+      return plain_weight(count, n_keys) >= config.min_weight;
+    });
+  }
 
   // Each pair's tags collapse into its edge, weighted and filtered as the merge goes.
   std::vector<std::uint64_t> norms;

@@ -68,16 +68,6 @@ void PairAccumulator::expect(std::size_t distinct) {
   index_.absorb_tail(held_, 0);
 }
 
-std::vector<bool> PairAccumulator::untagged_of_tagged_pairs() const {
-  std::vector<bool> marked(held_.size());
-  for (const auto& p : held_) {
-    if (p.key_tag == 0) continue;
-    const auto at = index_.find(held_, p.pair, 0);
-    if (at != PartialIndex::npos) marked[at] = true;
-  }
-  return marked;
-}
-
 void PairAccumulator::sort_held(std::size_t bytes_per_kept) {
   if (held_.size() * 2 < held_.capacity()) held_.shrink_to_fit();
   sort_and_reduce(held_);

@@ -5,14 +5,15 @@
 // tag) through a hash index (kernels/partial_index.hpp), so nothing is sorted while the stream
 // runs. With a limit of max_records, the held partials are sorted and written to a file in
 // spill_dir as a sorted run (then dropped) when they reach the limit. finish() ends the adding: it
-// frees the index, drops the pairs that cannot make an edge (a pair held whole, only untagged and
-// in no run, that its caller's test rejects), sorts the rest and, when they would not fit beside
-// what the caller builds from them, spills them too. for_each merges the runs and the held
-// partials. The run files are removed by the destructor; failing to write or read one is an
-// IoError naming the file.
+// frees the index, drops the pairs that cannot make an edge (when no run was spilled: a pair
+// whose co-action and key counts over all of its partials its caller's test rejects), sorts the
+// rest and, when they would not fit beside what the caller builds from them, spills them too.
+// for_each merges the runs and the held partials. The run files are removed by the destructor;
+// failing to write or read one is an IoError naming the file.
 //
-// Memory: at most max_records partials (72 bytes) plus 32 bytes each for the index while adding
-// or the radix sort while sorting, and a read buffer of kRunBufferRecords per run while merging.
+// Memory: at most max_records partials (72 bytes) plus 32 bytes each for the index while adding,
+// the pairs' totals while dropping (kernels/pair_totals.hpp) or the radix sort while sorting, and
+// a read buffer of kRunBufferRecords per run while merging.
 //
 // Local (no MPI).
 #pragma once
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "kernels/pair_partial.hpp"
+#include "kernels/pair_totals.hpp"
 #include "kernels/partial_index.hpp"
 
 namespace coordnet {
@@ -49,20 +51,26 @@ class PairAccumulator {
   static constexpr std::size_t kMostExpected = std::size_t{1} << 25;
   void expect(std::size_t distinct);
 
-  // Ends the adding. When no run was spilled, a pair held only untagged (its partial then holds
-  // all of its co-actions and keys) for which keep_whole(partial) is false is dropped. The rest
-  // is sorted; with a limit, when they and bytes_per_kept for each would not fit in it, they are
-  // written as a run and freed, so the merge holds only the runs' read buffers.
-  template <class KeepWhole>
-  void finish(std::size_t bytes_per_kept, KeepWhole&& keep_whole) {
+  // Ends the adding. When no run was spilled, every partial of a pair is held, so its totals over
+  // all of its partials (co-actions and keys, as its edge will count them) are known: a pair
+  // whose totals fail keep_pair(count, n_keys) is dropped, all of its partials, before the sort
+  // (kernels/pair_totals.hpp). The rest is sorted; with a limit, when they and bytes_per_kept for
+  // each would not fit in it, they are written as a run and freed, so the merge holds only the
+  // runs' read buffers.
+  template <class KeepPair>
+  void finish(std::size_t bytes_per_kept, KeepPair&& keep_pair) {
     if (finished_) return;
     finished_ = true;
-    if (runs_.empty()) drop_whole_pairs(keep_whole);
     index_.release();
+    if (runs_.empty()) drop_failing_pairs(keep_pair);
     sort_held(bytes_per_kept);
   }
-  void finish() {
-    finish(0, [](const PairPartial&) { return true; });
+  // The same, dropping nothing.
+  void finish(std::size_t bytes_per_kept = 0) {
+    if (finished_) return;
+    finished_ = true;
+    index_.release();
+    sort_held(bytes_per_kept);
   }
 
   // Calls visit(const PairPartial&) once per (pair, tag), in (pair, tag) order, each reduced over
@@ -120,19 +128,19 @@ class PairAccumulator {
     PairPartial out_;
   };
 
-  template <class KeepWhole>
-  void drop_whole_pairs(KeepWhole&& keep_whole) {
-    const auto tagged = untagged_of_tagged_pairs();
+  // Drops every partial of the pairs whose totals fail keep_pair (every partial of a pair is held).
+  template <class KeepPair>
+  void drop_failing_pairs(KeepPair&& keep_pair) {
+    const PairTotals totals(held_);
+    constexpr std::size_t kAhead = 16;
     std::size_t out = 0;
     for (std::size_t i = 0; i < held_.size(); ++i) {
-      const PairPartial& p = held_[i];
-      if (p.key_tag == 0 && !tagged[i] && !keep_whole(p)) continue;
-      held_[out++] = p;
+      if (i + kAhead < held_.size()) totals.prefetch(held_[i + kAhead]);
+      const auto counts = totals.of(held_[i]);
+      if (keep_pair(counts.count, counts.n_keys)) held_[out++] = held_[i];
     }
     held_.resize(out);
   }
-  // For each held partial, whether it is the untagged partial of a pair that has tagged ones.
-  std::vector<bool> untagged_of_tagged_pairs() const;
   void sort_held(std::size_t bytes_per_kept);
   void spill();
 

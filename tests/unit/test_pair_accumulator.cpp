@@ -166,21 +166,43 @@ std::vector<std::uint64_t> pairs_of(PairAccumulator& acc) {
   return pairs;
 }
 
-TEST(PairAccumulator, FinishDropsOnlyPairsHeldWholeThatFailTheTest) {
-  // (1, 2): count 5 untagged, kept. (1, 3): count 1 untagged, dropped. (2, 3): count 1 untagged
-  // and count 1 under tag 4: not whole, kept with its tag. (3, 4): only tagged, kept.
+TEST(PairAccumulator, FinishDropsThePairsWhoseTotalsFailTheTest) {
+  // Counts per (pair, tag); n_keys is 1 per partial. (1, 2): 5 untagged, kept. (1, 3): 1
+  // untagged, dropped. (2, 3): 1 untagged + 1 under tag 4 = 2, dropped whole. (2, 4): 1 untagged +
+  // 1 under tag 4 + 1 under tag 5 = 3, kept whole. (3, 4): only tagged, 2 + 1 = 3, kept. (3, 5):
+  // only tagged, 2, dropped.
   const std::vector<PairPartial> received = {
       partial(1, 2, 0, 5, 10, 0, 0), partial(1, 3, 0, 1, 10, 0, 0), partial(2, 3, 0, 1, 10, 0, 0),
-      partial(2, 3, 4, 1, 10, 0, 0), partial(3, 4, 4, 1, 10, 0, 0)};
-  auto at_least_3 = [](const PairPartial& p) { return p.sums.count >= 3; };
+      partial(2, 3, 4, 1, 10, 0, 0), partial(2, 4, 4, 1, 10, 0, 0), partial(2, 4, 0, 1, 10, 0, 0),
+      partial(2, 4, 5, 1, 10, 0, 0), partial(3, 4, 4, 2, 10, 0, 0), partial(3, 4, 6, 1, 10, 0, 0),
+      partial(3, 5, 4, 2, 10, 0, 0)};
+  auto at_least_3 = [](std::uint64_t count, std::uint64_t) { return count >= 3; };
   SpillDir dir;
   PairAccumulator unlimited(0, dir.path);
   unlimited.add(received);
   unlimited.finish(0, at_least_3);
-  const std::vector<std::uint64_t> kept = {PairPartial::pack(1, 2) * 8, PairPartial::pack(2, 3) * 8,
-                                           PairPartial::pack(2, 3) * 8 + 4,
-                                           PairPartial::pack(3, 4) * 8 + 4};
-  EXPECT_EQ(pairs_of(unlimited), kept);
+  const auto tagged = [](std::uint64_t src, std::uint64_t dst, std::uint64_t tag) {
+    return PairPartial::pack(src, dst) * 8 + tag;
+  };
+  EXPECT_EQ(pairs_of(unlimited),
+            (std::vector<std::uint64_t>{tagged(1, 2, 0), tagged(2, 4, 0), tagged(2, 4, 4),
+                                        tagged(2, 4, 5), tagged(3, 4, 4), tagged(3, 4, 6)}));
+
+  // The keys counted over all of a pair's partials: (2, 4) and (3, 4) have 3 and 2 keys.
+  PairAccumulator by_keys(0, dir.path);
+  by_keys.add(received);
+  by_keys.finish(0, [](std::uint64_t, std::uint64_t n_keys) { return n_keys >= 2; });
+  EXPECT_EQ(pairs_of(by_keys),
+            (std::vector<std::uint64_t>{tagged(2, 3, 0), tagged(2, 3, 4), tagged(2, 4, 0),
+                                        tagged(2, 4, 4), tagged(2, 4, 5), tagged(3, 4, 4),
+                                        tagged(3, 4, 6)}));
+
+  // A total past the 32-bit counters reads as the largest count, which any threshold keeps.
+  PairAccumulator saturating(0, dir.path);
+  saturating.add({partial(1, 2, 0, 5, 10, 0, 0), partial(5, 6, 4, UINT32_MAX - 1, 10, 0, 0),
+                  partial(5, 6, 5, 5, 10, 0, 0)});
+  saturating.finish(0, [](std::uint64_t count, std::uint64_t) { return count >= 5'000'000'000; });
+  EXPECT_EQ(pairs_of(saturating), (std::vector<std::uint64_t>{tagged(5, 6, 4), tagged(5, 6, 5)}));
 
   // With spilled runs a held pair may have more in a run: nothing is dropped.
   PairAccumulator limited(2, dir.path);
