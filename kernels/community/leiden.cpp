@@ -37,45 +37,10 @@ std::vector<std::uint64_t> even_blocks(std::uint64_t n, int n_ranks) {
 
 namespace {
 
-// Whether each vertex of this rank's block has an edge of non-zero weight (a loop counts): the
-// ends in this rank's block are marked here, the others at their block owners (an end equal to
-// the previous edge's source is skipped: edge lists often come sorted by source).
-std::vector<bool> vertices_with_edges(const ClusterInput& input, const Comm& comm) {
-  const auto& first_by_rank = input.first_vertex_by_rank;
-  const auto rank = static_cast<std::size_t>(comm.rank());
-  const auto first = first_by_rank[rank], end = first_by_rank[rank + 1];
-  std::vector<bool> has_edge(end - first, false);
-  std::vector<VertexId> remote_ends;
-  const auto mark = [&](VertexId v) {
-    if (v >= first && v < end) {
-      has_edge[v - first] = true;
-    } else {
-      remote_ends.push_back(v);
-    }
-  };
-  const WeightedEdge* previous = nullptr;
-  for (const auto& e : input.edges) {
-    if (e.weight == 0) continue;
-    if (previous == nullptr || e.src != previous->src) mark(e.src);
-    previous = &e;
-    if (e.dst != e.src) mark(e.dst);
-  }
-  const auto received = exchange_by_owner(
-      remote_ends, [&](VertexId v) { return owner_in_blocks(v, first_by_rank); }, comm);
-  for (const auto v : received.data) has_edge[v - first] = true;
-  return has_edge;
-}
-
 // The level-0 graph of the vertices with edges: a vertex without one stays alone at every level
 // and adds nothing to either objective (no degree for modularity, no pair for CPM), so it is left
 // out of the levels (most accounts of a run co-act with nobody).
-LevelGraph level_zero(const ClusterInput& input, const std::vector<bool>& has_edge,
-                      const Comm& comm) {
-  const auto first = input.first_vertex_by_rank[static_cast<std::size_t>(comm.rank())];
-  std::vector<VertexRecord> vertices;
-  for (std::size_t i = 0; i < has_edge.size(); ++i) {
-    if (has_edge[i]) vertices.push_back({first + i, 1, first + i});
-  }
+LevelGraph level_zero(const ClusterInput& input, const Comm& comm) {
   // Both directions of every edge (a loop once, twice its weight), written straight into their
   // owner's range of the message: the owners' counts first, then the arcs.
   const auto owner = [&](VertexId v) { return owner_of_vertex(v, comm.size()); };
@@ -100,7 +65,7 @@ LevelGraph level_zero(const ClusterInput& input, const std::vector<bool>& has_ed
       put({e.dst, e.src, e.weight});
     }
   }
-  return build_level_graph(std::move(vertices), std::move(arcs), comm);
+  return build_level_zero(std::move(arcs), comm);
 }
 
 // Labels per vertex of the hash-partitioned level-0 graph, moved to the block layout. A vertex
@@ -150,8 +115,7 @@ ClusterResult cluster_graph(const ClusterInput& input, const ClusterConfig& conf
   // Every level allocates and frees buffers of the size of its graph: reuse their pages.
   const KeepFreedMemory keep_freed;
   PhaseClock clock;
-  const auto has_edge = vertices_with_edges(input, comm);
-  auto graph = level_zero(input, has_edge, comm);
+  auto graph = level_zero(input, comm);
   const auto ids = graph.ids;
   const auto alone = static_cast<std::uint64_t>(input.first_vertex_by_rank.back()) - graph.n_global;
   clock.lap("level 0 graph");

@@ -1,6 +1,7 @@
 #include "kernels/community/level_graph.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include "core/exchange.hpp"
 #include "kernels/community/owner_queries.hpp"
@@ -22,6 +23,36 @@ void take_vertices(std::vector<VertexRecord> received, LevelGraph& g) {
     g.node_weight.push_back(r.node_weight);
     g.initial_label.push_back(r.label);
   }
+  g.owned_index = IdMap::of(g.ids);
+}
+
+// The owned vertices of level 0: the sources of the received arcs (a vertex with an edge is the
+// source of its arcs), each of node weight 1 and alone in its community. Ids within a range at
+// most 64 times the arcs' count (an input's dense vertex indexes) are collected in a bitmap over
+// the range, others sorted.
+void take_arc_sources(const std::vector<Arc>& arcs, LevelGraph& g) {
+  if (!arcs.empty()) {
+    const auto [lowest, highest] = std::minmax_element(
+        arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) { return a.src < b.src; });
+    const auto first = lowest->src;
+    const auto span = highest->src - first + 1;
+    if (span / 64 <= arcs.size()) {
+      std::vector<std::uint64_t> seen(static_cast<std::size_t>((span + 63) / 64), 0);
+      for (const auto& a : arcs)
+        seen[(a.src - first) / 64] |= std::uint64_t{1} << ((a.src - first) % 64);
+      for (std::size_t w = 0; w < seen.size(); ++w) {
+        for (auto bits = seen[w]; bits != 0; bits &= bits - 1)
+          g.ids.push_back(first + 64 * w + static_cast<VertexId>(std::countr_zero(bits)));
+      }
+    } else {
+      g.ids.reserve(arcs.size());
+      for (const auto& a : arcs) g.ids.push_back(a.src);
+      std::sort(g.ids.begin(), g.ids.end());
+      g.ids.erase(std::unique(g.ids.begin(), g.ids.end()), g.ids.end());
+    }
+  }
+  g.node_weight.assign(g.ids.size(), 1);
+  g.initial_label = g.ids;
   g.owned_index = IdMap::of(g.ids);
 }
 
@@ -185,6 +216,18 @@ void register_ghosts(LevelGraph& g, const Comm& comm) {
   g.initial_label.insert(g.initial_label.end(), labels.begin(), labels.end());
 }
 
+// The rest of building a level once its owned vertices are known: rows, ghosts, totals.
+void take_arcs_and_ghosts(std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
+  take_arcs(arcs, g, comm);
+  index_ghost_neighbours(g);
+  register_ghosts(g, comm);
+  FixedWeight local_degree = 0;
+  for (auto d : g.degree) local_degree += d;
+  g.total_degree = comm.allreduce(local_degree, ReduceOp::sum);
+  g.n_global = comm.allreduce<std::uint64_t>(g.n_owned(), ReduceOp::sum);
+  g.entries_global = comm.allreduce<std::uint64_t>(g.n_owned() + g.targets.size(), ReduceOp::sum);
+}
+
 }  // namespace
 
 LevelGraph build_level_graph(std::vector<VertexRecord> vertices, ArcsByOwner arcs,
@@ -195,14 +238,15 @@ LevelGraph build_level_graph(std::vector<VertexRecord> vertices, ArcsByOwner arc
   std::vector<VertexRecord>().swap(vertices);
   take_vertices(std::move(received_vertices.data), g);
   auto received_arcs = comm.alltoallv<Arc>(std::move(arcs.arcs), arcs.counts);
-  take_arcs(received_arcs.data, g, comm);
-  index_ghost_neighbours(g);
-  register_ghosts(g, comm);
-  FixedWeight local_degree = 0;
-  for (auto d : g.degree) local_degree += d;
-  g.total_degree = comm.allreduce(local_degree, ReduceOp::sum);
-  g.n_global = comm.allreduce<std::uint64_t>(g.n_owned(), ReduceOp::sum);
-  g.entries_global = comm.allreduce<std::uint64_t>(g.n_owned() + g.targets.size(), ReduceOp::sum);
+  take_arcs_and_ghosts(received_arcs.data, g, comm);
+  return g;
+}
+
+LevelGraph build_level_zero(ArcsByOwner arcs, const Comm& comm) {
+  LevelGraph g;
+  auto received_arcs = comm.alltoallv<Arc>(std::move(arcs.arcs), arcs.counts);
+  take_arc_sources(received_arcs.data, g);
+  take_arcs_and_ghosts(received_arcs.data, g, comm);
   return g;
 }
 

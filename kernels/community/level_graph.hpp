@@ -76,6 +76,10 @@ struct ArcsByOwner {
 LevelGraph build_level_graph(std::vector<VertexRecord> vertices, ArcsByOwner arcs,
                              const Comm& comm);
 
+// Collective: the first level, whose vertices are the sources of the arcs (so the vertices of the
+// input's non-zero edges), each of node weight 1 and alone in its community.
+LevelGraph build_level_zero(ArcsByOwner arcs, const Comm& comm);
+
 // Collective: the value of every ghost, from its owner's owned_values (one per owned vertex).
 std::vector<VertexId> ghost_values(const LevelGraph& graph, std::span<const VertexId> owned_values,
                                    const Comm& comm);

@@ -167,6 +167,28 @@ TEST(Leiden, IsolatedVerticesAndSelfLoopsAreSingletons) {
   EXPECT_EQ(out.result.n_communities, 4u);
 }
 
+TEST(Leiden, FewEdgesAmongManyIsolatedVertices) {
+  const Comm comm;
+  // A triangle and an edge between vertices far apart among 200,000: each rank's level-0
+  // vertices (the sources of its arcs) span a range far wider than its arcs.
+  const TestGraph g{200000, {{0, 100000, 1}, {100000, 199999, 1}, {0, 199999, 1}, {5, 150000, 1}}};
+  const auto out = cluster(g, distributed_to_the_end(), comm);
+  std::vector<std::uint64_t> expected(200000);
+  for (std::uint64_t v = 0, next = 0; v < expected.size(); ++v) {
+    if (v == 100000 || v == 199999) {
+      expected[v] = 0;
+    } else if (v == 150000) {
+      expected[v] = expected[5];
+    } else {
+      expected[v] = next++;
+    }
+  }
+  EXPECT_EQ(out.labels, expected);
+  EXPECT_EQ(out.result.n_communities, 199997u);
+  EXPECT_EQ(out.result.levels.front().n_vertices, 200000u);
+  expect_sound(g, out, comm);
+}
+
 TEST(Leiden, GraphWithoutEdgesIsAllSingletons) {
   const Comm comm;
   const TestGraph g{9, {{2, 7, 0}}};  // a zero weight is no edge
