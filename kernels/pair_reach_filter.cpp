@@ -1,5 +1,6 @@
 #include "kernels/pair_reach_filter.hpp"
 
+#include <array>
 #include <bit>
 #include <numeric>
 
@@ -14,10 +15,21 @@ std::vector<std::uint64_t> PairReachFilter::owner_words(const PairCountBound& bo
                                                         std::size_t n_words) {
   std::vector<std::uint64_t> words(n_words, 0);
   const auto mask = n_words - 1;
+  // The counters come in slot order and land on random words: they are set in batches, each
+  // batch's words loaded before the first is written.
+  constexpr std::size_t kBatch = 32;
+  std::array<std::uint64_t, kBatch> hashes;
+  std::size_t batched = 0;
+  const auto set_batch = [&] {
+    for (std::size_t i = 0; i < batched; ++i) words[hashes[i] & mask] |= bits_of(hashes[i]);
+    batched = 0;
+  };
   bound.for_each_reaching([&](std::size_t slot) {
-    const auto h = counter_hash(slot);
-    words[h & mask] |= bits_of(h);
+    hashes[batched] = counter_hash(slot);
+    __builtin_prefetch(&words[hashes[batched] & mask], 1);
+    if (++batched == kBatch) set_batch();
   });
+  set_batch();
   return words;
 }
 
