@@ -52,6 +52,21 @@ void report_memory(const CoactionConfig& config, const std::vector<CoactionEdge>
                    const PairAccumulator& accumulated, std::uint64_t saturated, const Comm& comm,
                    StageMetrics& metrics);
 
+// Drops the partials whose pair's counter is under min_weight (its owner's exact test); returns
+// how many. The counters are far larger than the caches: each is loaded a few partials ahead.
+inline std::size_t drop_unreaching(std::vector<PairPartial>& received,
+                                   const PairCountBound& bound) {
+  constexpr std::size_t kAhead = 16;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < received.size(); ++i) {
+    if (i + kAhead < received.size()) bound.prefetch(received[i + kAhead].pair);
+    if (bound.may_reach(received[i].pair)) received[kept++] = received[i];
+  }
+  const auto dropped = received.size() - kept;
+  received.resize(kept);
+  return dropped;
+}
+
 // What a rank's pre-count removed: co-actions its senders skipped (the reach filter's verdict),
 // partials its owner dropped on arrival.
 struct PrecountEffect {
@@ -261,10 +276,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
     partials.clear();
     block_index.clear();
     arrived += received.size();
-    if (bound) {
-      dropped +=
-          std::erase_if(received, [&](const PairPartial& p) { return !bound->may_reach(p.pair); });
-    }
+    if (bound) dropped += drop_unreaching(received, *bound);
     accumulated.add(received);
     times.lap(kOwnerAdd);
     const bool more =

@@ -66,6 +66,10 @@ class PairCountBound {
     const auto c = value(slot_of(pair));
     return c == saturated_ || static_cast<double>(c) >= min_weight_;
   }
+  // Starts loading the counter of a pair (may_reach reads it a few steps later).
+  void prefetch(std::uint64_t pair) const {
+    __builtin_prefetch(&words_[slot_of(pair) >> per_word_log_]);
+  }
   // Calls visit(slot) for every counter that may reach min_weight (in no particular order).
   template <class Visit>
   void for_each_reaching(Visit&& visit) const;
