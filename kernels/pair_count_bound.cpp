@@ -12,7 +12,7 @@ PairCountBound::PairCountBound(std::size_t counters, double min_weight)
       bits_(counter_bits(min_weight)),
       per_word_log_(std::countr_zero(static_cast<unsigned>(64 / bits_))),
       saturated_((std::uint64_t{1} << bits_) - 1),
-      mask_(std::bit_ceil(std::max<std::size_t>(64, counters)) - 1),
+      mask_(std::bit_ceil(std::clamp<std::size_t>(counters, 64, kMostCounters)) - 1),
       words_((mask_ + 1) >> per_word_log_, 0) {}
 
 int PairCountBound::counter_bits(double min_weight) {
@@ -62,8 +62,7 @@ std::size_t pair_count_counters(std::uint64_t candidates, int n_ranks, std::size
       std::max<std::uint64_t>(kFewest, 8 * candidates / static_cast<std::uint64_t>(n_ranks)));
   const auto most =
       std::bit_floor(std::max<std::size_t>(1, most_bytes * 8 / static_cast<std::size_t>(bits)));
-  return std::max(
-      kFewest, std::min({static_cast<std::size_t>(wanted), most, PairCountBound::kMostCounters}));
+  return std::max(kFewest, std::min(static_cast<std::size_t>(wanted), most));
 }
 
 namespace pair_count_detail {
@@ -122,7 +121,7 @@ PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
   auto lap = [&](std::size_t part) {
     if (times != nullptr) times->lap(first_part + part);
   };
-  PairCountBound bound(std::min(counters, PairCountBound::kMostCounters), min_weight);
+  PairCountBound bound(counters, min_weight);
   std::vector<std::uint64_t> pairs;
   SlotStream stream;
   std::size_t group = 0;

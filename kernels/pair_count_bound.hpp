@@ -48,7 +48,8 @@ class PairCountBound {
   // Counters per rank at most (a slot fits 32 bits; 1 GiB of the narrowest counters).
   static constexpr std::size_t kMostCounters = std::size_t{1} << 32;
 
-  // `counters` (rounded up to a power of two, at least 64) of the width counter_bits(min_weight).
+  // `counters` (rounded up to a power of two, at least 64 and at most kMostCounters) of the width
+  // counter_bits(min_weight).
   PairCountBound(std::size_t counters, double min_weight);
 
   // The narrowest counter (2, 4 or 8 bits) whose saturated value is min_weight or more, so only a

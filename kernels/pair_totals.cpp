@@ -26,10 +26,12 @@ PairTotals::PairTotals(std::span<const PairPartial> held) {
   // Tagged partials first (their pairs are the ones stored), then the untagged partials of those
   // pairs.
   for (const bool tagged_pass : {true, false}) {
+    const auto in_pass = [&](const PairPartial& p) { return (p.key_tag != 0) == tagged_pass; };
     for (std::size_t i = 0; i < held.size(); ++i) {
-      if (i + kAhead < held.size()) __builtin_prefetch(&slots_[home(held[i + kAhead].pair)], 1);
+      if (i + kAhead < held.size() && in_pass(held[i + kAhead]))
+        __builtin_prefetch(&slots_[home(held[i + kAhead].pair)], 1);
       const auto& p = held[i];
-      if ((p.key_tag != 0) != tagged_pass) continue;
+      if (!in_pass(p)) continue;
       auto& slot = slots_[probe(p.pair)];
       if (slot.pair == 0) {
         if (!tagged_pass) continue;
