@@ -130,14 +130,16 @@ constexpr std::size_t kRowsAhead = 4;
 // One round in synchronous sub-rounds (see local_moving.hpp); returns this rank's moves.
 std::uint64_t synchronous_round(const LevelGraph& graph, CommunityState& state,
                                 MoveChooser& chooser, std::uint64_t round_seed,
-                                std::uint64_t sub_rounds, std::vector<std::uint8_t>& active) {
+                                std::uint64_t sub_rounds, std::uint64_t id_block,
+                                std::vector<std::uint8_t>& active) {
   const auto n = graph.n_owned();
   // The owned vertices grouped by sub-round (ascending within each), drawn anew every round.
   std::vector<std::uint8_t> sub_round(n);
   std::vector<std::uint32_t> by_sub_round(n);
   std::vector<std::size_t> first_of_sub_round(sub_rounds + 1, 0);
   for (std::size_t v = 0; v < n; ++v) {
-    sub_round[v] = static_cast<std::uint8_t>(hash_combine(graph.ids[v], round_seed) % sub_rounds);
+    sub_round[v] =
+        static_cast<std::uint8_t>(hash_combine(graph.ids[v] / id_block, round_seed) % sub_rounds);
     ++first_of_sub_round[sub_round[v] + 1];
   }
   for (std::uint64_t s = 0; s < sub_rounds; ++s) first_of_sub_round[s + 1] += first_of_sub_round[s];
@@ -205,7 +207,7 @@ MoveSchedule schedule_of(const LevelGraph& graph, const ClusterConfig& config) {
 
 MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
                           const ClusterConfig& config, double tolerance, MoveSchedule schedule,
-                          const Comm& comm) {
+                          std::uint64_t id_block, const Comm& comm) {
   if (schedule == MoveSchedule::sequential && comm.size() != 1)
     throw std::logic_error("move_vertices: sequential moving needs the whole level on one rank");
   std::vector<std::uint8_t> active(graph.n_owned(), 1);
@@ -218,7 +220,7 @@ MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
         schedule == MoveSchedule::sequential
             ? sequential_round(graph, state, chooser, round_seed, active)
             : synchronous_round(graph, state, chooser, round_seed,
-                                static_cast<std::uint64_t>(config.sub_rounds), active);
+                                static_cast<std::uint64_t>(config.sub_rounds), id_block, active);
     moved = comm.allreduce(moved, ReduceOp::sum);
     ++stats.iterations;
     stats.moves += moved;

@@ -118,7 +118,8 @@ LevelsOutcome run_levels(LevelGraph graph, const ClusterConfig& config, int firs
     clock.lap("state");
     const auto moving = frozen ? MovingStats{}
                                : move_vertices(graph, state, config, tolerance_at(config, level),
-                                               schedule_of(graph, config), comm);
+                                               schedule_of(graph, config),
+                                               level == 0 ? kLevelZeroIdBlock : 1, comm);
     clock.lap("moving");
     auto quality = level_quality(graph, state, config, comm);
     quality.iterations = moving.iterations;
