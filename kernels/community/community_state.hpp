@@ -123,31 +123,42 @@ void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activat
     cache_slot_[m.vertex] = m.cache_slot;
   }
   // The rows of the moved vertices and changed ghosts are scattered: each row's bounds are
-  // loaded kRowsAhead rows ahead, its first entries half as far ahead.
+  // loaded kRowsAhead rows ahead, its first entries half as far ahead, and the neighbours' cache
+  // slots (random accesses) kEntriesAhead entries ahead. The arrays are read through local
+  // pointers: activate's byte stores could alias the vectors' own fields, which the compiler
+  // would otherwise load again after every store.
   constexpr std::size_t kRowsAhead = 8;
+  constexpr std::size_t kEntriesAhead = 8;
+  const auto* offsets = graph_.offsets.data();
+  const auto* targets = graph_.targets.data();
+  const auto* slot_of = cache_slot_.data();
   for (std::size_t k = 0; k < moves.size(); ++k) {
-    if (k + kRowsAhead < moves.size())
-      __builtin_prefetch(&graph_.offsets[moves[k + kRowsAhead].vertex]);
+    if (k + kRowsAhead < moves.size()) __builtin_prefetch(&offsets[moves[k + kRowsAhead].vertex]);
     if (k + kRowsAhead / 2 < moves.size())
-      __builtin_prefetch(graph_.targets.data() + graph_.offsets[moves[k + kRowsAhead / 2].vertex]);
+      __builtin_prefetch(targets + offsets[moves[k + kRowsAhead / 2].vertex]);
     const auto& m = moves[k];
-    for (auto e = graph_.offsets[m.vertex]; e < graph_.offsets[m.vertex + 1]; ++e) {
-      const auto u = graph_.targets[e];
-      if (u < n && cache_slot_[u] != m.cache_slot) activate(u);
+    const auto end = offsets[m.vertex + 1];
+    for (auto e = offsets[m.vertex]; e < end; ++e) {
+      if (e + kEntriesAhead < end) __builtin_prefetch(&slot_of[targets[e + kEntriesAhead]]);
+      const auto u = targets[e];
+      if (u < n && slot_of[u] != m.cache_slot) activate(u);
     }
   }
+  const auto* ghost_offsets = graph_.ghost_offsets.data();
+  const auto* ghost_neighbours = graph_.ghost_neighbours.data();
   for (std::size_t k = 0; k < changed_ghosts.size(); ++k) {
     if (k + kRowsAhead < changed_ghosts.size())
-      __builtin_prefetch(&graph_.ghost_offsets[changed_ghosts[k + kRowsAhead]]);
-    if (k + kRowsAhead / 2 < changed_ghosts.size()) {
-      __builtin_prefetch(graph_.ghost_neighbours.data() +
-                         graph_.ghost_offsets[changed_ghosts[k + kRowsAhead / 2]]);
-    }
+      __builtin_prefetch(&ghost_offsets[changed_ghosts[k + kRowsAhead]]);
+    if (k + kRowsAhead / 2 < changed_ghosts.size())
+      __builtin_prefetch(ghost_neighbours + ghost_offsets[changed_ghosts[k + kRowsAhead / 2]]);
     const auto ghost = changed_ghosts[k];
-    const auto community = cache_slot_[n + ghost];
-    for (auto e = graph_.ghost_offsets[ghost]; e < graph_.ghost_offsets[ghost + 1]; ++e) {
-      const auto u = graph_.ghost_neighbours[e];
-      if (cache_slot_[u] != community) activate(u);
+    const auto community = slot_of[n + ghost];
+    const auto end = ghost_offsets[ghost + 1];
+    for (auto e = ghost_offsets[ghost]; e < end; ++e) {
+      if (e + kEntriesAhead < end)
+        __builtin_prefetch(&slot_of[ghost_neighbours[e + kEntriesAhead]]);
+      const auto u = ghost_neighbours[e];
+      if (slot_of[u] != community) activate(u);
     }
   }
   std::vector<CommunityUpdate> updates;
