@@ -52,6 +52,7 @@ class CommunityState {
 
   VertexId label(std::uint32_t slot) const noexcept { return label_[slot]; }
   std::uint32_t cache_slot(std::uint32_t slot) const noexcept { return cache_slot_[slot]; }
+  const std::uint32_t* cache_slots() const noexcept { return cache_slot_.data(); }
   VertexId cached_id(std::uint32_t c) const noexcept { return cache_[c].id; }
   const CommunityTotals& cached(std::uint32_t c) const noexcept { return cache_[c].totals; }
   std::size_t cache_size() const noexcept { return cache_.size(); }

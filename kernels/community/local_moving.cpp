@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <span>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -52,28 +53,38 @@ class MoveChooser {
     // weight to each neighbouring community is summed in a small open-addressing table (twice
     // the row, so it stays in L1 for all but hubs) rather than an array over every cache slot,
     // whose random accesses cost a cache miss per neighbour.
-    const auto begin = graph_.offsets[v], end = graph_.offsets[v + 1];
-    const auto capacity = std::bit_ceil(std::max<std::size_t>(2 * (end - begin), 32));
+    const auto begin = graph_.offsets[v];
+    const auto length = static_cast<std::size_t>(graph_.offsets[v + 1] - begin);
+    const auto capacity = std::bit_ceil(std::max<std::size_t>(2 * length, 32));
     if (table_.size() < capacity) table_.resize(capacity, kEmpty);
+    if (candidates_.size() < length) candidates_.resize(length);
     const auto mask = static_cast<std::uint32_t>(capacity - 1);
     const int shift = 32 - std::countr_zero(capacity);
-    candidates_.clear();
-    for (auto e = begin; e < end; ++e) {
-      if (e + kAhead < end) state_.prefetch_cache_slot(graph_.targets[e + kAhead]);
-      const auto c = state_.cache_slot(graph_.targets[e]);
+    // Local pointers: the stores into the table and the candidates could alias the vectors' own
+    // fields, which the compiler would otherwise load again after each of them.
+    const auto* targets = graph_.targets.data() + begin;
+    const auto* weights = graph_.weights.data() + begin;
+    const auto* slot_of = state_.cache_slots();
+    auto* table = table_.data();
+    auto* candidates = candidates_.data();
+    std::uint32_t found = 0;
+    for (std::size_t i = 0; i < length; ++i) {
+      if (i + kAhead < length) __builtin_prefetch(&slot_of[targets[i + kAhead]]);
+      const auto c = slot_of[targets[i]];
       auto pos = (c * 0x9E3779B1u) >> shift;
-      while (table_[pos] != kEmpty && candidates_[table_[pos]].slot != c) pos = (pos + 1) & mask;
-      if (table_[pos] == kEmpty) {
-        table_[pos] = static_cast<std::uint32_t>(candidates_.size());
-        candidates_.push_back({c, pos, 0});
+      while (table[pos] != kEmpty && candidates[table[pos]].slot != c) pos = (pos + 1) & mask;
+      if (table[pos] == kEmpty) {
+        table[pos] = found;
+        candidates[found++] = {c, pos, 0};
         state_.prefetch_cached(c);
       }
-      candidates_[table_[pos]].weight += graph_.weights[e];
+      candidates[table[pos]].weight += weights[i];
     }
+    const std::span<const Candidate> met(candidates, found);
     const auto own = state_.cache_slot(v);
     FixedWeight k_own = 0;
-    for (const auto& candidate : candidates_) {
-      table_[candidate.position] = kEmpty;
+    for (const auto& candidate : met) {
+      table[candidate.position] = kEmpty;
       if (candidate.slot == own) k_own = candidate.weight;
     }
     const auto& from = state_.cached(own);
@@ -81,7 +92,7 @@ class MoveChooser {
     const std::int64_t n_v = graph_.node_weight[v];
     std::uint32_t best = own;
     double best_gain = 0;
-    for (const auto& [c, position, weight] : candidates_) {
+    for (const auto& [c, position, weight] : met) {
       if (c == own) continue;
       const auto& to = state_.cached(c);
       const auto dk = static_cast<double>(weight - k_own);
@@ -119,7 +130,7 @@ class MoveChooser {
     std::uint32_t position;
     FixedWeight weight;
   };
-  std::vector<Candidate> candidates_;
+  std::vector<Candidate> candidates_;  // of the row being chosen for: the first `found`
   // Open addressing by cache slot: the index into candidates_, or kEmpty.
   std::vector<std::uint32_t> table_;
 };
