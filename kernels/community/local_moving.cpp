@@ -148,10 +148,16 @@ std::uint64_t synchronous_round(const LevelGraph& graph, CommunityState& state,
   std::vector<std::uint8_t> sub_round(n);
   std::vector<std::uint32_t> by_sub_round(n);
   std::vector<std::size_t> first_of_sub_round(sub_rounds + 1, 0);
+  // Owned ids ascend, so the vertices of a block come one after another: one hash per block.
+  auto block = ~std::uint64_t{0};
+  std::uint8_t draw = 0;
   for (std::size_t v = 0; v < n; ++v) {
-    sub_round[v] =
-        static_cast<std::uint8_t>(hash_combine(graph.ids[v] / id_block, round_seed) % sub_rounds);
-    ++first_of_sub_round[sub_round[v] + 1];
+    if (graph.ids[v] / id_block != block) {
+      block = graph.ids[v] / id_block;
+      draw = static_cast<std::uint8_t>(hash_combine(block, round_seed) % sub_rounds);
+    }
+    sub_round[v] = draw;
+    ++first_of_sub_round[draw + 1];
   }
   for (std::uint64_t s = 0; s < sub_rounds; ++s) first_of_sub_round[s + 1] += first_of_sub_round[s];
   {
