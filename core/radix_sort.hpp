@@ -110,11 +110,16 @@ inline std::size_t hash_group(std::uint64_t hash) { return hash >> kHashGroupShi
 // sort_by_hash copies stretches of one group whole when they hold this many records on average.
 constexpr std::size_t kRecordsPerStretch = 64;
 
-// Partitions [first, last), whose hashes agree above bit `shift`, in place by the 8 bits of the
-// hash below `shift` (the bits down to 0 when fewer are left) and recurses into each part; a part
-// of at most kSortUpTo records, or one whose hash bits are used up, is sorted.
+// Parts of at most this many records are partitioned through `scratch` (a copy out by bucket and
+// back: predictable, where swapping in place mispredicts on most records); larger ones in place.
+constexpr std::ptrdiff_t kScratchUpTo = std::ptrdiff_t{1} << 16;
+
+// Partitions [first, last), whose hashes agree above bit `shift`, by the 8 bits of the hash below
+// `shift` (the bits down to 0 when fewer are left) and recurses into each part; a part of at most
+// kSortUpTo records, or one whose hash bits are used up, is sorted.
 template <class Record, class HashOf, class Less>
-void flag_sort(Record* first, Record* last, int shift, HashOf& hash_of, Less& less) {
+void flag_sort(Record* first, Record* last, int shift, HashOf& hash_of, Less& less,
+               std::vector<Record>& scratch) {
   constexpr int kBits = 8;
   constexpr std::size_t kBuckets = std::size_t{1} << kBits;
   if (last - first <= kSortUpTo || shift == 0) {
@@ -131,19 +136,26 @@ void flag_sort(Record* first, Record* last, int shift, HashOf& hash_of, Less& le
   // next[b]: the first position of bucket b not yet holding one of its own records.
   std::array<std::ptrdiff_t, kBuckets> next;
   std::copy(start.begin(), start.end() - 1, next.begin());
-  for (std::size_t b = 0; b < kBuckets; ++b) {
-    while (next[b] < start[b + 1]) {
-      auto& here = first[next[b]];
-      const auto home = bucket_of(here);
-      if (home == b) {
-        ++next[b];
-      } else {
-        std::swap(here, first[next[home]++]);
+  if (last - first <= kScratchUpTo) {
+    if (scratch.size() < static_cast<std::size_t>(last - first))
+      scratch.resize(static_cast<std::size_t>(last - first));
+    for (const Record* r = first; r != last; ++r) scratch[next[bucket_of(*r)]++] = *r;
+    std::copy(scratch.begin(), scratch.begin() + (last - first), first);
+  } else {
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      while (next[b] < start[b + 1]) {
+        auto& here = first[next[b]];
+        const auto home = bucket_of(here);
+        if (home == b) {
+          ++next[b];
+        } else {
+          std::swap(here, first[next[home]++]);
+        }
       }
     }
   }
   for (std::size_t b = 0; b < kBuckets; ++b) {
-    flag_sort(first + start[b], first + start[b + 1], shift, hash_of, less);
+    flag_sort(first + start[b], first + start[b + 1], shift, hash_of, less, scratch);
   }
 }
 
@@ -199,9 +211,10 @@ void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less,
     }
     records.swap(scattered);
   }
+  std::vector<Record> scratch;
   for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) {
     radix_detail::flag_sort(records.data() + start[g], records.data() + start[g + 1],
-                            kHashGroupShift, hash_of, less);
+                            kHashGroupShift, hash_of, less, scratch);
   }
 }
 

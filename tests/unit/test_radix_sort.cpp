@@ -60,7 +60,8 @@ TEST(RadixSort, SortByHashWithRepeatedKeys) {
 }
 
 TEST(RadixSort, SortByHashWithClusteredKeys) {
-  expect_sorted_by_hash(records(100000, 0, true, 3));  // all in bucket 0
+  expect_sorted_by_hash(records(100000, 0, true, 3));  // all in bucket 0, partitioned in place
+  expect_sorted_by_hash(records(20000, 0, true, 4));   // partitioned through the scratch copy
 }
 
 // copy_grouped_by_hash equals the records emitted in source order, stably sorted by the key's
