@@ -130,7 +130,7 @@ class MoveChooser {
     std::uint32_t position;
     FixedWeight weight;
   };
-  std::vector<Candidate> candidates_;  // of the row being chosen for: the first `found`
+  std::vector<Candidate> candidates_;  // the row's communities are its first `found` entries
   // Open addressing by cache slot: the index into candidates_, or kEmpty.
   std::vector<std::uint32_t> table_;
 };
