@@ -43,14 +43,21 @@ CommunityState::CommunityState(const LevelGraph& graph, const Comm& comm)
       subscribers_(graph.n_owned() * words_per_vertex_, 0),
       is_changed_(graph.n_owned(), 0),
       cache_slot_of_owned_(graph.n_owned(), IdMap::kMissing) {
+  // Each owned vertex adds itself to its community's totals: here when this rank owns the
+  // community (every vertex at level 0, where each is its own), else at the owner.
   std::vector<TotalsDelta> contributions;
-  contributions.reserve(graph.n_owned());
+  std::vector<int> owners;
   for (std::size_t v = 0; v < graph.n_owned(); ++v) {
-    contributions.push_back({label_[v], {graph.degree[v], graph.node_weight[v], 1}});
+    const CommunityTotals self{graph.degree[v], graph.node_weight[v], 1};
+    const auto owner = owner_of_vertex(label_[v], comm.size());
+    if (owner == comm.rank()) {
+      add(owned_[graph.owned_index.find(label_[v])], self);
+    } else {
+      contributions.push_back({label_[v], self});
+      owners.push_back(owner);
+    }
   }
-  const auto received = exchange_by_owner(
-      contributions,
-      [&](const TotalsDelta& d) { return owner_of_vertex(d.community, comm.size()); }, comm);
+  const auto received = send_to_ranks<TotalsDelta>(contributions, owners, comm);
   for (const auto& d : received.data) add(owned_[graph.owned_index.find(d.community)], d.delta);
   if (!label_.empty()) {
     // About one community per slot to begin with, named by ids within the labels' range.
@@ -159,10 +166,23 @@ std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> move
 }
 
 void CommunityState::subscribe_and_push() {
+  // The communities this rank owns are subscribed to here and their totals copied: only the
+  // others are asked for.
+  std::vector<VertexId> remote;
   std::vector<int> owners;
-  owners.reserve(pending_.size());
-  for (auto c : pending_) owners.push_back(owner_of_vertex(c, comm_.size()));
-  const auto requests = send_to_ranks<VertexId>(pending_, owners, comm_);
+  const auto self = static_cast<std::size_t>(comm_.rank());
+  for (auto c : pending_) {
+    const auto owner = owner_of_vertex(c, comm_.size());
+    if (owner != comm_.rank()) {
+      remote.push_back(c);
+      owners.push_back(owner);
+      continue;
+    }
+    const auto v = graph_.owned_index.find(c);
+    subscribers_[v * words_per_vertex_ + self / 64] |= std::uint64_t{1} << (self % 64);
+    if (!is_changed_[v]) cache_[cache_slot_of_owned_[v]].totals = owned_[v];
+  }
+  const auto requests = send_to_ranks<VertexId>(remote, owners, comm_);
   pending_.clear();
   std::vector<CommunityUpdate> updates;
   std::vector<int> dest;
