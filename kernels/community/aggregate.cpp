@@ -98,7 +98,7 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
     arcs.counts[static_cast<std::size_t>(owner_of_vertex(part_ids[p], comm.size()))] +=
         touched.size();
     for (auto q : touched) {
-      arcs.arcs.push_back({part_ids[p], part_ids[q], weight_to[q]});
+      arcs.arcs.push_back(make_arc(part_ids[p], part_ids[q], weight_to[q]));
       weight_to[q] = 0;
     }
   }

@@ -1,11 +1,11 @@
 // Shared vocabulary of the community-detection kernel (DESIGN.md §2, "Community detection").
 //
-// Vertex ids are 64-bit integers. At level 0 they are the input's vertex indexes; a coarse
-// vertex takes the smallest level-0 id it contains, so ids at every level are level-0 ids and
-// the owner of a vertex, owner_of_vertex(id), is the same function at every level (a hash
-// partition, which balances ids that arrive sorted by community). Edge weights are fixed-point
-// integers (weight * kWeightScale, rounded): sums are exact, so every reduction gives the same
-// value in any order and at any rank count.
+// Vertex ids are 64-bit integers below kMaxVertices. At level 0 they are the input's vertex
+// indexes; a coarse vertex takes the smallest level-0 id it contains, so ids at every level are
+// level-0 ids and the owner of a vertex, owner_of_vertex(id), is the same function at every level
+// (a hash partition, which balances ids that arrive sorted by community). Edge weights are
+// fixed-point integers (weight * kWeightScale, rounded): sums are exact, so every reduction gives
+// the same value in any order and at any rank count.
 #pragma once
 
 #include <algorithm>
@@ -20,6 +20,10 @@ using VertexId = std::uint64_t;
 using FixedWeight = std::int64_t;
 
 inline constexpr double kWeightScale = 65536.0;
+
+// The most vertices a graph may have: arcs hold 32-bit ids (level_graph.hpp), as the pipeline's
+// pairs hold 32-bit account indexes.
+inline constexpr std::uint64_t kMaxVertices = std::uint64_t{1} << 32;
 
 enum class Objective { modularity, cpm };
 

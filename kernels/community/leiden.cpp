@@ -53,16 +53,16 @@ LevelGraph level_zero(const ClusterInput& input, const Comm& comm) {
   std::vector<std::uint64_t> next(arcs.counts.size(), 0);
   for (std::size_t r = 1; r < next.size(); ++r) next[r] = next[r - 1] + arcs.counts[r - 1];
   arcs.arcs.resize(next.back() + arcs.counts.back());
-  const auto put = [&](const Arc& arc) {
-    arcs.arcs[next[static_cast<std::size_t>(owner(arc.src))]++] = arc;
+  const auto put = [&](VertexId src, VertexId dst, FixedWeight weight) {
+    arcs.arcs[next[static_cast<std::size_t>(owner(src))]++] = make_arc(src, dst, weight);
   };
   for (const auto& e : input.edges) {
     if (e.weight == 0) continue;
     if (e.src == e.dst) {
-      put({e.src, e.src, 2 * e.weight});
+      put(e.src, e.src, 2 * e.weight);
     } else {
-      put({e.src, e.dst, e.weight});
-      put({e.dst, e.src, e.weight});
+      put(e.src, e.dst, e.weight);
+      put(e.dst, e.src, e.weight);
     }
   }
   return build_level_zero(std::move(arcs), comm);
@@ -105,6 +105,11 @@ void count_sizes(ClusterResult& result, const Comm& comm) {
 
 ClusterResult cluster_graph(const ClusterInput& input, const ClusterConfig& config,
                             const Comm& comm) {
+  if (input.first_vertex_by_rank.back() > kMaxVertices) {
+    throw DataError("the graph has " + std::to_string(input.first_vertex_by_rank.back()) +
+                        " vertices; community detection takes at most 2^32",
+                    true);
+  }
   // 2m in fixed point (and every partial sum of degrees) must stay below 2^63.
   double local_weight = 0;
   for (const auto& e : input.edges) local_weight += static_cast<double>(e.weight);

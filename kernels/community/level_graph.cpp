@@ -283,9 +283,9 @@ std::vector<Arc> arc_records(const LevelGraph& g) {
   std::vector<Arc> arcs;
   arcs.reserve(g.targets.size() + g.n_owned());
   for (std::size_t v = 0; v < g.n_owned(); ++v) {
-    if (g.loop[v] != 0) arcs.push_back({g.ids[v], g.ids[v], g.loop[v]});
+    if (g.loop[v] != 0) arcs.push_back(make_arc(g.ids[v], g.ids[v], g.loop[v]));
     for (auto e = g.offsets[v]; e < g.offsets[v + 1]; ++e) {
-      arcs.push_back({g.ids[v], g.id_of_slot(g.targets[e]), g.weights[e]});
+      arcs.push_back(make_arc(g.ids[v], g.id_of_slot(g.targets[e]), g.weights[e]));
     }
   }
   return arcs;

@@ -33,11 +33,18 @@ struct VertexRecord {
   VertexId label;            // initial community
 };
 
+// An arc between two vertex ids, which are below 2^32 at every level (a level's ids are level-0
+// ids, and cluster_graph takes at most kMaxVertices vertices): 16 bytes, not 24, for the level
+// graphs' largest messages and buffers.
 struct Arc {
-  VertexId src;
-  VertexId dst;
+  std::uint32_t src;
+  std::uint32_t dst;
   FixedWeight weight;
 };
+
+inline Arc make_arc(VertexId src, VertexId dst, FixedWeight weight) noexcept {
+  return {static_cast<std::uint32_t>(src), static_cast<std::uint32_t>(dst), weight};
+}
 
 struct LevelGraph {
   std::vector<VertexId> ids;        // owned vertices, ascending

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "core/errors.hpp"
 #include "kernels/community/leiden.hpp"
 #include "kernels/reference/community_reference.hpp"
 
@@ -200,6 +201,16 @@ TEST(Leiden, GraphWithoutEdgesIsAllSingletons) {
     EXPECT_EQ(out.result.modularity, 0.0);
     EXPECT_EQ(out.result.modularity_recomputed, 0.0);
   }
+}
+
+// Arcs hold 32-bit vertex ids: a graph of more than 2^32 vertices is refused on every rank, with
+// a data error, before anything of its size is allocated.
+TEST(Leiden, MoreThan2To32VerticesAreRefused) {
+  const Comm comm;
+  std::vector<WeightedEdge> edges;
+  if (comm.is_root()) edges.push_back({0, kMaxVertices, to_fixed_weight(1.0)});
+  const ClusterInput too_many{even_blocks(kMaxVertices + 1, comm.size()), edges};
+  EXPECT_THROW(cluster_graph(too_many, ClusterConfig{}, comm), DataError);
 }
 
 TEST(Leiden, DisjointCliquesAggregateToALevelWithoutEdges) {
