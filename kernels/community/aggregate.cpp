@@ -56,40 +56,48 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
   std::vector<FixedWeight> weight_to(part_ids.size(), 0);
   std::vector<std::uint32_t> touched;
   std::vector<std::uint32_t> row_parts;
+  // The rows are read through local pointers: the stores that list touched parts could alias
+  // the vectors' own fields, which the compiler would otherwise load again after each.
+  const auto* offsets = g.offsets.data();
+  const auto* targets = g.targets.data();
+  const auto* weights = g.weights.data();
+  const auto* part_of = part_of_slot.data();
+  auto* weight_of = weight_to.data();
   for (const auto p : by_owner.order) {
     if (first[p] == first[p + 1]) continue;
     touched.clear();
     const auto add = [&](std::uint32_t q, FixedWeight w) {
-      if (weight_to[q] == 0) touched.push_back(q);
-      weight_to[q] += w;
+      if (weight_of[q] == 0) touched.push_back(q);
+      weight_of[q] += w;
     };
     std::int64_t node_weight = 0;
     for (auto i = first[p]; i < first[p + 1]; ++i) {
       // Grouped vertices are scattered over the slots: load the rows a few vertices ahead.
       if (i + kAhead < first[p + 1]) {
         const auto ahead = grouped[i + kAhead];
-        __builtin_prefetch(&g.offsets[ahead]);
+        __builtin_prefetch(&offsets[ahead]);
         __builtin_prefetch(&g.loop[ahead]);
       }
       if (i + kAhead / 2 < first[p + 1]) {
         const auto ahead = grouped[i + kAhead / 2];
-        __builtin_prefetch(&g.targets[g.offsets[ahead]]);
-        __builtin_prefetch(&g.weights[g.offsets[ahead]]);
+        __builtin_prefetch(targets + offsets[ahead]);
+        __builtin_prefetch(weights + offsets[ahead]);
       }
       const auto v = grouped[i];
       node_weight += g.node_weight[v];
       if (g.loop[v] != 0) add(static_cast<std::uint32_t>(p), g.loop[v]);
       // Two passes over the row, each loading a few entries ahead: the parts of the
       // neighbours, then their sums.
-      const auto begin = g.offsets[v], end = g.offsets[v + 1];
+      const auto begin = offsets[v], end = offsets[v + 1];
       row_parts.resize(end - begin);
+      auto* row = row_parts.data();
       for (auto e = begin; e < end; ++e) {
-        if (e + kAhead < end) __builtin_prefetch(&part_of_slot[g.targets[e + kAhead]]);
-        row_parts[e - begin] = part_of_slot[g.targets[e]];
+        if (e + kAhead < end) __builtin_prefetch(&part_of[targets[e + kAhead]]);
+        row[e - begin] = part_of[targets[e]];
       }
-      for (std::size_t k = 0; k < row_parts.size(); ++k) {
-        if (k + kAhead < row_parts.size()) __builtin_prefetch(&weight_to[row_parts[k + kAhead]]);
-        add(row_parts[k], g.weights[begin + k]);
+      for (std::size_t k = 0; k < end - begin; ++k) {
+        if (k + kAhead < end - begin) __builtin_prefetch(&weight_of[row[k + kAhead]]);
+        add(row[k], weights[begin + k]);
       }
     }
     const auto member = grouped[first[p]];
@@ -98,8 +106,8 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
     arcs.counts[static_cast<std::size_t>(owner_of_vertex(part_ids[p], comm.size()))] +=
         touched.size();
     for (auto q : touched) {
-      arcs.arcs.push_back(make_arc(part_ids[p], part_ids[q], weight_to[q]));
-      weight_to[q] = 0;
+      arcs.arcs.push_back(make_arc(part_ids[p], part_ids[q], weight_of[q]));
+      weight_of[q] = 0;
     }
   }
   return build_level_graph(std::move(vertices), std::move(arcs), comm);
