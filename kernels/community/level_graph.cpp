@@ -34,8 +34,9 @@ void take_arc_sources(const std::vector<Arc>& arcs, LevelGraph& g) {
   if (!arcs.empty()) {
     const auto [lowest, highest] = std::minmax_element(
         arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) { return a.src < b.src; });
-    const auto first = lowest->src;
-    const auto span = highest->src - first + 1;
+    // In 64 bits: arcs hold 32-bit ids, whose span can be 2^32.
+    const VertexId first = lowest->src;
+    const VertexId span = VertexId{highest->src} - first + 1;
     if (span / 64 <= arcs.size()) {
       std::vector<std::uint64_t> seen(static_cast<std::size_t>((span + 63) / 64), 0);
       for (const auto& a : arcs)
