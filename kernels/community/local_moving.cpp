@@ -11,8 +11,8 @@ namespace coordnet {
 
 namespace {
 
-// Finds the best community of one vertex; scratch arrays are indexed by cache slot and left
-// zeroed.
+// Finds the best community of one vertex in two steps, gather (its row summed by neighbouring
+// community) and decide (the gains); its hash table is left empty after each row.
 class MoveChooser {
  public:
   MoveChooser(const LevelGraph& graph, const CommunityState& state, const ClusterConfig& config)
@@ -24,7 +24,7 @@ class MoveChooser {
     min_gain_ = config.objective == Objective::modularity ? 1e-12 * m2_ * m2_ : 1e-12 * m2_;
   }
 
-  // Starts loading what choose() reads first, for vertices a few steps ahead in the visiting
+  // Starts loading what gather() reads first, for vertices a few steps ahead in the visiting
   // order: stage 0 (furthest ahead) the row's bounds, stage 1 its first entries, stage 2 the
   // cache slots of its first neighbours and of the vertex itself (each stage reads only what the
   // previous one loaded).
@@ -47,8 +47,22 @@ class MoveChooser {
     state_.prefetch_cache_slot(v);
   }
 
-  // The cache slot of the community v should move to, or of its own.
-  std::uint32_t choose(std::uint32_t v) {
+  // A vertex's row summed by neighbouring community (cache slot): the first `found` entries of
+  // candidates, and the weight to its own community.
+  struct Candidate {
+    std::uint32_t slot;
+    FixedWeight weight;
+  };
+  struct Gathered {
+    std::vector<Candidate> candidates;
+    std::size_t found = 0;
+    FixedWeight k_own = 0;
+  };
+
+  // Sums v's row by neighbouring community into `out` and starts loading the cache entries of
+  // those communities and of v's own, which decide() reads: the synchronous loop gathers the
+  // next vertex's row before deciding this one's, so those loads overlap a row's work.
+  void gather(std::uint32_t v, Gathered& out) {
     // One pass over the row, loading the cache slots of neighbours a few entries ahead; the
     // weight to each neighbouring community is summed in a small open-addressing table (twice
     // the row, so it stays in L1 for all but hubs) rather than an array over every cache slot,
@@ -57,7 +71,8 @@ class MoveChooser {
     const auto length = static_cast<std::size_t>(graph_.offsets[v + 1] - begin);
     const auto capacity = std::bit_ceil(std::max<std::size_t>(2 * length, 32));
     if (table_.size() < capacity) table_.resize(capacity, kEmpty);
-    if (candidates_.size() < length) candidates_.resize(length);
+    if (out.candidates.size() < length) out.candidates.resize(length);
+    if (positions_.size() < length) positions_.resize(length);
     const auto mask = static_cast<std::uint32_t>(capacity - 1);
     const int shift = 32 - std::countr_zero(capacity);
     // Local pointers: the stores into the table and the candidates could alias the vectors' own
@@ -66,7 +81,8 @@ class MoveChooser {
     const auto* weights = graph_.weights.data() + begin;
     const auto* slot_of = state_.cache_slots();
     auto* table = table_.data();
-    auto* candidates = candidates_.data();
+    auto* candidates = out.candidates.data();
+    auto* positions = positions_.data();
     std::uint32_t found = 0;
     for (std::size_t i = 0; i < length; ++i) {
       if (i + kAhead < length) __builtin_prefetch(&slot_of[targets[i + kAhead]]);
@@ -75,24 +91,33 @@ class MoveChooser {
       while (table[pos] != kEmpty && candidates[table[pos]].slot != c) pos = (pos + 1) & mask;
       if (table[pos] == kEmpty) {
         table[pos] = found;
-        candidates[found++] = {c, pos, 0};
+        positions[found] = pos;
+        candidates[found++] = {c, 0};
         state_.prefetch_cached(c);
       }
       candidates[table[pos]].weight += weights[i];
     }
-    const std::span<const Candidate> met(candidates, found);
     const auto own = state_.cache_slot(v);
-    FixedWeight k_own = 0;
-    for (const auto& candidate : met) {
-      table[candidate.position] = kEmpty;
-      if (candidate.slot == own) k_own = candidate.weight;
+    state_.prefetch_cached(own);
+    out.found = found;
+    out.k_own = 0;
+    for (std::uint32_t k = 0; k < found; ++k) {
+      table[positions[k]] = kEmpty;
+      if (candidates[k].slot == own) out.k_own = candidates[k].weight;
     }
+  }
+
+  // The cache slot of the community v should move to, or of its own, from v's gathered row.
+  std::uint32_t decide(std::uint32_t v, const Gathered& gathered) const {
+    const auto own = state_.cache_slot(v);
+    const auto k_own = gathered.k_own;
     const auto& from = state_.cached(own);
     const FixedWeight k_v = graph_.degree[v];
     const std::int64_t n_v = graph_.node_weight[v];
     std::uint32_t best = own;
     double best_gain = 0;
-    for (const auto& [c, position, weight] : met) {
+    for (std::size_t k = 0; k < gathered.found; ++k) {
+      const auto [c, weight] = gathered.candidates[k];
       if (c == own) continue;
       const auto& to = state_.cached(c);
       const auto dk = static_cast<double>(weight - k_own);
@@ -115,6 +140,12 @@ class MoveChooser {
     return best != own && best_gain > min_gain_ ? best : own;
   }
 
+  // gather and decide for one vertex.
+  std::uint32_t choose(std::uint32_t v) {
+    gather(v, single_);
+    return decide(v, single_);
+  }
+
  private:
   const LevelGraph& graph_;
   const CommunityState& state_;
@@ -124,15 +155,10 @@ class MoveChooser {
   double min_gain_;
   static constexpr std::size_t kAhead = 8;
   static constexpr std::uint32_t kEmpty = ~std::uint32_t{0};
-  // A neighbouring community (cache slot), its place in table_ and the row's weight to it.
-  struct Candidate {
-    std::uint32_t slot;
-    std::uint32_t position;
-    FixedWeight weight;
-  };
-  std::vector<Candidate> candidates_;  // the row's communities are its first `found` entries
-  // Open addressing by cache slot: the index into candidates_, or kEmpty.
+  // Open addressing by cache slot: the index into the gathering row's candidates, or kEmpty.
   std::vector<std::uint32_t> table_;
+  std::vector<std::uint32_t> positions_;  // the table positions the gathering row filled
+  Gathered single_;                       // choose()'s row
 };
 
 // How many vertices ahead in the visiting order the loading of a row starts.
@@ -168,6 +194,7 @@ std::uint64_t synchronous_round(const LevelGraph& graph, CommunityState& state,
   std::uint64_t moved = 0;
   std::vector<Move> moves;
   std::vector<std::uint32_t> todo;
+  MoveChooser::Gathered current, next;
   for (std::uint64_t s = 0; s < sub_rounds; ++s) {
     moves.clear();
     // The active vertices of this sub-round (no vertex is activated before it ends).
@@ -177,14 +204,23 @@ std::uint64_t synchronous_round(const LevelGraph& graph, CommunityState& state,
       if (active[v]) todo.push_back(v);
       active[v] = 0;
     }
+    // Vertex k is decided once vertex k + 1 is gathered (the state does not change within a
+    // sub-round), so the cache entries its decision reads have a row's time to arrive.
+    if (!todo.empty()) {
+      chooser.prefetch_row(todo[0], 2);
+      chooser.gather(todo[0], current);
+    }
     for (std::size_t k = 0; k < todo.size(); ++k) {
       // Rows are visited in a scattered order: load the next ones in stages ahead.
-      if (k + kRowsAhead < todo.size()) chooser.prefetch_row(todo[k + kRowsAhead], 0);
-      if (k + kRowsAhead / 2 < todo.size()) chooser.prefetch_row(todo[k + kRowsAhead / 2], 1);
-      if (k + 1 < todo.size()) chooser.prefetch_row(todo[k + 1], 2);
+      if (k + 1 + kRowsAhead < todo.size()) chooser.prefetch_row(todo[k + 1 + kRowsAhead], 0);
+      if (k + 1 + kRowsAhead / 2 < todo.size())
+        chooser.prefetch_row(todo[k + 1 + kRowsAhead / 2], 1);
+      if (k + 2 < todo.size()) chooser.prefetch_row(todo[k + 2], 2);
+      if (k + 1 < todo.size()) chooser.gather(todo[k + 1], next);
       const auto v = todo[k];
-      const auto to = chooser.choose(v);
+      const auto to = chooser.decide(v, current);
       if (to != state.cache_slot(v)) moves.push_back({v, to, state.cached_id(to)});
+      std::swap(current, next);
     }
     state.apply_moves(moves, activate);
     moved += moves.size();
