@@ -14,15 +14,15 @@ struct TotalsDelta {
   CommunityTotals delta;
 };
 
-// To the owner of community `key`: a change of its totals (label == kTotals), or a subscription
-// of rank `subscriber` (label == kSubscribe). To a ghost holder: the new label of vertex `key`.
+// To the owner of community `key`: a vertex of degree `a` and node weight `b` left it (kLeave)
+// or joined it (kJoin), or rank `a` subscribes to it (kSubscribe). To a ghost holder: the new
+// label `a` of vertex `key` (kLabel). Ids are below 2^32 (kMaxVertices): 24 bytes a record.
 struct MoveRecord {
-  static constexpr VertexId kTotals = IdMap::kEmpty;
-  static constexpr VertexId kSubscribe = IdMap::kEmpty - 1;
-  VertexId key;
-  VertexId label;
-  CommunityTotals delta;
-  int subscriber;
+  enum Kind : std::uint32_t { kLeave, kJoin, kSubscribe, kLabel };
+  std::uint32_t key;
+  Kind kind;
+  std::int64_t a;
+  std::int64_t b;
 };
 
 void add(CommunityTotals& to, const CommunityTotals& d) {
@@ -95,34 +95,36 @@ std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> move
   std::vector<MoveRecord> records;
   std::vector<int> dest;
   const auto p = comm_.size();
+  const auto id32 = [](VertexId id) { return static_cast<std::uint32_t>(id); };
   for (const auto& m : moves) {
-    const CommunityTotals leaving{-graph_.degree[m.vertex], -graph_.node_weight[m.vertex], -1};
-    const CommunityTotals joining{-leaving.sigma, -leaving.nodes, 1};
+    const auto degree = graph_.degree[m.vertex];
+    const auto node_weight = graph_.node_weight[m.vertex];
     const auto from_owned = owned_slot_of_cached_[cache_slot_[m.vertex]];
     if (from_owned != IdMap::kMissing) {
-      add_to_owned(from_owned, leaving);
+      add_to_owned(from_owned, {-degree, -node_weight, -1});
     } else {
       const auto from = label_[m.vertex];
-      records.push_back({from, MoveRecord::kTotals, leaving, 0});
+      records.push_back({id32(from), MoveRecord::kLeave, degree, node_weight});
       dest.push_back(owner_of_vertex(from, p));
     }
     const auto to_owned = owned_slot_of_cached_[m.cache_slot];
     const auto to_owner = owner_of_vertex(m.to, p);
     if (to_owned != IdMap::kMissing) {
-      add_to_owned(to_owned, joining);
+      add_to_owned(to_owned, {degree, node_weight, 1});
     } else {
-      records.push_back({m.to, MoveRecord::kTotals, joining, 0});
+      records.push_back({id32(m.to), MoveRecord::kJoin, degree, node_weight});
       dest.push_back(to_owner);
     }
     for (auto h = graph_.holder_offsets[m.vertex]; h < graph_.holder_offsets[m.vertex + 1]; ++h) {
-      const auto holder = static_cast<std::size_t>(graph_.holder_ranks[h]);
-      records.push_back({graph_.ids[m.vertex], m.to, {}, 0});
-      dest.push_back(graph_.holder_ranks[h]);
+      const auto holder = graph_.holder_ranks[h];
+      records.push_back(
+          {id32(graph_.ids[m.vertex]), MoveRecord::kLabel, static_cast<std::int64_t>(m.to), 0});
+      dest.push_back(holder);
       if (to_owned != IdMap::kMissing) {
-        subscribers_[to_owned * words_per_vertex_ + holder / 64] |= std::uint64_t{1}
-                                                                    << (holder % 64);
+        const auto bit = static_cast<std::size_t>(holder);
+        subscribers_[to_owned * words_per_vertex_ + bit / 64] |= std::uint64_t{1} << (bit % 64);
       } else {
-        records.push_back({m.to, MoveRecord::kSubscribe, {}, graph_.holder_ranks[h]});
+        records.push_back({id32(m.to), MoveRecord::kSubscribe, holder, 0});
         dest.push_back(to_owner);
       }
     }
@@ -135,29 +137,31 @@ std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> move
   for (std::size_t i = 0; i < received.data.size(); ++i) {
     if (i + kAhead < received.data.size()) {
       const auto& ahead = received.data[i + kAhead];
-      if (ahead.label == MoveRecord::kTotals || ahead.label == MoveRecord::kSubscribe) {
+      if (ahead.kind != MoveRecord::kLabel) {
         graph_.owned_index.prefetch(ahead.key);
       } else {
         graph_.ghost_index.prefetch(ahead.key);
-        cache_index_.prefetch(ahead.label);
+        cache_index_.prefetch(static_cast<VertexId>(ahead.a));
       }
     }
     const auto& r = received.data[i];
-    if (r.label == MoveRecord::kTotals || r.label == MoveRecord::kSubscribe) {
-      const auto v = graph_.owned_index.find(r.key);
-      if (r.label == MoveRecord::kSubscribe) {
-        const auto h = static_cast<std::size_t>(r.subscriber);
-        subscribers_[v * words_per_vertex_ + h / 64] |= std::uint64_t{1} << (h % 64);
-        continue;
-      }
-      add_to_owned(v, r.delta);
+    if (r.kind == MoveRecord::kLabel) {
+      const auto ghost = graph_.ghost_index.find(r.key);
+      const auto slot = static_cast<std::uint32_t>(graph_.n_owned() + ghost);
+      label_[slot] = static_cast<VertexId>(r.a);
+      cache_slot_[slot] = cache_slot_of(label_[slot]);
+      ghosts.push_back(ghost);
       continue;
     }
-    const auto ghost = graph_.ghost_index.find(r.key);
-    const auto slot = static_cast<std::uint32_t>(graph_.n_owned() + ghost);
-    label_[slot] = r.label;
-    cache_slot_[slot] = cache_slot_of(r.label);
-    ghosts.push_back(ghost);
+    const auto v = graph_.owned_index.find(r.key);
+    if (r.kind == MoveRecord::kSubscribe) {
+      const auto h = static_cast<std::size_t>(r.a);
+      subscribers_[v * words_per_vertex_ + h / 64] |= std::uint64_t{1} << (h % 64);
+    } else if (r.kind == MoveRecord::kJoin) {
+      add_to_owned(v, {r.a, r.b, 1});
+    } else {
+      add_to_owned(v, {-r.a, -r.b, -1});
+    }
   }
   // The communities met here for the first time were subscribed by the movers, and they changed
   // (a vertex joined them): push_changed brings their totals.
