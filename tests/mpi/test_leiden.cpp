@@ -54,15 +54,21 @@ TestGraph cliques(int count, int size, bool ring) {
   return g;
 }
 
+// 0..n-1 in a random order: vertex ids that do not follow the groups.
+std::vector<std::uint64_t> shuffled_ids(std::uint64_t n, std::mt19937_64& rng) {
+  std::vector<std::uint64_t> id(n);
+  for (std::uint64_t i = 0; i < n; ++i) id[i] = i;
+  std::shuffle(id.begin(), id.end(), rng);
+  return id;
+}
+
 // Planted partition: `groups` groups of `size`; edges inside with probability p_in, between
 // with p_out; vertex ids shuffled so that groups are not id ranges.
 TestGraph planted(int groups, int size, double p_in, double p_out, std::uint64_t seed,
                   std::vector<std::uint64_t>* truth = nullptr) {
   const auto n = static_cast<std::uint64_t>(groups * size);
-  std::vector<std::uint64_t> id(n);
-  for (std::uint64_t i = 0; i < n; ++i) id[i] = i;
   std::mt19937_64 rng(seed);
-  std::shuffle(id.begin(), id.end(), rng);
+  const auto id = shuffled_ids(n, rng);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   TestGraph g{n, {}};
   for (std::uint64_t a = 0; a < n; ++a) {
@@ -87,10 +93,8 @@ TestGraph planted(int groups, int size, double p_in, double p_out, std::uint64_t
 TestGraph sparse_planted(std::uint64_t groups, std::uint64_t size, int inside, double p_out,
                          std::uint64_t seed) {
   const auto n = groups * size;
-  std::vector<std::uint64_t> id(n);
-  for (std::uint64_t i = 0; i < n; ++i) id[i] = i;
   std::mt19937_64 rng(seed);
-  std::shuffle(id.begin(), id.end(), rng);
+  const auto id = shuffled_ids(n, rng);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   TestGraph g{n, {}};
   for (std::uint64_t a = 0; a < n; ++a) {
