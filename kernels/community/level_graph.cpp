@@ -87,20 +87,22 @@ void sort_by_source(std::vector<Arc>& arcs, std::size_t n) {
 
 // The arcs' ids replaced by slots (in place; loops taken out into g.loop), sorted into CSR rows
 // by source, then parallel entries of a row merged. The arcs are freed once merged.
-void take_arcs(std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
+void take_arcs(std::vector<Arc>& arcs, LevelGraph& g) {
   const std::size_t n = g.n_owned();
   g.loop.assign(n, 0);
-  if (!arcs.empty() && comm.size() > 1) {
-    // Ghosts are met as the arcs come; their ids lie within the targets' range, which for dense
-    // ids at few ranks is a few times this rank's vertices (IdMap::for_range).
+  // One map from every id met to its slot, owned vertices first and ghosts added as they come:
+  // an arc's ends cost one look-up each in one array (for dense ids at few ranks, a flat array
+  // over their range, a few times this rank's vertices: IdMap::for_range), not one in the owned
+  // map or the ghost map after hashing the id for its owner.
+  IdMap slot_index;
+  if (!arcs.empty()) {
     const auto [lowest, highest] = std::minmax_element(
         arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) { return a.dst < b.dst; });
-    g.ghost_index = IdMap::for_range(lowest->dst, highest->dst, n);
+    const VertexId first = n > 0 ? std::min<VertexId>(lowest->dst, g.ids.front()) : lowest->dst;
+    const VertexId last = n > 0 ? std::max<VertexId>(highest->dst, g.ids.back()) : highest->dst;
+    slot_index = IdMap::for_range(first, last, 2 * n);
   }
-  // A target owned elsewhere (by the hash partition) is a ghost: only one map is searched.
-  const auto owned_here = [&](VertexId v) {
-    return owner_of_vertex(v, comm.size()) == comm.rank();
-  };
+  for (std::size_t v = 0; v < n; ++v) slot_index.insert(g.ids[v], static_cast<std::uint32_t>(v));
   // Arcs are rewritten in place, at `kept` <= i: the ids and slots of the previous arc are kept
   // aside for the shortcuts below.
   std::size_t kept = 0;
@@ -109,12 +111,8 @@ void take_arcs(std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
   for (std::size_t i = 0; i < arcs.size(); ++i) {
     if (i + IdMap::kPrefetchDistance < arcs.size()) {
       const auto& ahead = arcs[i + IdMap::kPrefetchDistance];
-      g.owned_index.prefetch(ahead.src);
-      if (owned_here(ahead.dst)) {
-        g.owned_index.prefetch(ahead.dst);
-      } else {
-        g.ghost_index.prefetch(ahead.dst);
-      }
+      slot_index.prefetch(ahead.src);
+      slot_index.prefetch(ahead.dst);
     }
     const Arc a = arcs[i];
     // Arcs of one source often arrive together (a vertex's row, a part's arcs), and an arc
@@ -125,24 +123,27 @@ void take_arcs(std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
       src = previous_dst;
       dst = previous_src;
     } else {
-      src = i > 0 && a.src == previous_ids.src ? previous_src : g.owned_index.find(a.src);
+      src = i > 0 && a.src == previous_ids.src ? previous_src : slot_index.find(a.src);
       if (a.src == a.dst) {
         g.loop[src] += a.weight;
         dst = IdMap::kMissing;
       } else {
-        dst = owned_here(a.dst) ? g.owned_index.find(a.dst) : IdMap::kMissing;
-        if (dst == IdMap::kMissing) {
-          const auto ghost =
-              g.ghost_index.insert(a.dst, static_cast<std::uint32_t>(g.ghost_ids.size()));
-          if (ghost == g.ghost_ids.size()) g.ghost_ids.push_back(a.dst);
-          dst = static_cast<std::uint32_t>(n + ghost);
-        }
+        const auto next = static_cast<std::uint32_t>(n + g.ghost_ids.size());
+        dst = slot_index.insert(a.dst, next);
+        if (dst == next) g.ghost_ids.push_back(a.dst);
       }
     }
     previous_ids = a;
     previous_src = src;
     previous_dst = dst;
     if (dst != IdMap::kMissing) arcs[kept++] = {src, dst, a.weight};
+  }
+  {
+    slot_index = IdMap();
+    const auto [lowest, highest] = std::minmax_element(g.ghost_ids.begin(), g.ghost_ids.end());
+    if (!g.ghost_ids.empty()) g.ghost_index = IdMap::for_range(*lowest, *highest, n);
+    for (std::size_t k = 0; k < g.ghost_ids.size(); ++k)
+      g.ghost_index.insert(g.ghost_ids[k], static_cast<std::uint32_t>(k));
   }
   arcs.resize(kept);
   sort_by_source(arcs, n);
@@ -232,7 +233,7 @@ void register_ghosts(LevelGraph& g, const Comm& comm) {
 
 // The rest of building a level once its owned vertices are known: rows, ghosts, totals.
 void take_arcs_and_ghosts(std::vector<Arc>& arcs, LevelGraph& g, const Comm& comm) {
-  take_arcs(arcs, g, comm);
+  take_arcs(arcs, g);
   index_ghost_neighbours(g);
   register_ghosts(g, comm);
   FixedWeight local_degree = 0;
