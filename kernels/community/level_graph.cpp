@@ -62,7 +62,9 @@ void take_arc_sources(const std::vector<Arc>& arcs, LevelGraph& g) {
 // bits as n needs (two up to 2^22 vertices per rank), through a second buffer. Each pass writes to
 // at most 2,048 places, whose lines stay in cache, where a counting sort straight into the rows
 // wrote to a random place per arc (1M-vertex LFR graph at 1 rank: level 0 built in 0.64 -> 0.54 s,
-// and 90 MiB less at the peak, the arcs being rewritten in place).
+// and 90 MiB less at the peak, the arcs being rewritten in place). Not core/radix_sort.hpp's
+// sort_by_key, which sorts (key, position) entries and then follows the permutation, for records
+// far larger than these 16 bytes; an LSD sort generalised there measured 0.02 s slower than this.
 void sort_by_source(std::vector<Arc>& arcs, std::size_t n) {
   const int bits = std::max(1, static_cast<int>(std::bit_width(std::max<std::size_t>(n, 2) - 1)));
   const int passes = (bits + 10) / 11;
