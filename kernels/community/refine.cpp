@@ -14,6 +14,8 @@ namespace {
 constexpr std::size_t kAhead = 8;
 // How many members ahead the refinement starts loading a member's arcs.
 constexpr std::size_t kMembersAhead = 4;
+// How many vertices ahead the message's build starts loading a row.
+constexpr std::size_t kRowsAhead = 16;
 
 struct Member {
   VertexId community;
@@ -276,17 +278,30 @@ class CommunityRefiner {
   FixedWeight best_weight_ = 0;
 };
 
+// The owned vertices 0..n-1 ordered by community (by cache slot: one per community), in slot
+// order within each.
+std::vector<std::uint32_t> owned_by_community(const CommunityState& state, std::size_t n) {
+  std::vector<std::uint32_t> start(state.cache_size() + 1, 0);
+  for (std::uint32_t v = 0; v < n; ++v) ++start[state.cache_slot(v) + 1];
+  for (std::size_t c = 0; c < state.cache_size(); ++c) start[c + 1] += start[c];
+  std::vector<std::uint32_t> ordered(n);
+  for (std::uint32_t v = 0; v < n; ++v) ordered[start[state.cache_slot(v)]++] = v;
+  return ordered;
+}
+
 }  // namespace
 
 Refinement refine_communities(const LevelGraph& graph, const CommunityState& state,
                               const ClusterConfig& config, const Comm& comm) {
   const auto n = graph.n_owned();
   const auto owner = [&](VertexId c) { return owner_of_vertex(c, comm.size()); };
-  // Members grouped by the owner of their community (the order the replies come back in),
-  // each followed in the arc message by its arcs inside the community.
-  const auto order = order_by_owner(
-      n, [&](std::size_t v) { return owner(state.label(static_cast<std::uint32_t>(v))); },
-      comm.size());
+  // Members grouped by the owner of their community (the order the replies come back in) and
+  // there by community, each followed in the arc message by its arcs inside the community: a
+  // community's arcs arrive in one stretch per source, which the refiner reads in runs.
+  const auto by_community = owned_by_community(state, n);
+  auto order = order_by_owner(
+      n, [&](std::size_t k) { return owner(state.label(by_community[k])); }, comm.size());
+  for (auto& k : order.order) k = by_community[k];
   std::vector<Member> members;
   std::vector<InnerArc> arcs;
   std::vector<std::uint64_t> arc_counts(static_cast<std::size_t>(comm.size()), 0);
@@ -302,7 +317,30 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
         index_in_message[order.order[k]] = static_cast<std::uint32_t>(j);
     }
   }
-  for (const auto v : order.order) {
+  // The rows are read in community order, scattered: each row's bounds are loaded kRowsAhead
+  // members ahead, its first entries half as far, its first neighbours' cache slots a quarter.
+  const auto prefetch_row = [&](std::size_t k, int stage) {
+    const auto v = order.order[k];
+    if (stage == 0) {
+      __builtin_prefetch(&graph.offsets[v]);
+      __builtin_prefetch(&state.owned_labels()[v]);
+      return;
+    }
+    const auto begin = graph.offsets[v];
+    if (stage == 1) {
+      __builtin_prefetch(graph.targets.data() + begin);
+      __builtin_prefetch(graph.weights.data() + begin);
+      __builtin_prefetch(&graph.degree[v]);
+      return;
+    }
+    const auto end = std::min(graph.offsets[v + 1], begin + kAhead);
+    for (auto e = begin; e < end; ++e) state.prefetch_cache_slot(graph.targets[e]);
+  };
+  for (std::size_t k = 0; k < order.order.size(); ++k) {
+    if (k + kRowsAhead < order.order.size()) prefetch_row(k + kRowsAhead, 0);
+    if (k + kRowsAhead / 2 < order.order.size()) prefetch_row(k + kRowsAhead / 2, 1);
+    if (k + kRowsAhead / 4 < order.order.size()) prefetch_row(k + kRowsAhead / 4, 2);
+    const auto v = order.order[k];
     const auto c = state.label(static_cast<std::uint32_t>(v));
     // Communities and their cache slots correspond one to one: a neighbour shares v's
     // community when it shares its cache slot (4 bytes per slot to load, not 8).
