@@ -68,9 +68,9 @@ class CommunityState {
     return {label_.data(), graph_.n_owned()};
   }
 
-  // Applies every rank's moves; activate(owned slot) is called for each owned vertex next to
-  // a moved vertex (on any rank) whose community, once every move is applied, is not the one
-  // the moved vertex joined.
+  // Applies every rank's moves; activate(owned slot, on) is called for each owned vertex next
+  // to a moved vertex (on any rank), `on` when its community, once every move is applied, is not
+  // the one the moved vertex joined (a flag, not a branch: it is a coin toss per neighbour).
   template <class Activate>
   void apply_moves(std::span<const Move> moves, Activate&& activate);
 
@@ -132,17 +132,22 @@ void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activat
   constexpr std::size_t kEntriesAhead = 8;
   const auto* offsets = graph_.offsets.data();
   const auto* targets = graph_.targets.data();
+  const auto* owned_in_row = graph_.owned_in_row.data();
   const auto* slot_of = cache_slot_.data();
   for (std::size_t k = 0; k < moves.size(); ++k) {
-    if (k + kRowsAhead < moves.size()) __builtin_prefetch(&offsets[moves[k + kRowsAhead].vertex]);
+    if (k + kRowsAhead < moves.size()) {
+      __builtin_prefetch(&offsets[moves[k + kRowsAhead].vertex]);
+      __builtin_prefetch(&owned_in_row[moves[k + kRowsAhead].vertex]);
+    }
     if (k + kRowsAhead / 2 < moves.size())
       __builtin_prefetch(targets + offsets[moves[k + kRowsAhead / 2].vertex]);
     const auto& m = moves[k];
-    const auto end = offsets[m.vertex + 1];
+    // The owned part of the row (its ghosts are activated by their holders).
+    const auto end = offsets[m.vertex] + owned_in_row[m.vertex];
     for (auto e = offsets[m.vertex]; e < end; ++e) {
       if (e + kEntriesAhead < end) __builtin_prefetch(&slot_of[targets[e + kEntriesAhead]]);
       const auto u = targets[e];
-      if (u < n && slot_of[u] != m.cache_slot) activate(u);
+      activate(u, slot_of[u] != m.cache_slot);
     }
   }
   const auto* ghost_offsets = graph_.ghost_offsets.data();
@@ -159,7 +164,7 @@ void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activat
       if (e + kEntriesAhead < end)
         __builtin_prefetch(&slot_of[ghost_neighbours[e + kEntriesAhead]]);
       const auto u = ghost_neighbours[e];
-      if (slot_of[u] != community) activate(u);
+      activate(u, slot_of[u] != community);
     }
   }
   std::vector<CommunityUpdate> updates;

@@ -88,7 +88,8 @@ void sort_by_source(std::vector<Arc>& arcs, std::size_t n) {
 }
 
 // The arcs' ids replaced by slots (in place; loops taken out into g.loop), sorted into CSR rows
-// by source, then parallel entries of a row merged. The arcs are freed once merged.
+// by source, then parallel entries of a row merged, each row's owned targets first. The arcs are
+// freed once merged.
 void take_arcs(std::vector<Arc>& arcs, LevelGraph& g) {
   const std::size_t n = g.n_owned();
   g.loop.assign(n, 0);
@@ -175,30 +176,40 @@ void take_arcs(std::vector<Arc>& arcs, LevelGraph& g) {
     g.degree[v] = degree;
     g.offsets[v + 1] = write;
   }
+  // Each row's owned targets from its start and ghosts from its end, without a branch per entry:
+  // which it is, is a coin toss at two ranks.
   g.targets.resize(write);
   g.weights.resize(write);
-  for (std::uint64_t e = 0; e < write; ++e) {
-    g.targets[e] = arcs[e].dst;
-    g.weights[e] = arcs[e].weight;
+  g.owned_in_row.resize(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    auto owned_end = g.offsets[v], ghost_start = g.offsets[v + 1];
+    for (auto e = g.offsets[v]; e < g.offsets[v + 1]; ++e) {
+      const bool owned = arcs[e].dst < n;
+      ghost_start -= owned ? 0 : 1;
+      const auto at = owned ? owned_end : ghost_start;
+      owned_end += owned ? 1 : 0;
+      g.targets[at] = arcs[e].dst;
+      g.weights[at] = arcs[e].weight;
+    }
+    g.owned_in_row[v] = static_cast<std::uint32_t>(owned_end - g.offsets[v]);
   }
   std::vector<Arc>().swap(arcs);
 }
 
-// Owned neighbours of every ghost, as a CSR over ghosts.
+// Owned neighbours of every ghost, as a CSR over ghosts (from the ghost part of each row).
 void index_ghost_neighbours(LevelGraph& g) {
   const std::size_t n = g.n_owned();
   g.ghost_offsets.assign(g.ghost_ids.size() + 1, 0);
-  for (auto t : g.targets) {
-    if (t >= n) ++g.ghost_offsets[t - n + 1];
+  for (std::size_t v = 0; v < n; ++v) {
+    for (auto e = g.offsets[v] + g.owned_in_row[v]; e < g.offsets[v + 1]; ++e)
+      ++g.ghost_offsets[g.targets[e] - n + 1];
   }
   for (std::size_t i = 0; i < g.ghost_ids.size(); ++i) g.ghost_offsets[i + 1] += g.ghost_offsets[i];
   g.ghost_neighbours.resize(g.ghost_offsets.back());
   std::vector<std::uint64_t> next(g.ghost_offsets.begin(), g.ghost_offsets.end() - 1);
   for (std::size_t v = 0; v < n; ++v) {
-    for (auto e = g.offsets[v]; e < g.offsets[v + 1]; ++e) {
-      if (g.targets[e] >= n)
-        g.ghost_neighbours[next[g.targets[e] - n]++] = static_cast<std::uint32_t>(v);
-    }
+    for (auto e = g.offsets[v] + g.owned_in_row[v]; e < g.offsets[v + 1]; ++e)
+      g.ghost_neighbours[next[g.targets[e] - n]++] = static_cast<std::uint32_t>(v);
   }
 }
 

@@ -56,6 +56,9 @@ struct LevelGraph {
   std::vector<std::uint64_t> offsets;   // CSR of owned vertices: entries offsets[v]..offsets[v+1]
   std::vector<std::uint32_t> targets;   // slots
   std::vector<FixedWeight> weights;
+  // Per owned vertex: its row's first owned_in_row[v] entries are owned vertices, the rest
+  // ghosts (loops over a row's owned or ghost neighbours alone do not test each entry).
+  std::vector<std::uint32_t> owned_in_row;
   std::vector<std::uint64_t> holder_offsets;  // per owned vertex: ranks holding it as a ghost
   std::vector<int> holder_ranks;
   std::vector<std::uint64_t> ghost_offsets;  // per ghost: owned neighbours (slots)

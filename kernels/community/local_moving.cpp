@@ -190,7 +190,7 @@ std::uint64_t synchronous_round(const LevelGraph& graph, CommunityState& state,
     auto next = first_of_sub_round;
     for (std::uint32_t v = 0; v < n; ++v) by_sub_round[next[sub_round[v]]++] = v;
   }
-  const auto activate = [&](std::uint32_t v) { active[v] = 1; };
+  const auto activate = [&](std::uint32_t v, bool on) { active[v] |= on ? 1 : 0; };
   std::uint64_t moved = 0;
   std::vector<Move> moves;
   std::vector<std::uint32_t> todo;
@@ -237,7 +237,7 @@ std::uint64_t sequential_round(const LevelGraph& graph, CommunityState& state, M
   std::vector<std::pair<std::uint64_t, std::uint32_t>> order(n);
   for (std::uint32_t v = 0; v < n; ++v) order[v] = {hash_combine(graph.ids[v], round_seed), v};
   std::sort(order.begin(), order.end());
-  const auto activate = [&](std::uint32_t v) { active[v] = 1; };
+  const auto activate = [&](std::uint32_t v, bool on) { active[v] |= on ? 1 : 0; };
   std::uint64_t moved = 0;
   for (const auto& [hash, v] : order) {
     if (!active[v]) continue;
