@@ -65,9 +65,16 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
   auto* weight_of = weight_to.data();
   for (const auto p : by_owner.order) {
     if (first[p] == first[p + 1]) continue;
-    touched.clear();
+    // At most one part per entry and loop of the members: each part is listed once, when first
+    // met, the list growing by a flag, not a branch.
+    std::uint64_t most = 0;
+    for (auto i = first[p]; i < first[p + 1]; ++i)
+      most += offsets[grouped[i] + 1] - offsets[grouped[i]] + 1;
+    if (touched.size() < most) touched.resize(most);
+    std::size_t listed = 0;
     const auto add = [&](std::uint32_t q, FixedWeight w) {
-      if (weight_of[q] == 0) touched.push_back(q);
+      touched[listed] = q;
+      listed += weight_of[q] == 0 ? 1 : 0;
       weight_of[q] += w;
     };
     std::int64_t node_weight = 0;
@@ -103,9 +110,9 @@ LevelGraph aggregate_level(const LevelGraph& g, const Refinement& refinement, bo
     const auto member = grouped[first[p]];
     vertices.push_back(
         {part_ids[p], node_weight, start_alone ? part_ids[p] : refinement.next_label[member]});
-    arcs.counts[static_cast<std::size_t>(owner_of_vertex(part_ids[p], comm.size()))] +=
-        touched.size();
-    for (auto q : touched) {
+    arcs.counts[static_cast<std::size_t>(owner_of_vertex(part_ids[p], comm.size()))] += listed;
+    for (std::size_t k = 0; k < listed; ++k) {
+      const auto q = touched[k];
       arcs.arcs.push_back(make_arc(part_ids[p], part_ids[q], weight_of[q]));
       weight_of[q] = 0;
     }

@@ -225,17 +225,22 @@ class CommunityRefiner {
   }
 
   void merge_greedily(std::uint32_t i, FixedWeight sigma_s, std::int64_t nodes_s) {
-    touched_.clear();
     const auto first = b_.first_arc[i];
-    for (auto e = first; e < first + b_.members[i].inner_arcs; ++e) {
+    const auto count = b_.members[i].inner_arcs;
+    if (touched_.size() < count) touched_.resize(count);
+    // Each part is listed once, when first met: the list grows by a flag, not a branch.
+    std::size_t listed = 0;
+    for (auto e = first; e < first + count; ++e) {
       const auto t = part_[b_.neighbours[e]];
-      if (weight_to_[t] == 0) touched_.push_back(t);
+      touched_[listed] = t;
+      listed += weight_to_[t] == 0 ? 1 : 0;
       weight_to_[t] += b_.arcs[e].weight;
     }
     // The largest weight to a part with a positive gain; ties: the part of more vertices, then
     // the smaller id (refine.hpp says why not the largest gain).
     std::uint32_t best = i;
-    for (auto t : touched_) {
+    for (std::size_t k = 0; k < listed; ++k) {
+      const auto t = touched_[k];
       const auto k_it = weight_to_[t];
       weight_to_[t] = 0;
       if (t == i || !well_connected(external_[t], sigma_[t], nodes_[t], sigma_s, nodes_s)) continue;
@@ -346,14 +351,21 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
     // community when it shares its cache slot (4 bytes per slot to load, not 8).
     const auto own_slot = state.cache_slot(static_cast<std::uint32_t>(v));
     const auto before = arcs.size();
+    // The row's owned targets, then its ghosts; neighbours' cache slots are random accesses,
+    // loaded a few entries ahead.
+    const auto owned_end = graph.offsets[v] + graph.owned_in_row[v];
     const auto end = graph.offsets[v + 1];
-    for (auto e = graph.offsets[v]; e < end; ++e) {
-      // Neighbours' cache slots are random accesses: load them a few entries ahead.
+    for (auto e = graph.offsets[v]; e < owned_end; ++e) {
       if (e + kAhead < end) state.prefetch_cache_slot(graph.targets[e + kAhead]);
       const auto t = graph.targets[e];
-      if (state.cache_slot(t) != own_slot) continue;
-      arcs.push_back({t < n ? InnerArc::kByIndex | index_in_message[t] : graph.id_of_slot(t),
-                      graph.weights[e]});
+      if (state.cache_slot(t) == own_slot)
+        arcs.push_back({InnerArc::kByIndex | index_in_message[t], graph.weights[e]});
+    }
+    for (auto e = owned_end; e < end; ++e) {
+      if (e + kAhead < end) state.prefetch_cache_slot(graph.targets[e + kAhead]);
+      const auto t = graph.targets[e];
+      if (state.cache_slot(t) == own_slot)
+        arcs.push_back({graph.ghost_ids[t - n], graph.weights[e]});
     }
     members.push_back(
         {c, graph.ids[v], graph.degree[v], graph.node_weight[v], arcs.size() - before});
