@@ -197,13 +197,17 @@ std::uint64_t synchronous_round(const LevelGraph& graph, CommunityState& state,
   MoveChooser::Gathered current, next;
   for (std::uint64_t s = 0; s < sub_rounds; ++s) {
     moves.clear();
-    // The active vertices of this sub-round (no vertex is activated before it ends).
-    todo.clear();
+    // The active vertices of this sub-round (no vertex is activated before it ends), listed by a
+    // flag, not a branch.
+    todo.resize(first_of_sub_round[s + 1] - first_of_sub_round[s]);
+    std::size_t listed = 0;
     for (auto k = first_of_sub_round[s]; k < first_of_sub_round[s + 1]; ++k) {
       const auto v = by_sub_round[k];
-      if (active[v]) todo.push_back(v);
+      todo[listed] = v;
+      listed += active[v];
       active[v] = 0;
     }
+    todo.resize(listed);
     // Vertex k is decided once vertex k + 1 is gathered (the state does not change within a
     // sub-round), so the cache entries its decision reads have a row's time to arrive.
     if (!todo.empty()) {
