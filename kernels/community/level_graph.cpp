@@ -106,11 +106,11 @@ void take_arcs(std::vector<Arc>& arcs, LevelGraph& g) {
     slot_index = IdMap::for_range(first, last, 2 * n);
   }
   for (std::size_t v = 0; v < n; ++v) slot_index.insert(g.ids[v], static_cast<std::uint32_t>(v));
-  // Arcs are rewritten in place, at `kept` <= i: the ids and slots of the previous arc are kept
-  // aside for the shortcuts below.
+  // Arcs are rewritten in place, at `kept` <= i. Both ends are looked up for every arc: taking
+  // the slots of the previous arc when an arc repeats its source or follows its reverse saved
+  // nothing at 1 rank and cost 0.03 s at 2, where whether it applies is a coin toss per arc
+  // (1M-vertex LFR graph, session 19 in docs/benchmarks.md).
   std::size_t kept = 0;
-  Arc previous_ids{IdMap::kMissing, IdMap::kMissing, 0};
-  std::uint32_t previous_src = IdMap::kMissing, previous_dst = IdMap::kMissing;
   for (std::size_t i = 0; i < arcs.size(); ++i) {
     if (i + IdMap::kPrefetchDistance < arcs.size()) {
       const auto& ahead = arcs[i + IdMap::kPrefetchDistance];
@@ -118,27 +118,15 @@ void take_arcs(std::vector<Arc>& arcs, LevelGraph& g) {
       slot_index.prefetch(ahead.dst);
     }
     const Arc a = arcs[i];
-    // Arcs of one source often arrive together (a vertex's row, a part's arcs), and an arc
-    // often right after its reverse (level 0 writes both directions of an edge one after the
-    // other, and both come here when the edge's ends have the same owner): no look-up then.
-    std::uint32_t src = 0, dst = 0;
-    if (previous_dst != IdMap::kMissing && a.src == previous_ids.dst && a.dst == previous_ids.src) {
-      src = previous_dst;
-      dst = previous_src;
+    const auto src = slot_index.find(a.src);
+    auto dst = IdMap::kMissing;
+    if (a.src == a.dst) {
+      g.loop[src] += a.weight;
     } else {
-      src = i > 0 && a.src == previous_ids.src ? previous_src : slot_index.find(a.src);
-      if (a.src == a.dst) {
-        g.loop[src] += a.weight;
-        dst = IdMap::kMissing;
-      } else {
-        const auto next = static_cast<std::uint32_t>(n + g.ghost_ids.size());
-        dst = slot_index.insert(a.dst, next);
-        if (dst == next) g.ghost_ids.push_back(a.dst);
-      }
+      const auto next = static_cast<std::uint32_t>(n + g.ghost_ids.size());
+      dst = slot_index.insert(a.dst, next);
+      if (dst == next) g.ghost_ids.push_back(a.dst);
     }
-    previous_ids = a;
-    previous_src = src;
-    previous_dst = dst;
     if (dst != IdMap::kMissing) arcs[kept++] = {src, dst, a.weight};
   }
   {
