@@ -65,7 +65,29 @@ CommunityState::CommunityState(const LevelGraph& graph, const Comm& comm)
     cache_index_ = IdMap::for_range(*lowest, *highest, label_.size());
   }
   for (std::size_t s = 0; s < graph.n_slots(); ++s) cache_slot_[s] = cache_slot_of(label_[s]);
-  subscribe_and_push();
+  // When every vertex starts alone (level 0), a rank caches the communities of its own vertices
+  // and of its ghosts, whose totals the level build fetched with their labels, and the
+  // subscribers of an owned vertex's community are this rank and its holders: no round trip.
+  bool alone = true;
+  for (std::size_t v = 0; v < graph.n_owned(); ++v) alone = alone && label_[v] == graph.ids[v];
+  if (comm.allreduce<std::uint64_t>(alone ? 0 : 1, ReduceOp::sum) != 0) {
+    subscribe_and_push();
+    return;
+  }
+  const auto self = static_cast<std::size_t>(comm.rank());
+  for (std::size_t v = 0; v < graph.n_owned(); ++v) {
+    cache_[cache_slot_[v]].totals = owned_[v];
+    auto* bits = &subscribers_[v * words_per_vertex_];
+    bits[self / 64] |= std::uint64_t{1} << (self % 64);
+    for (auto h = graph.holder_offsets[v]; h < graph.holder_offsets[v + 1]; ++h) {
+      const auto holder = static_cast<std::size_t>(graph.holder_ranks[h]);
+      bits[holder / 64] |= std::uint64_t{1} << (holder % 64);
+    }
+  }
+  for (std::size_t g = 0; g < graph.ghost_ids.size(); ++g)
+    cache_[cache_slot_[graph.n_owned() + g]].totals = {graph.ghost_degree[g],
+                                                       graph.ghost_node_weight[g], 1};
+  pending_.clear();
 }
 
 std::uint32_t CommunityState::cache_slot_of(VertexId community) {

@@ -47,7 +47,8 @@ struct Move {
 
 class CommunityState {
  public:
-  // Starts from graph.initial_label: totals reduced at the owners, caches subscribed.
+  // Starts from graph.initial_label: totals reduced at the owners, caches subscribed (with no
+  // message when every vertex starts alone).
   CommunityState(const LevelGraph& graph, const Comm& comm);
 
   VertexId label(std::uint32_t slot) const noexcept { return label_[slot]; }

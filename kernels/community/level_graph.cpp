@@ -202,20 +202,25 @@ void index_ghost_neighbours(LevelGraph& g) {
 }
 
 // Registers every ghost with its owner (who records the holder ranks of each owned vertex, in
-// rank order, as a CSR) and fetches its label.
+// rank order, as a CSR) and fetches its label, degree and node weight.
 void register_ghosts(LevelGraph& g, const Comm& comm) {
+  struct GhostFacts {
+    VertexId label;
+    FixedWeight degree;
+    std::int64_t node_weight;
+  };
   g.holder_offsets.assign(g.n_owned() + 1, 0);
-  const auto labels = ask_owners<VertexId>(
+  const auto facts = ask_owners<GhostFacts>(
       g.ghost_ids, [&](VertexId id) { return owner_of_vertex(id, comm.size()); },
       [&](const Received<VertexId>& asked) {
         std::vector<std::uint32_t> slot(asked.data.size());
-        std::vector<VertexId> answers(asked.data.size());
+        std::vector<GhostFacts> answers(asked.data.size());
         for (std::size_t i = 0; i < asked.data.size(); ++i) {
           if (i + IdMap::kPrefetchDistance < asked.data.size())
             g.owned_index.prefetch(asked.data[i + IdMap::kPrefetchDistance]);
           slot[i] = g.owned_index.find(asked.data[i]);
           ++g.holder_offsets[slot[i] + 1];
-          answers[i] = g.initial_label[slot[i]];
+          answers[i] = {g.initial_label[slot[i]], g.degree[slot[i]], g.node_weight[slot[i]]};
         }
         for (std::size_t v = 0; v < g.n_owned(); ++v)
           g.holder_offsets[v + 1] += g.holder_offsets[v];
@@ -229,7 +234,13 @@ void register_ghosts(LevelGraph& g, const Comm& comm) {
         return answers;
       },
       comm);
-  g.initial_label.insert(g.initial_label.end(), labels.begin(), labels.end());
+  g.ghost_degree.reserve(facts.size());
+  g.ghost_node_weight.reserve(facts.size());
+  for (const auto& f : facts) {
+    g.initial_label.push_back(f.label);
+    g.ghost_degree.push_back(f.degree);
+    g.ghost_node_weight.push_back(f.node_weight);
+  }
 }
 
 // The rest of building a level once its owned vertices are known: rows, ghosts, totals.

@@ -52,9 +52,11 @@ struct LevelGraph {
   std::vector<std::int64_t> node_weight;
   std::vector<FixedWeight> degree;
   std::vector<FixedWeight> loop;
-  std::vector<VertexId> initial_label;  // per slot, owned then ghosts
-  std::vector<std::uint64_t> offsets;   // CSR of owned vertices: entries offsets[v]..offsets[v+1]
-  std::vector<std::uint32_t> targets;   // slots
+  std::vector<VertexId> initial_label;          // per slot, owned then ghosts
+  std::vector<FixedWeight> ghost_degree;        // per ghost, from its owner
+  std::vector<std::int64_t> ghost_node_weight;  // per ghost, from its owner
+  std::vector<std::uint64_t> offsets;  // CSR of owned vertices: entries offsets[v]..offsets[v+1]
+  std::vector<std::uint32_t> targets;  // slots
   std::vector<FixedWeight> weights;
   // Per owned vertex: its row's first owned_in_row[v] entries are owned vertices, the rest
   // ghosts (loops over a row's owned or ghost neighbours alone do not test each entry).
