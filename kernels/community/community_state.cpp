@@ -14,17 +14,6 @@ struct TotalsDelta {
   CommunityTotals delta;
 };
 
-// To the owner of community `key`: a vertex of degree `a` and node weight `b` left it (kLeave)
-// or joined it (kJoin), or rank `a` subscribes to it (kSubscribe). To a ghost holder: the new
-// label `a` of vertex `key` (kLabel). Ids are below 2^32 (kMaxVertices): 24 bytes a record.
-struct MoveRecord {
-  enum Kind : std::uint32_t { kLeave, kJoin, kSubscribe, kLabel };
-  std::uint32_t key;
-  Kind kind;
-  std::int64_t a;
-  std::int64_t b;
-};
-
 void add(CommunityTotals& to, const CommunityTotals& d) {
   to.sigma += d.sigma;
   to.nodes += d.nodes;
@@ -42,7 +31,9 @@ CommunityState::CommunityState(const LevelGraph& graph, const Comm& comm)
       words_per_vertex_((static_cast<std::size_t>(comm.size()) + 63) / 64),
       subscribers_(graph.n_owned() * words_per_vertex_, 0),
       is_changed_(graph.n_owned(), 0),
-      cache_slot_of_owned_(graph.n_owned(), IdMap::kMissing) {
+      cache_slot_of_owned_(graph.n_owned(), IdMap::kMissing),
+      move_records_(comm.size()),
+      updates_(comm.size()) {
   // Each owned vertex adds itself to its community's totals: here when this rank owns the
   // community (every vertex at level 0, where each is its own), else at the owner.
   std::vector<TotalsDelta> contributions;
@@ -114,8 +105,7 @@ void CommunityState::add_to_owned(std::uint32_t v, const CommunityTotals& delta)
 }
 
 std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> moves) {
-  std::vector<MoveRecord> records;
-  std::vector<int> dest;
+  auto& records = move_records_;
   const auto p = comm_.size();
   const auto id32 = [](VertexId id) { return static_cast<std::uint32_t>(id); };
   for (const auto& m : moves) {
@@ -126,32 +116,28 @@ std::vector<std::uint32_t> CommunityState::send_moves(std::span<const Move> move
       add_to_owned(from_owned, {-degree, -node_weight, -1});
     } else {
       const auto from = label_[m.vertex];
-      records.push_back({id32(from), MoveRecord::kLeave, degree, node_weight});
-      dest.push_back(owner_of_vertex(from, p));
+      records.add(owner_of_vertex(from, p), {id32(from), MoveRecord::kLeave, degree, node_weight});
     }
     const auto to_owned = owned_slot_of_cached_[m.cache_slot];
     const auto to_owner = owner_of_vertex(m.to, p);
     if (to_owned != IdMap::kMissing) {
       add_to_owned(to_owned, {degree, node_weight, 1});
     } else {
-      records.push_back({id32(m.to), MoveRecord::kJoin, degree, node_weight});
-      dest.push_back(to_owner);
+      records.add(to_owner, {id32(m.to), MoveRecord::kJoin, degree, node_weight});
     }
     for (auto h = graph_.holder_offsets[m.vertex]; h < graph_.holder_offsets[m.vertex + 1]; ++h) {
       const auto holder = graph_.holder_ranks[h];
-      records.push_back(
-          {id32(graph_.ids[m.vertex]), MoveRecord::kLabel, static_cast<std::int64_t>(m.to), 0});
-      dest.push_back(holder);
+      records.add(holder, {id32(graph_.ids[m.vertex]), MoveRecord::kLabel,
+                           static_cast<std::int64_t>(m.to), 0});
       if (to_owned != IdMap::kMissing) {
         const auto bit = static_cast<std::size_t>(holder);
         subscribers_[to_owned * words_per_vertex_ + bit / 64] |= std::uint64_t{1} << (bit % 64);
       } else {
-        records.push_back({id32(m.to), MoveRecord::kSubscribe, holder, 0});
-        dest.push_back(to_owner);
+        records.add(to_owner, {id32(m.to), MoveRecord::kSubscribe, holder, 0});
       }
     }
   }
-  const auto received = send_to_ranks<MoveRecord>(records, dest, comm_);
+  const auto& received = records.send(comm_);
   std::vector<std::uint32_t> ghosts;
   // Each record is looked up in a map (owned vertices, or ghosts and then the cache): load the
   // maps' lines a few records ahead.
@@ -210,8 +196,6 @@ void CommunityState::subscribe_and_push() {
   }
   const auto requests = send_to_ranks<VertexId>(remote, owners, comm_);
   pending_.clear();
-  std::vector<CommunityUpdate> updates;
-  std::vector<int> dest;
   std::size_t next = 0;
   for (std::size_t source = 0; source < requests.counts_by_source.size(); ++source) {
     for (std::uint64_t j = 0; j < requests.counts_by_source[source]; ++j) {
@@ -219,16 +203,13 @@ void CommunityState::subscribe_and_push() {
       const auto v = graph_.owned_index.find(c);
       subscribers_[v * words_per_vertex_ + source / 64] |= std::uint64_t{1} << (source % 64);
       // A changed community goes to all its subscribers below, the new one included.
-      if (!is_changed_[v]) {
-        updates.push_back({c, owned_[v]});
-        dest.push_back(static_cast<int>(source));
-      }
+      if (!is_changed_[v]) updates_.add(static_cast<int>(source), {c, owned_[v]});
     }
   }
-  push_changed(updates, dest);
+  push_changed();
 }
 
-void CommunityState::push_changed(std::vector<CommunityUpdate>& updates, std::vector<int>& dest) {
+void CommunityState::push_changed() {
   const auto self = comm_.rank();
   for (auto v : changed_) {
     is_changed_[v] = 0;
@@ -239,14 +220,12 @@ void CommunityState::push_changed(std::vector<CommunityUpdate>& updates, std::ve
           cache_[cache_slot_of_owned_[v]].totals = owned_[v];
           continue;
         }
-        updates.push_back({graph_.ids[v], owned_[v]});
-        dest.push_back(subscriber);
+        updates_.add(subscriber, {graph_.ids[v], owned_[v]});
       }
     }
   }
   changed_.clear();
-  const auto received = send_to_ranks<CommunityUpdate>(updates, dest, comm_);
-  const auto& data = received.data;
+  const auto& data = updates_.send(comm_).data;
   for (std::size_t i = 0; i < data.size(); ++i) {
     if (i + IdMap::kPrefetchDistance < data.size())
       cache_index_.prefetch(data[i + IdMap::kPrefetchDistance].community);

@@ -25,6 +25,7 @@
 #include "core/comm.hpp"
 #include "kernels/community/id_map.hpp"
 #include "kernels/community/level_graph.hpp"
+#include "kernels/community/owner_queries.hpp"
 
 namespace coordnet {
 
@@ -87,8 +88,9 @@ class CommunityState {
   // Two all-to-alls: subscriptions for the communities in pending_, then the totals of those
   // and of every changed community to its subscribers.
   void subscribe_and_push();
-  // One all-to-all: the totals of every changed community to its subscribers.
-  void push_changed(std::vector<CommunityUpdate>& updates, std::vector<int>& dest);
+  // One all-to-all: the totals of every changed community to its subscribers (and whatever
+  // updates_ already holds).
+  void push_changed();
 
   const LevelGraph& graph_;
   const Comm& comm_;
@@ -114,6 +116,20 @@ class CommunityState {
   // Per owned vertex: the cache slot of the community it names when this rank caches it, else
   // IdMap::kMissing.
   std::vector<std::uint32_t> cache_slot_of_owned_;
+  // The sub-rounds' messages, whose buffers are kept from sub-round to sub-round. A move record
+  // tells the owner of community `key` that a vertex of degree `a` and node weight `b` left it
+  // (kLeave) or joined it (kJoin), or that rank `a` subscribes to it (kSubscribe); or a ghost
+  // holder the new label `a` of vertex `key` (kLabel). Ids are below 2^32 (kMaxVertices): 24
+  // bytes a record.
+  struct MoveRecord {
+    enum Kind : std::uint32_t { kLeave, kJoin, kSubscribe, kLabel };
+    std::uint32_t key;
+    Kind kind;
+    std::int64_t a;
+    std::int64_t b;
+  };
+  RankBuffers<MoveRecord> move_records_;
+  RankBuffers<CommunityUpdate> updates_;
 };
 
 template <class Activate>
@@ -168,9 +184,7 @@ void CommunityState::apply_moves(std::span<const Move> moves, Activate&& activat
       activate(u, slot_of[u] != community);
     }
   }
-  std::vector<CommunityUpdate> updates;
-  std::vector<int> dest;
-  push_changed(updates, dest);
+  push_changed();
 }
 
 }  // namespace coordnet
