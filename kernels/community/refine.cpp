@@ -324,6 +324,8 @@ Refinement refine_communities(const LevelGraph& graph, const CommunityState& sta
   }
   // The rows are read in community order, scattered: each row's bounds are loaded kRowsAhead
   // members ahead, its first entries half as far, its first neighbours' cache slots a quarter.
+  // (Local moving's chooser loads rows the same way; one helper shared by both measured the
+  // refinement 0.34-0.37 -> 0.40-0.41 s at 2 ranks, so each keeps its own.)
   const auto prefetch_row = [&](std::size_t k, int stage) {
     const auto v = order.order[k];
     if (stage == 0) {
