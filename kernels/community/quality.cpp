@@ -87,24 +87,51 @@ double recompute_modularity(std::span<const WeightedEdge> edges, std::span<const
   // Labels of the edge ends: those in this rank's block are read here, the others asked for.
   const auto first = first_vertex_by_rank[static_cast<std::size_t>(comm.rank())];
   const auto last = first_vertex_by_rank[static_cast<std::size_t>(comm.rank()) + 1];
+  const auto n_vertices = first_vertex_by_rank.back();
   std::vector<VertexId> end_labels(2 * edges.size());
-  std::vector<VertexId> remote;
-  std::vector<std::size_t> remote_at;
-  for (std::size_t i = 0; i < end_labels.size(); ++i) {
-    const auto v = i % 2 == 0 ? edges[i / 2].src : edges[i / 2].dst;
-    if (v >= first && v < last) {
-      end_labels[i] = labels[v - first];
-    } else {
-      remote.push_back(v);
-      remote_at.push_back(i);
+  const auto end_at = [&](std::size_t i) {
+    return i % 2 == 0 ? edges[i / 2].src : edges[i / 2].dst;
+  };
+  const auto ask = [&](const std::vector<VertexId>& remote) {
+    return ask_owners<VertexId>(
+        remote, [&](VertexId v) { return owner_in_blocks(v, first_vertex_by_rank); },
+        each_answer_with_source<VertexId, VertexId>(
+            [&](VertexId v, int) { return labels[v - first]; }),
+        comm);
+  };
+  // When all vertices are within a few times this rank's edge ends (so a flat array over them
+  // is bounded by the edges), each remote vertex is asked for once; otherwise every remote end.
+  const bool flat = n_vertices <= 4 * end_labels.size();
+  if (comm.allreduce<std::uint64_t>(flat ? 0 : 1, ReduceOp::sum) == 0) {
+    std::vector<std::uint8_t> asked(n_vertices, 0);
+    std::vector<VertexId> remote;
+    for (std::size_t i = 0; i < end_labels.size(); ++i) {
+      const auto v = end_at(i);
+      if ((v < first || v >= last) && asked[v] == 0) {
+        asked[v] = 1;
+        remote.push_back(v);
+      }
     }
+    const auto remote_labels = ask(remote);
+    std::vector<VertexId> label_of(n_vertices);
+    for (std::size_t k = 0; k < remote.size(); ++k) label_of[remote[k]] = remote_labels[k];
+    for (std::size_t v = first; v < last; ++v) label_of[v] = labels[v - first];
+    for (std::size_t i = 0; i < end_labels.size(); ++i) end_labels[i] = label_of[end_at(i)];
+  } else {
+    std::vector<VertexId> remote;
+    std::vector<std::size_t> remote_at;
+    for (std::size_t i = 0; i < end_labels.size(); ++i) {
+      const auto v = end_at(i);
+      if (v >= first && v < last) {
+        end_labels[i] = labels[v - first];
+      } else {
+        remote.push_back(v);
+        remote_at.push_back(i);
+      }
+    }
+    const auto remote_labels = ask(remote);
+    for (std::size_t k = 0; k < remote.size(); ++k) end_labels[remote_at[k]] = remote_labels[k];
   }
-  const auto remote_labels = ask_owners<VertexId>(
-      remote, [&](VertexId v) { return owner_in_blocks(v, first_vertex_by_rank); },
-      each_answer_with_source<VertexId, VertexId>(
-          [&](VertexId v, int) { return labels[v - first]; }),
-      comm);
-  for (std::size_t k = 0; k < remote.size(); ++k) end_labels[remote_at[k]] = remote_labels[k];
   struct DegreeShare {
     VertexId community;
     FixedWeight weight;
