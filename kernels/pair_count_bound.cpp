@@ -5,6 +5,9 @@
 #include <bit>
 #include <tuple>
 
+#include "core/hash.hpp"
+#include "core/rank_buffers.hpp"
+
 namespace coordnet {
 
 PairCountBound::PairCountBound(std::size_t counters, double min_weight)
@@ -65,55 +68,6 @@ std::size_t pair_count_counters(std::uint64_t candidates, int n_ranks, std::size
   return std::max(kFewest, std::min(static_cast<std::size_t>(wanted), most));
 }
 
-namespace pair_count_detail {
-
-std::pair<const Action*, const Action*> emit_window_pairs(const Action* left, const Action* right,
-                                                          const Action* end, DurationMs window_ms,
-                                                          std::size_t until,
-                                                          std::vector<std::uint64_t>& out) {
-  for (; right != end && out.size() < until; ++right) {
-    while (right->t_ms - left->t_ms > window_ms) ++left;
-    if (right->flags & kActionIsHalo) continue;
-    const auto v = right->account.value;
-    for (const Action* a = left; a != right; ++a) {
-      if (a->account.value == v) continue;
-      const auto [src, dst] = std::minmax(a->account.value, v);
-      out.push_back(PairPartial::pack(src, dst));
-    }
-  }
-  return {right, left};
-}
-
-}  // namespace pair_count_detail
-
-namespace {
-
-// One round of the pre-count's exchange at more than one rank: each pair's counter slot (4 bytes)
-// to the pair's owner, both from the same hash of the pair. The buffers are kept between rounds.
-class SlotStream {
- public:
-  const std::vector<std::uint32_t>& operator()(std::span<const std::uint64_t> pairs,
-                                               const PairCountBound& bound, const Comm& comm) {
-    slots_.resize(pairs.size());
-    owners_.resize(pairs.size());
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      slots_[i] = static_cast<std::uint32_t>(bound.slot_of(pairs[i]));
-      owners_[i] = static_cast<std::uint32_t>(owner_of_pair(pairs[i], comm.size()));
-    }
-    scatter_by_owner(std::span<const std::uint32_t>(slots_),
-                     std::span<const std::uint32_t>(owners_), comm.size(), send_, counts_);
-    comm.alltoallv_into<std::uint32_t>(send_, counts_, received_);
-    return received_.data;
-  }
-
- private:
-  std::vector<std::uint32_t> slots_, owners_, send_;
-  std::vector<std::uint64_t> counts_;
-  Received<std::uint32_t> received_;
-};
-
-}  // namespace
-
 PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
                                  const std::vector<std::pair<std::size_t, std::size_t>>& groups,
                                  DurationMs window_ms, std::size_t counters, double min_weight,
@@ -122,29 +76,43 @@ PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
     if (times != nullptr) times->lap(first_part + part);
   };
   PairCountBound bound(counters, min_weight);
-  std::vector<std::uint64_t> pairs;
-  SlotStream stream;
   std::size_t group = 0;
   const Action *left = nullptr, *right = nullptr;
   if (!groups.empty()) left = right = by_key.data() + groups[0].first;
-  while (true) {
-    while (group < groups.size() && pairs.size() < PairCountBound::kPairsPerRound) {
+  // Lists the next round's pairs, at most kPairsPerRound after a whole right-hand action.
+  const auto list_round = [&](auto&& emit) {
+    std::size_t emitted = 0;
+    while (group < groups.size() && emitted < PairCountBound::kPairsPerRound) {
       const Action* end = by_key.data() + groups[group].second;
       std::tie(right, left) = pair_count_detail::emit_window_pairs(
-          left, right, end, window_ms, PairCountBound::kPairsPerRound, pairs);
+          left, right, end, window_ms, PairCountBound::kPairsPerRound, emitted, emit);
       if (right == end && ++group < groups.size())
         left = right = by_key.data() + groups[group].first;
     }
-    lap(0);
-    if (comm.size() == 1) {
+  };
+  // One rank counts each round's pairs where they are listed; more ranks send each pair's counter
+  // slot to the pair's owner (both from one mix of the pair), written by owner as it is listed.
+  std::vector<std::uint64_t> pairs;
+  RankBuffers<std::uint32_t> slots(comm.size());
+  const int n_ranks = comm.size();
+  while (true) {
+    if (n_ranks == 1) {
+      list_round([&](std::uint64_t pair) { pairs.push_back(pair); });
+      lap(0);
       lap(1);
       bound.add(pairs);
+      pairs.clear();
     } else {
-      const auto& received = stream(pairs, bound, comm);
+      list_round([&](std::uint64_t pair) {
+        const auto mixed = mix_bits(pair);
+        slots.add(owner_of_hash(mixed, n_ranks),
+                  static_cast<std::uint32_t>(bound.slot_of_mixed(mixed)));
+      });
+      lap(0);
+      const auto& received = slots.send(comm);
       lap(1);
-      bound.add_slots(received);
+      bound.add_slots(received.data);
     }
-    pairs.clear();
     lap(2);
     const bool more =
         comm.allreduce<std::uint64_t>(group < groups.size() ? 1 : 0, ReduceOp::sum) > 0;

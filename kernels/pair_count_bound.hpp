@@ -17,13 +17,14 @@
 // filter (kernels/pair_reach_filter.hpp) that keeps the sweep from emitting the other pairs.
 //
 // Memory: the counters (a quarter of a byte each at min_weight 3) per rank, plus a block of
-// kPairsPerRound pairs (8 bytes each) and the stream's send and receive blocks of their slots (4
-// bytes each, twice). Traffic: 4 bytes per co-action, against 72 per partial later.
+// kPairsPerRound pairs (8 bytes each) at one rank; at more ranks the block's slots, written by
+// owner as the pairs are listed, the send block and the receive block (4 bytes each, three
+// times). Traffic: 4 bytes per co-action, against 72 per partial later.
 //
 // Collective: every rank calls count_pair_bounds with its shuffled, sorted key groups and the
 // same counters and min_weight. With `times`, the pass adds its wall time to
-// parts first_part (listing pairs), first_part + 1 (the exchange, waits included) and
-// first_part + 2 (counting).
+// parts first_part (listing pairs; at more ranks, writing their slots by owner), first_part + 1
+// (the exchange, waits included) and first_part + 2 (counting).
 #pragma once
 
 #include <algorithm>
@@ -78,8 +79,10 @@ class PairCountBound {
   std::size_t reaching() const;
   // The counter of a pair (the slot for_each_reaching names). Account indexes are dense, so every
   // bit of the pair must mix (the owner takes the top bits of the same mix, the slot the low ones).
-  std::size_t slot_of(std::uint64_t pair) const {
-    return static_cast<std::size_t>(mix_bits(pair) & mask_);
+  std::size_t slot_of(std::uint64_t pair) const { return slot_of_mixed(mix_bits(pair)); }
+  // The same from the pair's mix_bits, which also gives its owner (owner_of_pair).
+  std::size_t slot_of_mixed(std::uint64_t mixed) const {
+    return static_cast<std::size_t>(mixed & mask_);
   }
   std::size_t counters() const { return mask_ + 1; }
   int bits() const { return bits_; }
@@ -141,14 +144,28 @@ std::size_t pair_count_counters(std::uint64_t candidates, int n_ranks, std::size
 
 namespace pair_count_detail {
 
-// Appends the pairs of the co-actions of one key group's right-hand actions [right, end) whose
-// window starts at `left` (sorted by time; halo actions only as earlier partners), stopping once
-// `out` holds `until` pairs after a whole right-hand action. Returns where it stopped and the
-// window start there.
+// Calls emit(pair) (PairPartial::pack) for each co-action of one key group's right-hand actions
+// [right, end) whose window starts at `left` (sorted by time; halo actions only as earlier
+// partners), adding one to `emitted` per pair and stopping once it reaches `until` after a whole
+// right-hand action. Returns where it stopped and the window start there.
+template <class Emit>
 std::pair<const Action*, const Action*> emit_window_pairs(const Action* left, const Action* right,
                                                           const Action* end, DurationMs window_ms,
-                                                          std::size_t until,
-                                                          std::vector<std::uint64_t>& out);
+                                                          std::size_t until, std::size_t& emitted,
+                                                          Emit&& emit) {
+  for (; right != end && emitted < until; ++right) {
+    while (right->t_ms - left->t_ms > window_ms) ++left;
+    if (right->flags & kActionIsHalo) continue;
+    const auto v = right->account.value;
+    for (const Action* a = left; a != right; ++a) {
+      if (a->account.value == v) continue;
+      const auto [src, dst] = std::minmax(a->account.value, v);
+      emit(PairPartial::pack(src, dst));
+      ++emitted;
+    }
+  }
+  return {right, left};
+}
 
 }  // namespace pair_count_detail
 
