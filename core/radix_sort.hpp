@@ -37,6 +37,12 @@
 // space only until used): room for the records an exchange brings when the copy, once sent, is
 // to take them (sort_by_hash's `spare`).
 //
+// What copy_grouped<Record>(source, copies_of, n_places, starts) computes: the same for records
+// that copies_of(s, emit) emits as emit(record, place), place < n_places, grouped by place in
+// ascending order; starts[k] is where place k begins (n_places + 1 entries). The shuffle to the
+// key owners groups by (rank, hash group), so that each rank's records are one stretch, grouped as
+// the key sort wants them.
+//
 // Local (no MPI).
 #pragma once
 
@@ -227,18 +233,35 @@ void sort_by_hash(std::vector<Record>& records, HashOf&& hash_of, Less&& less) {
   sort_by_hash(records, hash_of, less, spare);
 }
 
+template <class Record, class Source, class CopiesOf>
+std::vector<Record> copy_grouped(const Source& source, CopiesOf&& copies_of, std::size_t n_places,
+                                 std::vector<std::size_t>& starts, double headroom = 0) {
+  starts.assign(n_places + 1, 0);
+  for (const auto& s : source) {
+    copies_of(s, [&](const Record&, std::size_t place) { ++starts[place + 1]; });
+  }
+  for (std::size_t g = 0; g < n_places; ++g) starts[g + 1] += starts[g];
+  std::vector<Record> out;
+  out.reserve(starts.back() +
+              static_cast<std::size_t>(headroom * static_cast<double>(starts.back())));
+  out.resize(starts.back());
+  auto next = starts;
+  for (const auto& s : source) {
+    copies_of(s, [&](const Record& r, std::size_t place) { out[next[place]++] = r; });
+  }
+  return out;
+}
+
 template <class Record, class Source, class CopiesOf, class HashOf>
 std::vector<Record> copy_grouped_by_hash(const Source& source, CopiesOf&& copies_of,
                                          HashOf&& hash_of, double headroom = 0) {
-  std::vector<std::size_t> next(radix_detail::kHashGroups + 1, 0);
-  const auto group_of = [&](const Record& r) { return radix_detail::hash_group(hash_of(r)); };
-  for (const auto& s : source) copies_of(s, [&](const Record& r) { ++next[group_of(r) + 1]; });
-  for (std::size_t g = 0; g < radix_detail::kHashGroups; ++g) next[g + 1] += next[g];
-  std::vector<Record> out;
-  out.reserve(next.back() + static_cast<std::size_t>(headroom * static_cast<double>(next.back())));
-  out.resize(next.back());
-  for (const auto& s : source) copies_of(s, [&](const Record& r) { out[next[group_of(r)]++] = r; });
-  return out;
+  std::vector<std::size_t> starts;
+  return copy_grouped<Record>(
+      source,
+      [&](const auto& s, auto&& emit) {
+        copies_of(s, [&](const Record& r) { emit(r, radix_detail::hash_group(hash_of(r))); });
+      },
+      radix_detail::kHashGroups, starts, headroom);
 }
 
 }  // namespace coordnet

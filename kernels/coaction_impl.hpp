@@ -174,19 +174,12 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   if (config.n_accounts > kMaxPairAccount + 1) {
     throw DataError("co-action: more than 2^32 accounts; pairs hold 32-bit indexes", true);
   }
-  // The copy of the layer does the key sort's first pass (core/radix_sort.hpp): one rank's
-  // shuffle keeps the order of its actions (unless hot keys add halos), and at more ranks every
-  // source's actions arrive grouped, each group's stretch copied whole. The sort scatters into
-  // the memory the actions were sent from.
-  auto layer_actions = copy_grouped_by_hash<Action>(
-      actions,
-      [&](const Action& a, auto&& emit) {
-        if (a.layer == config.layer) emit(a);
-      },
-      key_hash_of, comm.size() > 1 ? kReceiveHeadroom : 0.0);
+  // The shuffle's copy of the layer does the key sort's first pass (core/radix_sort.hpp): one
+  // rank's copy is grouped already, and at more ranks every source's actions arrive grouped, each
+  // group's stretch copied whole. The sort scatters into the memory the actions were sent from.
   KeySlicing slicing{config.window_ms, config.hot_key_actions, config.slice_actions};
   if (config.weighting == Weighting::tfidf) slicing.hot_key_actions = UINT64_MAX;
-  auto shuffled = shuffle_to_key_slices(std::move(layer_actions), slicing, comm);
+  auto shuffled = shuffle_to_key_slices(actions, config.layer, slicing, comm);
   auto by_key = std::move(shuffled.actions);
   sort_and_dedupe(by_key, shuffled.spare);
   const auto groups = key_groups(by_key);

@@ -9,6 +9,7 @@
 
 #include "core/exchange.hpp"
 #include "core/hash.hpp"
+#include "core/radix_sort.hpp"
 
 namespace coordnet {
 
@@ -20,38 +21,43 @@ struct KeyCount {
   TimeMs first_ms, last_ms;
 };
 
-// The buckets of the key hash (its top bits) whose actions over all ranks pass `threshold`: a key
-// with more actions than that lies in one, so only the actions of these buckets need counting per
-// key (a hash map of every key cost 0.94 s on 11.7M actions; the histogram is one pass over the
-// actions and an allreduce). About four buckets per `threshold` actions of the layer, so that an
-// ordinary bucket holds a quarter of it, from 2^10 to 2^22. The same on every rank and at any rank
-// count (sums of counts). Collective.
+// The buckets of the key hash (its top bits) whose actions of one layer over all ranks pass
+// `threshold`: a key with more actions than that lies in one, so only the actions of these buckets
+// need counting per key (a hash map of every key cost 0.94 s on 11.7M actions; the histogram is
+// one pass over the actions and an allreduce). About four buckets per `threshold` actions of all
+// layers (an ordinary bucket holds at most a quarter of it; counting the layer's actions first
+// took another pass), from 2^10 to 2^22. The same on every rank and at any rank count (sums of
+// counts). Collective.
 class BusyBuckets {
  public:
-  BusyBuckets(const std::vector<Action>& actions, std::uint64_t threshold, const Comm& comm) {
+  BusyBuckets(const std::vector<Action>& actions, Layer layer, std::uint64_t threshold,
+              const Comm& comm) {
     const auto total = comm.allreduce<std::uint64_t>(actions.size(), ReduceOp::sum);
     const auto buckets =
         std::bit_ceil(std::clamp<std::uint64_t>(4 * total / std::max<std::uint64_t>(threshold, 1),
                                                 std::uint64_t{1} << 10, std::uint64_t{1} << 22));
     shift_ = 64 - std::countr_zero(buckets);
     std::vector<std::uint64_t> counts(buckets, 0);
-    for (const auto& a : actions) ++counts[a.key.value >> shift_];
+    for (const auto& a : actions) counts[a.key.value >> shift_] += a.layer == layer ? 1 : 0;
     counts = comm.allreduce<std::uint64_t>(counts, ReduceOp::sum);
     busy_.resize(buckets);
     for (std::size_t b = 0; b < buckets; ++b) busy_[b] = counts[b] > threshold ? 1 : 0;
   }
   bool busy(KeyHash key) const { return busy_[key.value >> shift_] != 0; }
+  int shift() const { return shift_; }
+  const std::vector<std::uint8_t>& buckets() const { return busy_; }
 
  private:
   int shift_;
   std::vector<std::uint8_t> busy_;
 };
 
-// Action counts and time spans of this rank's keys in busy buckets.
-std::vector<KeyCount> count_keys(const std::vector<Action>& actions, const BusyBuckets& buckets) {
+// Action counts and time spans of this rank's keys of `layer` in busy buckets.
+std::vector<KeyCount> count_keys(const std::vector<Action>& actions, Layer layer,
+                                 const BusyBuckets& buckets) {
   absl::flat_hash_map<std::uint64_t, KeyCount> counts;
   for (const auto& a : actions) {
-    if (!buckets.busy(a.key)) continue;
+    if (a.layer != layer || !buckets.busy(a.key)) continue;
     auto [it, inserted] = counts.try_emplace(a.key.value, KeyCount{a.key, 0, a.t_ms, a.t_ms});
     auto& c = it->second;
     ++c.n;
@@ -66,11 +72,12 @@ std::vector<KeyCount> count_keys(const std::vector<Action>& actions, const BusyB
 
 // The keys this rank owns with more than hot_key_actions / kBusyKeyShare actions over all ranks
 // (counts and time spans summed at the key owners), sorted by key.
-std::vector<HotKey> owned_candidates(const std::vector<Action>& actions, const KeySlicing& slicing,
-                                     const BusyBuckets& buckets, const Comm& comm) {
+std::vector<HotKey> owned_candidates(const std::vector<Action>& actions, Layer layer,
+                                     const KeySlicing& slicing, const BusyBuckets& buckets,
+                                     const Comm& comm) {
   auto received =
       exchange_by_owner(
-          count_keys(actions, buckets),
+          count_keys(actions, layer, buckets),
           [&](const KeyCount& c) { return owner_of_hash(c.key.value, comm.size()); }, comm)
           .data;
   std::sort(received.begin(), received.end(),
@@ -105,17 +112,21 @@ struct BinCount {
 constexpr int kBinBits = 20;
 static_assert(kSliceBins < (std::uint64_t{1} << kBinBits));
 
-// The hot keys of all ranks, with their slices. The candidates are gathered on every rank, which
-// counts its actions of them per bin and sends the counts to the key's owner; the owner sums
-// them, plans the key's slices and decides whether it is hot; the plans are gathered. Per rank
-// this holds the candidates (one per hot_key_actions / kBusyKeyShare actions of the layer at
-// most), its own actions' bins and the bins of the keys it owns, never the bins of every key.
-SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& slicing,
+// The hot keys of all ranks, with their slices, and the placed keys. The candidates are gathered
+// on every rank, which counts its actions of them per bin and sends the counts to the key's
+// owner; the owner sums them, plans the key's slices and decides whether it is hot; the plans
+// are gathered, and the slices and the candidates that stay whole are placed. Per rank this holds
+// the candidates (one per hot_key_actions / kBusyKeyShare actions of the layer at most), its own
+// actions' bins and the bins of the keys it owns, never the bins of every key.
+SlicePlan plan_hot_keys(const std::vector<Action>& actions, Layer layer, const KeySlicing& slicing,
                         const Comm& comm) {
-  const BusyBuckets buckets(actions, slicing.hot_key_actions / kBusyKeyShare, comm);
-  auto candidates = comm.allgatherv<HotKey>(owned_candidates(actions, slicing, buckets, comm));
+  const BusyBuckets buckets(actions, layer, slicing.hot_key_actions / kBusyKeyShare, comm);
+  auto candidates =
+      comm.allgatherv<HotKey>(owned_candidates(actions, layer, slicing, buckets, comm));
   SlicePlan plan;
   if (candidates.empty()) return plan;
+  plan.busy = buckets.buckets();
+  plan.busy_shift = buckets.shift();
   order_by_key(candidates);
   std::vector<DurationMs> bin_ms;
   bin_ms.reserve(candidates.size());
@@ -123,7 +134,7 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
 
   absl::flat_hash_map<std::uint64_t, std::uint64_t> local;
   for (const auto& a : actions) {
-    if (!buckets.busy(a.key)) continue;
+    if (a.layer != layer || !buckets.busy(a.key)) continue;
     const auto* candidate = find_hot_key(candidates, a.key);
     if (candidate == nullptr) continue;
     const auto h = static_cast<std::uint64_t>(candidate - candidates.data());
@@ -148,7 +159,8 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
   std::vector<HotKey> hot_keys;
   std::vector<TimeMs> starts;
   std::vector<double> slice_work;
-  double whole_work = 0;  // of the candidates this rank owns that stay whole
+  std::vector<KeyHash> whole;  // the candidates this rank owns that stay whole, and their work
+  std::vector<double> whole_work;
   for (std::size_t i = 0; i < received.size();) {
     const auto h = received[i].candidate_bin >> kBinBits;
     auto hot = candidates[h];
@@ -159,7 +171,8 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
     }
     const auto key = plan_slices(hot, bins, bin_ms[h], slicing);
     if (hot.n_actions <= slicing.hot_key_actions && key.starts.size() == 1) {
-      whole_work += key.work.front();
+      whole.push_back(hot.key);
+      whole_work.push_back(key.work.front());
       continue;
     }
     hot.first_slice = starts.size();
@@ -173,7 +186,20 @@ SlicePlan plan_hot_keys(const std::vector<Action>& actions, const KeySlicing& sl
   for (auto& hot : hot_keys) hot.first_slice += offset;
   plan.hot_keys = comm.allgatherv<HotKey>(hot_keys);
   plan.slice_starts = comm.allgatherv<TimeMs>(starts);
-  plan.slice_ranks = place_slices(comm.allgatherv<double>(slice_work), comm.allgather(whole_work));
+  // The slices and the whole candidates are placed together, on ranks that start even (the other
+  // keys, each small, spread evenly by hash).
+  auto work = comm.allgatherv<double>(slice_work);
+  const auto n_slices = work.size();
+  const auto all_whole_work = comm.allgatherv<double>(whole_work);
+  work.insert(work.end(), all_whole_work.begin(), all_whole_work.end());
+  const auto ranks = place_slices(work, std::vector<double>(static_cast<std::size_t>(comm.size())));
+  plan.slice_ranks.assign(ranks.begin(), ranks.begin() + static_cast<std::ptrdiff_t>(n_slices));
+  const auto all_whole = comm.allgatherv<KeyHash>(whole);
+  for (std::size_t w = 0; w < all_whole.size(); ++w) {
+    plan.placed.push_back({all_whole[w], ranks[n_slices + w]});
+  }
+  std::sort(plan.placed.begin(), plan.placed.end(),
+            [](const PlacedKey& a, const PlacedKey& b) { return a.key < b.key; });
   order_by_key(plan.hot_keys);
   return plan;
 }
@@ -306,38 +332,65 @@ KeySlices plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_c
   return slices;
 }
 
-KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& slicing,
-                                 const Comm& comm) {
-  const auto plan = plan_hot_keys(actions, slicing, comm);
-  if (!plan.hot_keys.empty()) {
-    std::vector<Action> halos;
-    for (auto& a : actions) {
-      const auto* hot = find_hot_key(plan.hot_keys, a.key);
-      if (hot == nullptr) continue;
-      a.slice = plan.slice_of(*hot, a.t_ms);
-      // A copy for every later slice that starts within one window after the action.
-      for (auto s = a.slice + 1;
-           s < hot->n_slices &&
-           a.t_ms >= plan.slice_starts[hot->first_slice + s] - slicing.window_ms;
-           ++s) {
-        Action halo = a;
-        halo.slice = s;
-        halo.flags |= kActionIsHalo;
-        halos.push_back(halo);
-      }
-    }
-    actions.insert(actions.end(), halos.begin(), halos.end());
+int SlicePlan::rank_of_whole(KeyHash key, int n_ranks) const {
+  if (!busy.empty() && busy[key.value >> busy_shift] != 0) {
+    const auto it = std::lower_bound(placed.begin(), placed.end(), key,
+                                     [](const PlacedKey& p, KeyHash k) { return p.key < k; });
+    if (it != placed.end() && it->key == key) return it->rank;
   }
-  // A hot key's slices go where place_slices put them, other keys to their owners.
-  auto owner = [&](const Action& a) {
-    const auto* hot = plan.hot_keys.empty() ? nullptr : find_hot_key(plan.hot_keys, a.key);
-    return hot != nullptr ? plan.slice_ranks[hot->first_slice + a.slice]
-                          : owner_of_hash(a.key.value, comm.size());
+  return owner_of_hash(key.value, n_ranks);
+}
+
+KeyShuffle shuffle_to_key_slices(const std::vector<Action>& actions, Layer layer,
+                                 const KeySlicing& slicing, const Comm& comm) {
+  const auto plan = plan_hot_keys(actions, layer, slicing, comm);
+  const int n_ranks = comm.size();
+  // Each action's copy goes to its rank's stretch, grouped by the key hash's top bits within it
+  // (core/radix_sort.hpp copy_grouped): a hot key's slice to the slice's rank, with a halo copy for
+  // every later slice that starts within one window after the action; any other key to its
+  // placed rank or its owner.
+  const auto place = [](int rank, KeyHash key) {
+    return static_cast<std::size_t>(rank) * radix_detail::kHashGroups +
+           radix_detail::hash_group(key.value);
   };
+  const auto copies_of = [&](const Action& a, auto&& emit) {
+    if (a.layer != layer) return;
+    const auto* hot = plan.hot_keys.empty() || plan.busy[a.key.value >> plan.busy_shift] == 0
+                          ? nullptr
+                          : find_hot_key(plan.hot_keys, a.key);
+    if (hot == nullptr) {
+      emit(a, place(n_ranks == 1 ? 0 : plan.rank_of_whole(a.key, n_ranks), a.key));
+      return;
+    }
+    Action own = a;
+    own.slice = plan.slice_of(*hot, a.t_ms);
+    emit(own, place(plan.slice_ranks[hot->first_slice + own.slice], a.key));
+    for (auto s = own.slice + 1;
+         s < hot->n_slices && a.t_ms >= plan.slice_starts[hot->first_slice + s] - slicing.window_ms;
+         ++s) {
+      Action halo = own;
+      halo.slice = s;
+      halo.flags |= kActionIsHalo;
+      emit(halo, place(plan.slice_ranks[hot->first_slice + s], a.key));
+    }
+  };
+  std::vector<std::size_t> starts;
+  auto copies = copy_grouped<Action>(actions, copies_of,
+                                     static_cast<std::size_t>(n_ranks) * radix_detail::kHashGroups,
+                                     starts, n_ranks > 1 ? kReceiveHeadroom : 0.0);
   KeyShuffle result;
-  result.actions = exchange_by_owner_keeping_memory(actions, owner, comm).data;
   result.hot_keys = plan.hot_keys;
-  result.spare = std::move(actions);
+  if (n_ranks == 1) {
+    result.actions = std::move(copies);
+    return result;
+  }
+  std::vector<std::uint64_t> counts(static_cast<std::size_t>(n_ranks));
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    counts[r] = starts[(r + 1) * radix_detail::kHashGroups] - starts[r * radix_detail::kHashGroups];
+  }
+  result.actions = comm.alltoallv<Action>(std::span<const Action>(copies), counts).data;
+  copies.clear();
+  result.spare = std::move(copies);
   return result;
 }
 

@@ -1,7 +1,8 @@
 // Shuffle of actions to the ranks that own their keys, with hot keys cut into time slices.
 //
 // What it computes: every action goes to the owner of its key (owner_of_hash), except actions of
-// a hot key, which go to the owner of their time slice. A key with more than
+// a hot key, which go to the rank of their time slice, and those of a candidate key (below) that
+// stays whole, which go to the rank it was placed on. A key with more than
 // hot_key_actions / kBusyKeyShare actions over all ranks is a candidate (found by counting per key
 // only the actions in buckets of the key hash whose summed histogram passes that): its actions are
 // counted in bins of width B >= (window + 1 ms) / kBinsPerWindow over its time span (at most
@@ -12,20 +13,24 @@
 // kSliceCoactionsPerAction co-actions nor, when the key has more than hot_key_actions actions, more
 // than about slice_actions actions; the slices are runs of whole bins of about equal work
 // (estimated co-actions plus actions). A candidate is hot when it has more than hot_key_actions
-// actions or gets more than one slice. The slices of all hot keys are placed by their estimated
-// work, heaviest first, each on the rank with the least estimated work so far, counting the
-// candidates each rank owns that stay whole (place_slices; with a key's slices on the ranks in
-// turn from its owner, the owners of keys cut into a few slices got the extra ones). An action
-// whose time lies within one window before the start of a later slice is also sent to that slice as
-// a halo copy (flag kActionIsHalo): to every such slice, as slices may be narrower than a window
-// (down to one bin), so that a burst of thousands of actions inside one window is cut too; an
-// action has at most kBinsPerWindow copies. A sweep of a slice pairs its own actions with earlier
-// ones including the halo, so every pair within the window is seen exactly once, in the slice of
-// its later action. The slicing depends only on the data and the two thresholds, never on the rank
-// count (the bin counts are integer sums), so results are identical at any number of ranks; only
-// the placement does.
+// actions or gets more than one slice. The slices of all hot keys and the candidates that stay
+// whole are placed together by their estimated work, heaviest first, each on the rank with the
+// least estimated work so far (place_slices, from equal loads: the other keys, each small, spread
+// evenly by hash). Placed by hash, a few heavy whole keys put 61% of the co-actions on one of two
+// ranks; with a key's slices on the ranks in turn from its owner, the owners of keys cut into a
+// few slices got the extra ones. An action whose time lies within one window before the start of
+// a later slice is also sent to that slice as a halo copy (flag kActionIsHalo): to every such
+// slice, as slices may be narrower than a window (down to one bin), so that a burst of thousands of
+// actions inside one window is cut too; an action has at most kBinsPerWindow copies. A sweep of a
+// slice pairs its own actions with earlier ones including the halo, so every pair within the window
+// is seen exactly once, in the slice of its later action. The slicing depends only on the data and
+// the two thresholds, never on the rank count (the bin counts are integer sums), so results are
+// identical at any number of ranks; only the placement does.
 //
-// Collective: every rank calls shuffle_to_key_slices with its actions of one layer.
+// Each action's copies are made grouped by (rank, the key hash's top bits), so every rank's copies
+// leave as one stretch and arrive grouped for the key sort, with no partition in place.
+//
+// Collective: every rank calls shuffle_to_key_slices with its actions and the same layer.
 #pragma once
 
 #include <cstdint>
@@ -58,23 +63,38 @@ struct HotKey {
   std::uint32_t n_slices = 0;
 };
 
+// A candidate that stays whole and the rank that sweeps it.
+struct PlacedKey {
+  KeyHash key;
+  int rank;
+};
+
 struct SlicePlan {
   std::vector<HotKey> hot_keys;      // the same on every rank, sorted by key
   std::vector<TimeMs> slice_starts;  // each hot key's slice start times, ascending
   std::vector<int> slice_ranks;      // the rank that sweeps each slice (same index)
+  std::vector<PlacedKey> placed;     // the same on every rank, sorted by key
+  // The buckets of the key hash's top bits that may hold a candidate (empty: none does).
+  std::vector<std::uint8_t> busy;
+  int busy_shift = 64;
 
   // The slice of an action of hot key `hot` at time t_ms.
   std::uint32_t slice_of(const HotKey& hot, TimeMs t_ms) const;
+  // The rank of the actions of a key that is not hot: where it was placed, else its owner.
+  int rank_of_whole(KeyHash key, int n_ranks) const;
 };
 
 struct KeyShuffle {
-  std::vector<Action> actions;   // this rank's keys and slices, unsorted
+  std::vector<Action> actions;   // this rank's keys and slices, grouped by each source (below)
   std::vector<HotKey> hot_keys;  // the same on every rank, sorted by key
   std::vector<Action> spare;     // empty: the memory the actions were sent from, for their sort
 };
 
-KeyShuffle shuffle_to_key_slices(std::vector<Action> actions, const KeySlicing& slicing,
-                                 const Comm& comm);
+// The actions of `layer` among `actions`, shuffled: each source's copies arrive grouped by the
+// key hash's top bits (core/radix_sort.hpp copy_grouped), so the key sort copies each source's
+// stretch of a group whole (on one rank, the copy is already grouped).
+KeyShuffle shuffle_to_key_slices(const std::vector<Action>& actions, Layer layer,
+                                 const KeySlicing& slicing, const Comm& comm);
 
 // The actions of one layer (local).
 std::vector<Action> actions_of_layer(const std::vector<Action>& actions, Layer layer);
@@ -95,9 +115,9 @@ struct KeySlices {
 KeySlices plan_slices(const HotKey& hot, const std::vector<std::uint64_t>& bin_counts,
                       DurationMs bin_ms, const KeySlicing& slicing);
 
-// The rank of each slice, from the slices' estimated work and each rank's load before them (the
-// work of the candidates it owns that stay whole): the heaviest slice first, each to the rank
-// with the least load so far (the lowest rank on a tie). The same on every rank.
+// The rank of each slice (or whole candidate), from their estimated work and each rank's load
+// before them: the heaviest first, each to the rank with the least load so far (the lowest rank on
+// a tie). The same on every rank.
 std::vector<int> place_slices(const std::vector<double>& slice_work, std::vector<double> loads);
 
 // The width of a candidate key's histogram bins: at least (window + 1 ms) / kBinsPerWindow

@@ -186,7 +186,8 @@ TEST(KeySlicing, HotKeysAreFoundAmongQuietKeysAtAnyRankCount) {
   for (int i = 0; i < 600; ++i) add(3, static_cast<TimeMs>(rng() % 31'536'000'000));  // a year
   for (int i = 0; i < 400; ++i) add(4, static_cast<TimeMs>(rng() % 60'000));          // under 500
   const KeySlicing slicing{60'000, 500 * kBusyKeyShare, 1000};
-  const auto shuffled = shuffle_to_key_slices(testing::strided_share(all, comm), slicing, comm);
+  const auto shuffled =
+      shuffle_to_key_slices(testing::strided_share(all, comm), Layer::retweet, slicing, comm);
   std::vector<std::uint64_t> hot;
   for (const auto& h : shuffled.hot_keys) {
     hot.push_back(h.key.value);
@@ -199,6 +200,40 @@ TEST(KeySlicing, HotKeysAreFoundAmongQuietKeysAtAnyRankCount) {
   std::uint64_t own = 0;
   for (const auto& a : shuffled.actions) own += (a.flags & kActionIsHalo) == 0 ? 1 : 0;
   EXPECT_EQ(comm.allreduce(own, ReduceOp::sum), all.size());
+}
+
+// Candidate keys that stay whole are placed by their estimated work, not by hash: four equal keys
+// whose hashes all fall in rank 0's range spread evenly over the ranks, each whole on one.
+TEST(KeySlicing, WholeCandidatesArePlacedByWork) {
+  const Comm comm;
+  std::mt19937_64 rng(5);
+  std::vector<Action> all;
+  for (std::uint64_t key = 1; key <= 4; ++key) {  // 600 actions in ten minutes each
+    for (int i = 0; i < 600; ++i) {
+      all.push_back({KeyHash{key}, AccountIndex{rng() % 5000}, static_cast<TimeMs>(rng() % 600'000),
+                     ContentHash{rng()}, Layer::retweet});
+    }
+  }
+  for (std::uint64_t key = 10; key < 5'010; ++key) {
+    all.push_back({KeyHash{mix_bits(key)}, AccountIndex{rng() % 5000},
+                   static_cast<TimeMs>(rng() % 86'400'000), ContentHash{rng()}, Layer::retweet});
+  }
+  const KeySlicing slicing{60'000, 500 * kBusyKeyShare, std::uint64_t{1} << 20};
+  const auto shuffled =
+      shuffle_to_key_slices(testing::strided_share(all, comm), Layer::retweet, slicing, comm);
+  EXPECT_TRUE(shuffled.hot_keys.empty());
+  std::vector<std::uint64_t> actions_of_key(4, 0);
+  for (const auto& a : shuffled.actions) {
+    if (a.key.value <= 4) ++actions_of_key[a.key.value - 1];
+  }
+  const auto keys_here =
+      static_cast<std::uint64_t>(std::count(actions_of_key.begin(), actions_of_key.end(), 600));
+  EXPECT_EQ(static_cast<std::uint64_t>(std::count(actions_of_key.begin(), actions_of_key.end(), 0)),
+            4 - keys_here)
+      << "a key is whole on one rank";
+  EXPECT_EQ(comm.allreduce(keys_here, ReduceOp::sum), 4u);
+  EXPECT_EQ(comm.allreduce(keys_here, ReduceOp::max),
+            static_cast<std::uint64_t>((4 + comm.size() - 1) / comm.size()));
 }
 
 constexpr std::uint64_t kNoSlicing = UINT64_MAX;
