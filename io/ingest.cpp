@@ -278,6 +278,9 @@ struct UnitStart {
   std::int64_t line;
 };
 
+// The most bytes of an uncounted range mapped ahead of its parse.
+constexpr std::uint64_t kPopulateBytes = std::uint64_t{1} << 30;
+
 struct RangeCounts {
   std::uint32_t file;
   std::uint64_t begin;
@@ -287,14 +290,24 @@ struct RangeCounts {
 
 // The first record start of every local unit, from the quote and newline counts of all ranks'
 // ranges (parity of quotes before the unit decides whether its first byte is inside a field).
-// A range that ends its file comes before no other, so it is not counted (one rank: none is).
+// A range that ends its file comes before no other, so it is not counted (one rank: none is);
+// counting maps a range's pages, so at more ranks, where a rank would wait for the others'
+// counts, an uncounted range has its first kPopulateBytes mapped instead, which its parse then
+// need not fault in (13M-row input at 2 ranks: the last rank waited 0.076 s for the first's
+// count, then took its page faults while parsing).
 std::vector<UnitStart> locate_unit_starts(const std::vector<WorkUnit>& units,
                                           const std::vector<InputFile>& files,
                                           const std::vector<std::unique_ptr<FileText>>& texts,
                                           const std::vector<Framing>& framings, const Comm& comm) {
   std::vector<RangeCounts> mine;
   for (std::size_t i = 0; i < units.size(); ++i) {
-    if (units[i].whole_file || units[i].end == files[units[i].file].size_bytes) continue;
+    if (units[i].whole_file || units[i].end == files[units[i].file].size_bytes) {
+      if (comm.size() > 1) {
+        const auto begin = units[i].whole_file ? 0 : units[i].begin;
+        texts[i]->populate(begin, begin + kPopulateBytes);
+      }
+      continue;
+    }
     const auto counts = count_quotes_and_newlines(
         texts[i]->text().substr(units[i].begin, units[i].end - units[i].begin));
     mine.push_back({units[i].file, units[i].begin, counts.quotes, counts.newlines});

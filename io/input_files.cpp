@@ -145,6 +145,20 @@ void FileText::release_before(std::size_t offset) {
   released_ = end;
 }
 
+void FileText::populate(std::size_t begin, std::size_t end) const {
+#ifdef MADV_POPULATE_READ
+  if (mapping_ == nullptr) return;
+  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t first = std::max(begin, released_) / page * page;
+  const std::size_t last = std::min(end, mapping_size_);
+  if (first >= last) return;
+  ::madvise(static_cast<char*>(mapping_) + first, last - first, MADV_POPULATE_READ);
+#else
+  (void)begin;
+  (void)end;
+#endif
+}
+
 FileText::~FileText() {
   if (mapping_ != nullptr) ::munmap(mapping_, mapping_size_);
 }
