@@ -18,6 +18,27 @@ namespace coordnet {
 
 namespace {
 
+// A growing array of slots kept in chunks of 2^14, so that growing never moves a slot: a doubling
+// vector of 651k 64-byte account slots copied them and faulted in twice their pages, 0.04-0.05 s of
+// ingest at 2 ranks (13M-row input).
+template <class Slot>
+class ChunkedSlots {
+ public:
+  std::size_t size() const { return size_; }
+  Slot& operator[](std::size_t i) { return chunks_[i >> kChunkBits][i & kChunkMask]; }
+  const Slot& operator[](std::size_t i) const { return chunks_[i >> kChunkBits][i & kChunkMask]; }
+  void emplace_back() {
+    if ((size_ & kChunkMask) == 0) chunks_.push_back(std::make_unique<Slot[]>(kChunkMask + 1));
+    ++size_;
+  }
+
+ private:
+  static constexpr int kChunkBits = 14;
+  static constexpr std::size_t kChunkMask = (std::size_t{1} << kChunkBits) - 1;
+  std::vector<std::unique_ptr<Slot[]>> chunks_;
+  std::size_t size_ = 0;
+};
+
 // Interns the actions of each record; commit() keeps them, rollback() drops them (a rejected
 // record leaves no action, count or handle behind).
 //
@@ -181,7 +202,7 @@ class InterningSink final : public ActionSink {
     index.clear();
     for (const auto& p : pending_) {
       index.push_back(intern_account(p));
-      __builtin_prefetch(slots_.data() + index.back());
+      __builtin_prefetch(&slots_[index.back()]);
     }
     const std::size_t first = out_.actions.size() - pending_.size();
     for (std::size_t i = 0; i < pending_.size(); ++i) {
@@ -261,7 +282,7 @@ class InterningSink final : public ActionSink {
   std::string key_scratch_;
   absl::flat_hash_map<std::uint64_t, AccountKey> accounts_;  // by fingerprint low 64 bits
   absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> colliding_accounts_;
-  std::vector<AccountSlot> slots_;
+  ChunkedSlots<AccountSlot> slots_;
   std::string handle_chars_;  // the handle of every run, once per run
   // Runs that ended before the last, by (account, handle hash).
   absl::flat_hash_map<std::pair<std::uint32_t, std::uint64_t>, Sighting> changed_sightings_;
