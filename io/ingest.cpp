@@ -232,7 +232,7 @@ class InterningSink final : public ActionSink {
       account = exact->second;
     }
     if (inserted) {
-      out_.account_ids.emplace_back(text(p.account));
+      out_.account_ids.push_back(text(p.account));
       slots_.emplace_back();
     }
     return account;

@@ -20,6 +20,7 @@
 #include "core/comm.hpp"
 #include "core/ids.hpp"
 #include "core/stage_metrics.hpp"
+#include "core/string_pool.hpp"
 #include "io/bad_records.hpp"
 #include "io/input_files.hpp"
 #include "io/input_format.hpp"
@@ -74,7 +75,7 @@ struct IngestResult {
   // this rank until globalise_actions (io/account_registry.hpp) makes it the global index in
   // place (no second array of every action).
   std::vector<Action> actions;
-  std::vector<std::string> account_ids;        // this rank's dictionary of account id strings
+  StringPool account_ids;                      // this rank's dictionary of account id strings
   std::vector<std::uint64_t> account_actions;  // actions per dictionary entry on this rank
   std::vector<HandleSighting> handles;
   // Account profile (io/account_fields.hpp): per dictionary entry the earliest creation time

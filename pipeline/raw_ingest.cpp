@@ -27,8 +27,7 @@ void append_raw_ingest(RawIngest& into, RawIngest&& later) {
     action.account.value += account_offset;
     a.actions.push_back(action);
   }
-  a.account_ids.insert(a.account_ids.end(), std::make_move_iterator(b.account_ids.begin()),
-                       std::make_move_iterator(b.account_ids.end()));
+  a.account_ids.append(b.account_ids);
   a.account_actions.insert(a.account_actions.end(), b.account_actions.begin(),
                            b.account_actions.end());
   for (auto& h : b.handles) {

@@ -66,6 +66,14 @@ void CheckpointWriter::strings(const std::vector<std::string>& v) {
   for (const auto& s : v) string(s);
 }
 
+void CheckpointWriter::strings(const StringPool& pool) {
+  value<std::uint64_t>(pool.size());
+  for (std::size_t i = 0; i < pool.size(); ++i) {
+    value<std::uint64_t>(pool[i].size());
+    bytes(pool[i].data(), pool[i].size());
+  }
+}
+
 std::uint64_t CheckpointWriter::commit() {
   Header header;
   header.rank = static_cast<std::uint32_t>(rank_);
@@ -155,6 +163,18 @@ std::vector<std::string> CheckpointReader::strings() {
   std::vector<std::string> v(length(sizeof(std::uint64_t)));
   for (auto& s : v) s = string();
   return v;
+}
+
+StringPool CheckpointReader::string_pool() {
+  StringPool pool;
+  const auto n = length(sizeof(std::uint64_t));
+  std::string s;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    s.resize(length(1));
+    bytes(s.data(), s.size());
+    pool.push_back(s);
+  }
+  return pool;
 }
 
 }  // namespace coordnet

@@ -23,6 +23,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/string_pool.hpp"
+
 namespace coordnet {
 
 inline constexpr std::uint32_t kCheckpointFormat = 1;
@@ -52,6 +54,7 @@ class CheckpointWriter {
   }
   void string(const std::string& s);
   void strings(const std::vector<std::string>& v);
+  void strings(const StringPool& pool);  // as the same strings in a vector
 
   // Publishes the file; returns the payload checksum (recorded in the stage's manifest).
   std::uint64_t commit();
@@ -93,6 +96,7 @@ class CheckpointReader {
   }
   std::string string();
   std::vector<std::string> strings();
+  StringPool string_pool();  // what strings() reads, into a pool
 
  private:
   void bytes(void* data, std::size_t n);

@@ -186,7 +186,7 @@ void load_raw_ingest(CheckpointReader& r, RawIngest& raw) {
   auto& in = raw.ingested;
   load_ingest_summary(r, in);
   in.actions = r.vector<Action>();
-  in.account_ids = r.strings();
+  in.account_ids = r.string_pool();
   in.account_actions = r.vector<std::uint64_t>();
   load_handles(r, in.handles, &HandleSighting::local_account);
   in.account_created_ms = r.vector<TimeMs>();

@@ -178,7 +178,10 @@ TEST_P(AccountRegistryTest, CollisionsNeverMergeAndIndicesAreRankInvariant) {
     EXPECT_EQ(std::set<std::string>(distributed.ids.begin(), distributed.ids.end()).size(),
               static_cast<std::size_t>(kAccounts));
     EXPECT_EQ(distributed.ids, serial.ids);
-    EXPECT_EQ(distributed.ids, ids_in_registry_order(all.account_ids, hash_bits))
+    std::vector<std::string> all_ids;
+    for (std::size_t i = 0; i < all.account_ids.size(); ++i)
+      all_ids.emplace_back(all.account_ids[i]);
+    EXPECT_EQ(distributed.ids, ids_in_registry_order(all_ids, hash_bits))
         << "the smallest string keeps a contested hash; rows in hash order";
     EXPECT_EQ(distributed.handle, serial.handle);
     EXPECT_EQ(distributed.renames, serial.renames);

@@ -105,7 +105,7 @@ std::vector<std::uint64_t> hashes(const std::vector<std::string>& contents) {
 // The account id of every action, in action order, gathered on every rank.
 std::vector<std::string> action_accounts(const IngestResult& result) {
   std::vector<std::string> ids;
-  for (const auto& a : result.actions) ids.push_back(result.account_ids[a.account.value]);
+  for (const auto& a : result.actions) ids.emplace_back(result.account_ids[a.account.value]);
   return ids;
 }
 
@@ -161,7 +161,7 @@ TEST(AccountInterning, HandleSightingsPerAccountAndHandle) {
   std::set<std::pair<std::string, std::string>> local;
   std::vector<std::string> rows;
   for (const auto& h : result.handles) {
-    const auto& account = result.account_ids[h.local_account];
+    const std::string account(result.account_ids[h.local_account]);
     EXPECT_TRUE(local.insert({account, h.handle}).second) << account << " " << h.handle;
     rows.push_back(account + " " + h.handle + " " + std::to_string(h.first_seen_ms) + " " +
                    std::to_string(h.last_seen_ms) + " " + std::to_string(h.n_actions));
