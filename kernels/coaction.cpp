@@ -271,8 +271,10 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
       hits += static_cast<std::uint64_t>(right - left);
     }
   }
-  table.reset(
-      static_cast<std::size_t>(std::max(first_window, std::min<std::uint64_t>(hits, max_pairs))));
+  // Behind the reach filter the table starts small and grows with the pairs that pass.
+  table.reset(reach != nullptr ? 0
+                               : static_cast<std::size_t>(std::max(
+                                     first_window, std::min<std::uint64_t>(hits, max_pairs))));
   links.start(first_left, right_end);
   // Positions relative to first_left. An earlier action a and a later one r of different
   // accounts co-act; a is new on the earlier side of the pair iff r's account has no action
@@ -310,6 +312,7 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
       partners.push_back({slot, static_cast<std::uint32_t>(a - first_left)});
     };
     if (reach == nullptr) {
+      table.make_room(window_pairs);
       for (const Action* a = left; a != right; ++a) {
         if (a->account.value != v) add_partner(a);
       }
@@ -322,9 +325,12 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
         probes.push_back({reach->probe(PairPartial::pack(src, dst)), a});
         reach->prefetch(probes.back().probe);
       }
-      for (const auto& [probe, a] : probes) {
-        if (reach->passes(probe)) add_partner(a);
+      std::size_t passing = 0;
+      for (auto& p : probes) {
+        if (reach->passes(p.probe)) probes[passing++].partner = p.partner;
       }
+      table.make_room(passing);
+      for (std::size_t k = 0; k < passing; ++k) add_partner(probes[k].partner);
     }
     links.extend_to(r);
     const auto previous_of_right = links.previous(r);
