@@ -27,8 +27,11 @@ int PairCountBound::counter_bits(double min_weight) {
 template <class SlotOf>
 void PairCountBound::count(std::size_t n, SlotOf&& slot_of_element) {
   // The counters are far larger than the caches: the word of the element kAhead further on is
-  // prefetched, its slot kept in a ring so that each pair is hashed once.
-  constexpr std::size_t kAhead = 16;
+  // prefetched, its slot kept in a ring so that each pair is hashed once. 64 ahead, not 16: with
+  // more misses in flight a random increment in 256 MiB takes 5.3-5.6 ns instead of 10.5 (a
+  // microbenchmark; 32 ahead 7.3 ns, 128 and more no better), and the 13M-row input's counting
+  // 0.11 -> 0.06 s at 2 ranks.
+  constexpr std::size_t kAhead = 64;
   std::array<std::size_t, kAhead> ahead{};
   const auto look_ahead = [&](std::size_t i) {
     ahead[i % kAhead] = slot_of_element(i);
