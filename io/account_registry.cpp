@@ -17,6 +17,8 @@ namespace coordnet {
 namespace {
 
 constexpr int kMaxRegistrationRounds = 64;
+// How many requests ahead the owner starts loading an account's entries (random accesses).
+constexpr std::size_t kAhead = 64;
 
 std::uint64_t truncate_hash(std::uint64_t hash, int bits) {
   return bits >= 64 ? hash : hash & ~((std::uint64_t{1} << (64 - bits)) - 1);
@@ -51,6 +53,7 @@ class OwnedAccounts {
     std::vector<std::uint32_t> position_of(requests.size());
     std::vector<std::string_view> winner;
     for (std::size_t i = 0; i < requests.size(); ++i) {
+      if (i + kAhead < requests.size()) position_.prefetch(requests[i + kAhead].hash);
       const auto [it, inserted] =
           position_.try_emplace(requests[i].hash, static_cast<std::uint32_t>(hashes_.size()));
       if (inserted) {
@@ -68,6 +71,12 @@ class OwnedAccounts {
     n_actions_.resize(hashes_.size(), 0);
     created_ms_.resize(hashes_.size(), kUnknownTime);
     for (std::size_t i = 0; i < requests.size(); ++i) {
+      if (i + kAhead < requests.size()) {
+        const auto ahead = position_of[i + kAhead];
+        __builtin_prefetch(&id_starts_[ahead]);
+        __builtin_prefetch(&n_actions_[ahead], 1);
+        __builtin_prefetch(&created_ms_[ahead], 1);
+      }
       const auto k = position_of[i];
       if (id(k) != strings[i]) {
         position_of[i] = kRejected;
