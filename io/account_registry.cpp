@@ -90,6 +90,12 @@ class OwnedAccounts {
 
   std::uint64_t n_actions(std::size_t k) const { return n_actions_[k]; }
   TimeMs created_ms(std::size_t k) const { return created_ms_[k]; }
+  // Starts loading account k's entries (read a few accounts later, in another order).
+  void prefetch(std::size_t k) const {
+    __builtin_prefetch(&id_starts_[k]);
+    __builtin_prefetch(&n_actions_[k]);
+    __builtin_prefetch(&created_ms_[k]);
+  }
 
  private:
   std::vector<std::uint64_t> hashes_;
@@ -215,6 +221,10 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
   table.n_actions.reserve(owned.size());
   table.created_ms.reserve(owned.size());
   for (std::uint32_t i = 0; i < by_hash.size(); ++i) {
+    if (i + kAhead < by_hash.size()) {
+      owned.prefetch(by_hash[i + kAhead].place);
+      __builtin_prefetch(&sorted_index[by_hash[i + kAhead].place], 1);
+    }
     const auto k = by_hash[i].place;
     sorted_index[k] = i;
     table.ids.emplace_back(owned.id(k));
@@ -315,6 +325,10 @@ std::vector<HandleRow> merge_handle_history(const IngestResult& ingested,
   for (std::size_t slot = 0; slot < n_owned; ++slot) {
     group.clear();
     for (auto r = first_row[slot]; r < first_row[slot + 1]; ++r) {
+      if (r + kAhead < by_account.size()) {
+        __builtin_prefetch(&received.data[by_account[r + kAhead]]);
+        received_names.prefetch(by_account[r + kAhead]);
+      }
       const auto i = by_account[r];
       const auto& k = received.data[i];
       group.push_back({received_names[i], k.first_seen_ms, k.last_seen_ms, k.n_actions});
