@@ -96,6 +96,40 @@ TEST(RadixSort, CopyGroupedByHashIsAStableGroupingOfTheCopies) {
   }
 }
 
+// copy_grouped by explicit places (as the shuffle groups by (rank, hash group)): the copies in
+// ascending place order, stable within a place, and starts[k] where place k begins.
+TEST(RadixSort, CopyGroupedByPlaceIsAStableGroupingWithStarts) {
+  constexpr std::size_t kPlaces = 5;
+  const auto input = records(1000, 0, false, 13);
+  const auto place_of = [](const Record& r) {
+    return static_cast<std::size_t>(r.payload % kPlaces);
+  };
+  std::vector<std::size_t> starts;
+  const auto grouped = copy_grouped<Record>(
+      input,
+      [&](const Record& r, auto&& emit) {
+        emit(r, place_of(r));
+        if (r.payload % 4 == 0) emit(Record{r.key, r.payload + 1}, kPlaces - 1);
+      },
+      kPlaces, starts);
+  std::vector<std::pair<std::size_t, Record>> expected;
+  for (const auto& r : input) {
+    expected.emplace_back(place_of(r), r);
+    if (r.payload % 4 == 0) expected.emplace_back(kPlaces - 1, Record{r.key, r.payload + 1});
+  }
+  std::stable_sort(expected.begin(), expected.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  ASSERT_EQ(grouped.size(), expected.size());
+  ASSERT_EQ(starts.size(), kPlaces + 1);
+  EXPECT_EQ(starts.front(), 0u);
+  EXPECT_EQ(starts.back(), grouped.size());
+  for (std::size_t i = 0; i < grouped.size(); ++i) {
+    EXPECT_EQ(grouped[i], expected[i].second);
+    EXPECT_GE(i, starts[expected[i].first]);
+    EXPECT_LT(i, starts[expected[i].first + 1]);
+  }
+}
+
 // Records as an exchange brings them: several runs, each grouped by the hash's top bits (a
 // source's copy_grouped_by_hash), then a few ungrouped records (hot keys' halo copies); and
 // records in no order at all. sort_by_hash sorts them as std::sort does whatever memory `spare`
