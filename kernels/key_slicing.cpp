@@ -341,25 +341,106 @@ int SlicePlan::rank_of_whole(KeyHash key, int n_ranks) const {
   return owner_of_hash(key.value, n_ranks);
 }
 
+namespace {
+
+// The places of the shuffle's copy (core/radix_sort.hpp copy_grouped), rank by rank: first the
+// hash groups that the rank's own range of hashes meets, ascending (its keys that stay with their
+// owner), then the groups of the keys displaced onto it (hot slices and placed keys away from
+// their owners), ascending. Every rank's copies leave as one stretch of at most two ascending runs
+// of groups, and there are at most 4,096 + p - 1 + (displaced key groups) places: a place per
+// (rank, group) took two arrays of p x 4,096 counters per rank, 128 MiB at 2,048 ranks.
+class CopyPlaces {
+ public:
+  CopyPlaces(const SlicePlan& plan, int n_ranks)
+      : n_ranks_(n_ranks), first_group_(static_cast<std::size_t>(n_ranks)) {
+    const auto p = static_cast<std::size_t>(n_ranks);
+    const auto owner = [&](KeyHash key) { return owner_of_hash(key.value, n_ranks); };
+    for (const auto& hot : plan.hot_keys) {
+      for (std::uint32_t s = 0; s < hot.n_slices; ++s) {
+        const auto rank = plan.slice_ranks[hot.first_slice + s];
+        if (rank != owner(hot.key)) displaced_.push_back({rank, group(hot.key)});
+      }
+    }
+    for (const auto& placed : plan.placed) {
+      if (placed.rank != owner(placed.key)) displaced_.push_back({placed.rank, group(placed.key)});
+    }
+    std::sort(displaced_.begin(), displaced_.end());
+    displaced_.erase(std::unique(displaced_.begin(), displaced_.end()), displaced_.end());
+    // Rank r owns the hashes from ceil(r 2^64 / p) to the next rank's first - 1.
+    __extension__ using uint128 = unsigned __int128;
+    const auto first_hash = [&](std::size_t r) {
+      return static_cast<std::uint64_t>(((static_cast<uint128>(r) << 64) + p - 1) / p);
+    };
+    rank_begin_.resize(p + 1);
+    displaced_place_.resize(displaced_.size());
+    std::size_t place = 0, k = 0;
+    for (std::size_t r = 0; r < p; ++r) {
+      const auto last_hash = r + 1 < p ? first_hash(r + 1) - 1 : ~std::uint64_t{0};
+      first_group_[r] = radix_detail::hash_group(first_hash(r));
+      rank_begin_[r] = place;
+      place += radix_detail::hash_group(last_hash) - first_group_[r] + 1;
+      for (; k < displaced_.size() && displaced_[k].first == static_cast<int>(r); ++k) {
+        displaced_place_[k] = place++;
+      }
+    }
+    rank_begin_[p] = place;
+  }
+
+  std::size_t size() const { return rank_begin_.back(); }
+  // The place of a copy of an action of `key` sent to the key's owner.
+  std::size_t natural(KeyHash key) const {
+    const auto owner = static_cast<std::size_t>(owner_of_hash(key.value, n_ranks_));
+    return rank_begin_[owner] + group(key) - first_group_[owner];
+  }
+  // The place of a copy of an action of `key` sent to `rank`.
+  std::size_t of(int rank, KeyHash key) const {
+    if (rank == owner_of_hash(key.value, n_ranks_)) return natural(key);
+    const auto g = group(key);
+    const auto it = std::lower_bound(displaced_.begin(), displaced_.end(), std::pair{rank, g});
+    return displaced_place_[static_cast<std::size_t>(it - displaced_.begin())];
+  }
+  // How many copies go to each rank, from copy_grouped's starts.
+  std::vector<std::uint64_t> counts(const std::vector<std::size_t>& starts) const {
+    std::vector<std::uint64_t> out(static_cast<std::size_t>(n_ranks_));
+    for (std::size_t r = 0; r < out.size(); ++r) {
+      out[r] = starts[rank_begin_[r + 1]] - starts[rank_begin_[r]];
+    }
+    return out;
+  }
+
+ private:
+  static std::size_t group(KeyHash key) { return radix_detail::hash_group(key.value); }
+
+  int n_ranks_;
+  std::vector<std::size_t> first_group_;  // per rank: the group of its first hash
+  std::vector<std::size_t> rank_begin_;   // per rank: its first place (n_ranks + 1 entries)
+  std::vector<std::pair<int, std::size_t>> displaced_;  // (rank, group), sorted
+  std::vector<std::size_t> displaced_place_;            // the place of each
+};
+
+}  // namespace
+
 KeyShuffle shuffle_to_key_slices(const std::vector<Action>& actions, Layer layer,
                                  const KeySlicing& slicing, const Comm& comm) {
   const auto plan = plan_hot_keys(actions, layer, slicing, comm);
   const int n_ranks = comm.size();
   // Each action's copy goes to its rank's stretch, grouped by the key hash's top bits within it
-  // (core/radix_sort.hpp copy_grouped): a hot key's slice to the slice's rank, with a halo copy for
-  // every later slice that starts within one window after the action; any other key to its
-  // placed rank or its owner.
-  const auto place = [](int rank, KeyHash key) {
-    return static_cast<std::size_t>(rank) * radix_detail::kHashGroups +
-           radix_detail::hash_group(key.value);
-  };
+  // (CopyPlaces): a hot key's slice to the slice's rank, with a halo copy for every later slice
+  // that starts within one window after the action; any other key to its placed rank or its
+  // owner.
+  const CopyPlaces places(plan, n_ranks);
+  const auto place = [&](int rank, KeyHash key) { return places.of(rank, key); };
   const auto copies_of = [&](const Action& a, auto&& emit) {
     if (a.layer != layer) return;
     const auto* hot = plan.hot_keys.empty() || plan.busy[a.key.value >> plan.busy_shift] == 0
                           ? nullptr
                           : find_hot_key(plan.hot_keys, a.key);
     if (hot == nullptr) {
-      emit(a, place(n_ranks == 1 ? 0 : plan.rank_of_whole(a.key, n_ranks), a.key));
+      // Only a key in a busy bucket may have been placed away from its owner.
+      const bool maybe_placed =
+          n_ranks > 1 && !plan.busy.empty() && plan.busy[a.key.value >> plan.busy_shift] != 0;
+      emit(a,
+           maybe_placed ? place(plan.rank_of_whole(a.key, n_ranks), a.key) : places.natural(a.key));
       return;
     }
     Action own = a;
@@ -375,20 +456,16 @@ KeyShuffle shuffle_to_key_slices(const std::vector<Action>& actions, Layer layer
     }
   };
   std::vector<std::size_t> starts;
-  auto copies = copy_grouped<Action>(actions, copies_of,
-                                     static_cast<std::size_t>(n_ranks) * radix_detail::kHashGroups,
-                                     starts, n_ranks > 1 ? kReceiveHeadroom : 0.0);
+  auto copies = copy_grouped<Action>(actions, copies_of, places.size(), starts,
+                                     n_ranks > 1 ? kReceiveHeadroom : 0.0);
   KeyShuffle result;
   result.hot_keys = plan.hot_keys;
   if (n_ranks == 1) {
     result.actions = std::move(copies);
     return result;
   }
-  std::vector<std::uint64_t> counts(static_cast<std::size_t>(n_ranks));
-  for (std::size_t r = 0; r < counts.size(); ++r) {
-    counts[r] = starts[(r + 1) * radix_detail::kHashGroups] - starts[r * radix_detail::kHashGroups];
-  }
-  result.actions = comm.alltoallv<Action>(std::span<const Action>(copies), counts).data;
+  result.actions =
+      comm.alltoallv<Action>(std::span<const Action>(copies), places.counts(starts)).data;
   copies.clear();
   result.spare = std::move(copies);
   return result;

@@ -27,8 +27,10 @@
 // the two thresholds, never on the rank count (the bin counts are integer sums), so results are
 // identical at any number of ranks; only the placement does.
 //
-// Each action's copies are made grouped by (rank, the key hash's top bits), so every rank's copies
-// leave as one stretch and arrive grouped for the key sort, with no partition in place.
+// Each action's copies are made grouped by rank and, within a rank, by the key hash's top bits
+// (its own hash range's groups, then those of the keys displaced onto it), so every rank's copies
+// leave as one stretch and arrive in a few ascending runs for the key sort, with no partition in
+// place.
 //
 // Collective: every rank calls shuffle_to_key_slices with its actions and the same layer.
 #pragma once
