@@ -429,30 +429,25 @@ KeyShuffle shuffle_to_key_slices(const std::vector<Action>& actions, Layer layer
   // that starts within one window after the action; any other key to its placed rank or its
   // owner.
   const CopyPlaces places(plan, n_ranks);
-  const auto place = [&](int rank, KeyHash key) { return places.of(rank, key); };
   const auto copies_of = [&](const Action& a, auto&& emit) {
     if (a.layer != layer) return;
-    const auto* hot = plan.hot_keys.empty() || plan.busy[a.key.value >> plan.busy_shift] == 0
-                          ? nullptr
-                          : find_hot_key(plan.hot_keys, a.key);
+    // Only a key in a busy bucket (a candidate) may be hot or placed away from its owner.
+    const bool busy = !plan.busy.empty() && plan.busy[a.key.value >> plan.busy_shift] != 0;
+    const auto* hot = busy ? find_hot_key(plan.hot_keys, a.key) : nullptr;
     if (hot == nullptr) {
-      // Only a key in a busy bucket may have been placed away from its owner.
-      const bool maybe_placed =
-          n_ranks > 1 && !plan.busy.empty() && plan.busy[a.key.value >> plan.busy_shift] != 0;
-      emit(a,
-           maybe_placed ? place(plan.rank_of_whole(a.key, n_ranks), a.key) : places.natural(a.key));
+      emit(a, busy ? places.of(plan.rank_of_whole(a.key, n_ranks), a.key) : places.natural(a.key));
       return;
     }
     Action own = a;
     own.slice = plan.slice_of(*hot, a.t_ms);
-    emit(own, place(plan.slice_ranks[hot->first_slice + own.slice], a.key));
+    emit(own, places.of(plan.slice_ranks[hot->first_slice + own.slice], a.key));
     for (auto s = own.slice + 1;
          s < hot->n_slices && a.t_ms >= plan.slice_starts[hot->first_slice + s] - slicing.window_ms;
          ++s) {
       Action halo = own;
       halo.slice = s;
       halo.flags |= kActionIsHalo;
-      emit(halo, place(plan.slice_ranks[hot->first_slice + s], a.key));
+      emit(halo, places.of(plan.slice_ranks[hot->first_slice + s], a.key));
     }
   };
   std::vector<std::size_t> starts;

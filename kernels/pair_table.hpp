@@ -79,7 +79,6 @@ class PairTable {
   }
 
   std::size_t size() const { return size_; }
-  std::size_t capacity() const { return mask_ + 1; }
 
   template <class Visit>
   void for_each(Visit&& visit) const {

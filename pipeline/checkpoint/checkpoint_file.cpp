@@ -56,7 +56,7 @@ void CheckpointWriter::bytes(const void* data, std::size_t n) {
   payload_bytes_ += n;
 }
 
-void CheckpointWriter::string(const std::string& s) {
+void CheckpointWriter::string(std::string_view s) {
   value<std::uint64_t>(s.size());
   bytes(s.data(), s.size());
 }
@@ -68,10 +68,7 @@ void CheckpointWriter::strings(const std::vector<std::string>& v) {
 
 void CheckpointWriter::strings(const StringPool& pool) {
   value<std::uint64_t>(pool.size());
-  for (std::size_t i = 0; i < pool.size(); ++i) {
-    value<std::uint64_t>(pool[i].size());
-    bytes(pool[i].data(), pool[i].size());
-  }
+  for (std::size_t i = 0; i < pool.size(); ++i) string(pool[i]);
 }
 
 std::uint64_t CheckpointWriter::commit() {
@@ -168,12 +165,7 @@ std::vector<std::string> CheckpointReader::strings() {
 StringPool CheckpointReader::string_pool() {
   StringPool pool;
   const auto n = length(sizeof(std::uint64_t));
-  std::string s;
-  for (std::uint64_t i = 0; i < n; ++i) {
-    s.resize(length(1));
-    bytes(s.data(), s.size());
-    pool.push_back(s);
-  }
+  for (std::uint64_t i = 0; i < n; ++i) pool.push_back(string());
   return pool;
 }
 

@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -52,7 +53,7 @@ class CheckpointWriter {
     value<std::uint64_t>(v.size());
     bytes(v.data(), v.size() * sizeof(T));
   }
-  void string(const std::string& s);
+  void string(std::string_view s);
   void strings(const std::vector<std::string>& v);
   void strings(const StringPool& pool);  // as the same strings in a vector
 
