@@ -40,8 +40,8 @@
 // What copy_grouped<Record>(source, copies_of, n_places, starts) computes: the same for records
 // that copies_of(s, emit) emits as emit(record, place), place < n_places, grouped by place in
 // ascending order; starts[k] is where place k begins (n_places + 1 entries). The shuffle to the
-// key owners groups by (rank, hash group), so that each rank's records are one stretch, grouped as
-// the key sort wants them.
+// key owners groups by rank and, within a rank, by hash group (kernels/key_slicing.cpp
+// CopyPlaces), so that each rank's records are one stretch, grouped as the key sort wants them.
 //
 // Local (no MPI).
 #pragma once
