@@ -1,6 +1,7 @@
 #include "io/account_registry.hpp"
 
 #include <absl/container/flat_hash_map.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <span>
@@ -235,6 +236,11 @@ RegisteredAccounts register_accounts(const IngestResult& ingested, const Comm& c
   const auto starts = comm.allgather<std::uint64_t>(table.first_index);
   table.first_index_by_rank.assign(starts.begin(), starts.end());
   table.first_index_by_rank.push_back(comm.allreduce<std::uint64_t>(owned.size(), ReduceOp::sum));
+  if (table.total() > kMaxActionAccounts) {
+    throw DataError(
+        fmt::format("accounts: {} distinct accounts; at most 2^32 are supported", table.total()),
+        true);
+  }
   table.handle.assign(owned.size(), std::string());
   table.n_renames.assign(owned.size(), 0);
   table.language.assign(owned.size(), std::string());

@@ -135,7 +135,7 @@ class InterningSink final : public ActionSink {
     if (near_text) on_near_text_(key, content);
     if (!store_actions_) return;
     const std::uint8_t flags = key == a.content ? kActionIsOriginal : 0;
-    out_.actions.push_back({key_hash, AccountIndex{0}, a.t_ms, content, a.layer, flags});
+    out_.actions.push_back(make_action(key_hash, AccountIndex{0}, a.t_ms, content, a.layer, flags));
     Pending p;
     p.fingerprint = XXH3_128bits(a.account.data(), a.account.size());
     p.fingerprint.low64 &= key_mask_;

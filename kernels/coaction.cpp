@@ -303,7 +303,7 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
     }
     piece_hits += window_pairs;
     const auto r = static_cast<std::uint32_t>(right - first_left);
-    const std::uint64_t v = right->account.value;
+    const std::uint32_t v = right->account.value;
     partners.clear();
     const auto add_partner = [&](const Action* a) {
       const auto [src, dst] = std::minmax(a->account.value, v);

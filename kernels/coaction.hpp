@@ -27,7 +27,7 @@
 // kept edges go to the owner of their src at the end, in rounds of at most block_pairs.
 //
 // Memory: with memory_budget_bytes (per rank), the owner's accumulation gets what the budget
-// leaves after the actions (the input and the shuffled layer, 40 bytes each), held_bytes (what
+// leaves after the actions (the input and the shuffled layer, 32 bytes each), held_bytes (what
 // the caller holds besides) and the stream's blocks (kSweepBytesPerBlockPair per block pair); it
 // spills sorted runs to spill_dir past that, and merges them at the end. With a pre-count (on by
 // default where it is exact: pairs or keys weighting, min_weight > 1), the owners first learn an

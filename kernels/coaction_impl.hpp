@@ -39,7 +39,7 @@ class KeyTags {
 };
 
 // The partials a rank's owner accumulation may hold: config.owner_partials if set, else under
-// config.memory_budget_bytes (0: no limit) what the budget leaves after the actions held (40 bytes
+// config.memory_budget_bytes (0: no limit) what the budget leaves after the actions held (32 bytes
 // each), config.held_bytes, the pre-count's counters (counter_bytes), the stream's blocks and an
 // eighth of the budget kept for the rest of the process. Throws ConfigError on every rank when
 // that is under an eighth of the budget on some rank. Collective.

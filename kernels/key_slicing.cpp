@@ -229,9 +229,9 @@ const HotKey* find_hot_key(const std::vector<HotKey>& hot_keys, KeyHash key) {
   return it != hot_keys.end() && it->key == key ? &*it : nullptr;
 }
 
-std::uint32_t SlicePlan::slice_of(const HotKey& hot, TimeMs t_ms) const {
+std::uint16_t SlicePlan::slice_of(const HotKey& hot, TimeMs t_ms) const {
   const auto first = slice_starts.begin() + static_cast<std::ptrdiff_t>(hot.first_slice);
-  return static_cast<std::uint32_t>(std::upper_bound(first, first + hot.n_slices, t_ms) - first -
+  return static_cast<std::uint16_t>(std::upper_bound(first, first + hot.n_slices, t_ms) - first -
                                     1);
 }
 
@@ -441,11 +441,11 @@ KeyShuffle shuffle_to_key_slices(const std::vector<Action>& actions, Layer layer
     Action own = a;
     own.slice = plan.slice_of(*hot, a.t_ms);
     emit(own, places.of(plan.slice_ranks[hot->first_slice + own.slice], a.key));
-    for (auto s = own.slice + 1;
+    for (std::uint32_t s = own.slice + 1u;
          s < hot->n_slices && a.t_ms >= plan.slice_starts[hot->first_slice + s] - slicing.window_ms;
          ++s) {
       Action halo = own;
-      halo.slice = s;
+      halo.slice = static_cast<std::uint16_t>(s);
       halo.flags |= kActionIsHalo;
       emit(halo, places.of(plan.slice_ranks[hot->first_slice + s], a.key));
     }

@@ -56,13 +56,15 @@ inline constexpr std::uint64_t kSliceBins = std::uint64_t{1} << 16;
 inline constexpr std::uint64_t kBinsPerWindow = 8;
 inline constexpr std::uint64_t kSliceCoactionsPerAction = 16;
 inline constexpr std::uint64_t kBusyKeyShare = 256;
+// A key has at most kSliceBins slices, so Action::slice (16 bits) holds every slice index.
+static_assert(kSliceBins <= std::uint64_t{1} << 16);
 
 struct HotKey {
   KeyHash key;
   std::uint64_t n_actions;
   TimeMs first_ms, last_ms;
   std::uint64_t first_slice = 0;  // its slices' starts: slice_starts[first_slice, + n_slices)
-  std::uint32_t n_slices = 0;
+  std::uint32_t n_slices = 0;     // at most kSliceBins (a slice is a run of whole bins)
 };
 
 // A candidate that stays whole and the rank that sweeps it.
@@ -81,7 +83,7 @@ struct SlicePlan {
   int busy_shift = 64;
 
   // The slice of an action of hot key `hot` at time t_ms.
-  std::uint32_t slice_of(const HotKey& hot, TimeMs t_ms) const;
+  std::uint16_t slice_of(const HotKey& hot, TimeMs t_ms) const;
   // The rank of the actions of a key that is not hot: where it was placed, else its owner.
   int rank_of_whole(KeyHash key, int n_ranks) const;
 };

@@ -28,7 +28,8 @@
 
 namespace coordnet {
 
-inline constexpr std::uint32_t kCheckpointFormat = 1;
+// 2: actions of 32 bytes (an ActionAccount of 32 bits, a 16-bit slice) instead of 40.
+inline constexpr std::uint32_t kCheckpointFormat = 2;
 
 // A checkpoint part that cannot be trusted (missing, truncated, other format, bad checksum).
 struct CorruptCheckpoint : std::runtime_error {

@@ -85,7 +85,8 @@ std::vector<AnalysisEdge> all_edges() {
 
 Action action(std::uint64_t account, std::uint64_t key, TimeMs seconds, Layer layer,
               std::uint64_t post) {
-  return {KeyHash{key}, AccountIndex{account}, kT0 + seconds * 1000, ContentHash{post}, layer};
+  return make_action(KeyHash{key}, AccountIndex{account}, kT0 + seconds * 1000, ContentHash{post},
+                     layer);
 }
 
 std::vector<Action> all_actions() {

@@ -44,9 +44,10 @@ std::vector<Action> all_actions() {
   for (int i = 0; i < 3000; ++i) {
     const auto layer = rng() % 5 == 0 ? Layer::hashtag : Layer::retweet;
     const auto key = rng() % 3 == 0 ? rng() % 3 : rng() % 40;
-    actions.push_back({KeyHash{hash_string(std::to_string(key), 1 + static_cast<int>(layer))},
-                       AccountIndex{rng() % kAccounts}, static_cast<TimeMs>(rng() % 3600 * 1000),
-                       ContentHash{rng() % 100000}, layer});
+    actions.push_back(
+        make_action(KeyHash{hash_string(std::to_string(key), 1 + static_cast<int>(layer))},
+                    AccountIndex{rng() % kAccounts}, static_cast<TimeMs>(rng() % 3600 * 1000),
+                    ContentHash{rng() % 100000}, layer));
     if (rng() % 20 == 0) actions.push_back(actions.back());
   }
   return actions;
@@ -173,8 +174,8 @@ TEST(KeySlicing, HotKeysAreFoundAmongQuietKeysAtAnyRankCount) {
   std::mt19937_64 rng(11);
   std::vector<Action> all;
   auto add = [&](std::uint64_t key, TimeMs t_ms) {
-    all.push_back({KeyHash{mix_bits(key + 1)}, AccountIndex{rng() % 5000}, t_ms, ContentHash{rng()},
-                   Layer::retweet});
+    all.push_back(make_action(KeyHash{mix_bits(key + 1)}, AccountIndex{rng() % 5000}, t_ms,
+                              ContentHash{rng()}, Layer::retweet));
   };
   for (std::uint64_t key = 10; key < 20'010; ++key) {
     for (std::uint64_t i = 0, n = 1 + rng() % 3; i < n; ++i)
@@ -210,13 +211,15 @@ TEST(KeySlicing, WholeCandidatesArePlacedByWork) {
   std::vector<Action> all;
   for (std::uint64_t key = 1; key <= 4; ++key) {  // 600 actions in ten minutes each
     for (int i = 0; i < 600; ++i) {
-      all.push_back({KeyHash{key}, AccountIndex{rng() % 5000}, static_cast<TimeMs>(rng() % 600'000),
-                     ContentHash{rng()}, Layer::retweet});
+      all.push_back(make_action(KeyHash{key}, AccountIndex{rng() % 5000},
+                                static_cast<TimeMs>(rng() % 600'000), ContentHash{rng()},
+                                Layer::retweet));
     }
   }
   for (std::uint64_t key = 10; key < 5'010; ++key) {
-    all.push_back({KeyHash{mix_bits(key)}, AccountIndex{rng() % 5000},
-                   static_cast<TimeMs>(rng() % 86'400'000), ContentHash{rng()}, Layer::retweet});
+    all.push_back(make_action(KeyHash{mix_bits(key)}, AccountIndex{rng() % 5000},
+                              static_cast<TimeMs>(rng() % 86'400'000), ContentHash{rng()},
+                              Layer::retweet));
   }
   const KeySlicing slicing{60'000, 500 * kBusyKeyShare, std::uint64_t{1} << 20};
   const auto shuffled =

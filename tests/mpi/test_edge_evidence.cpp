@@ -46,7 +46,7 @@ struct Fixture {
 
 Action action(std::uint64_t account, std::uint64_t key, TimeMs ms, Layer layer,
               std::uint64_t post) {
-  return {KeyHash{key}, AccountIndex{account}, kT0 + ms, ContentHash{post}, layer};
+  return make_action(KeyHash{key}, AccountIndex{account}, kT0 + ms, ContentHash{post}, layer);
 }
 
 Fixture drawn_fixture() {

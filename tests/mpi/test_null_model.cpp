@@ -25,9 +25,9 @@ std::vector<Action> all_actions() {
   std::mt19937_64 rng(5);
   std::vector<Action> actions;
   for (int i = 0; i < 3000; ++i) {
-    const Action a{KeyHash{rng() % 30}, AccountIndex{rng() % kAccounts},
-                   static_cast<TimeMs>(rng() % 10'800'000) - 60'000, ContentHash{rng() % 5},
-                   Layer::retweet};
+    const Action a = make_action(KeyHash{rng() % 30}, AccountIndex{rng() % kAccounts},
+                                 static_cast<TimeMs>(rng() % 10'800'000) - 60'000,
+                                 ContentHash{rng() % 5}, Layer::retweet);
     actions.push_back(a);
     if (i % 50 == 0) actions.push_back(a);  // an exact duplicate
     if (i % 70 == 0) {
@@ -38,9 +38,9 @@ std::vector<Action> all_actions() {
     }
   }
   for (int i = 0; i < 500; ++i) {
-    actions.push_back({KeyHash{rng() % 30}, AccountIndex{rng() % kAccounts},
-                       static_cast<TimeMs>(rng() % 10'800'000), ContentHash{rng()},
-                       Layer::hashtag});
+    actions.push_back(make_action(KeyHash{rng() % 30}, AccountIndex{rng() % kAccounts},
+                                  static_cast<TimeMs>(rng() % 10'800'000), ContentHash{rng()},
+                                  Layer::hashtag));
   }
   return actions;
 }
@@ -130,9 +130,9 @@ TEST(NullModel, ExposureOfBusyKeysMatchesSerialReference) {
   std::mt19937_64 rng(11);
   std::vector<Action> actions;
   for (int i = 0; i < 1500; ++i) {
-    actions.push_back({KeyHash{rng() % 2}, AccountIndex{rng() % kAccounts},
-                       static_cast<TimeMs>(rng() % 2'400'000), ContentHash{rng() % 3},
-                       Layer::retweet});
+    actions.push_back(make_action(KeyHash{rng() % 2}, AccountIndex{rng() % kAccounts},
+                                  static_cast<TimeMs>(rng() % 2'400'000), ContentHash{rng() % 3},
+                                  Layer::retweet));
   }
   const auto p = static_cast<std::uint64_t>(comm.size());
   auto owner = [&](AccountIndex a) { return static_cast<int>(a.value * p / kAccounts); };
@@ -149,9 +149,9 @@ TEST(NullModel, ExposureFromTheProjectionsShuffleMatchesSerialReference) {
   std::mt19937_64 rng(13);
   auto actions = all_actions();
   for (int i = 0; i < 1500; ++i) {  // two busy keys
-    actions.push_back({KeyHash{1000 + rng() % 2}, AccountIndex{rng() % kAccounts},
-                       static_cast<TimeMs>(rng() % 2'400'000), ContentHash{rng() % 3},
-                       Layer::retweet});
+    actions.push_back(make_action(KeyHash{1000 + rng() % 2}, AccountIndex{rng() % kAccounts},
+                                  static_cast<TimeMs>(rng() % 2'400'000), ContentHash{rng() % 3},
+                                  Layer::retweet));
   }
   const auto p = static_cast<std::uint64_t>(comm.size());
   auto owner = [&](AccountIndex a) { return static_cast<int>(a.value * p / kAccounts); };
@@ -290,15 +290,16 @@ TEST(WindowEstimate, FindsThePlantedReactionSpread) {
   std::mt19937_64 rng(9);
   std::vector<Action> actions;
   for (int i = 0; i < 20'000; ++i) {
-    actions.push_back({KeyHash{rng() % 100}, AccountIndex{rng() % 1000},
-                       static_cast<TimeMs>(rng() % 36'000'000), ContentHash{rng()},
-                       Layer::retweet});
+    actions.push_back(make_action(KeyHash{rng() % 100}, AccountIndex{rng() % 1000},
+                                  static_cast<TimeMs>(rng() % 36'000'000), ContentHash{rng()},
+                                  Layer::retweet));
   }
   for (std::uint64_t s = 0; s < 200; ++s) {
     const auto t0 = static_cast<TimeMs>(rng() % 36'000'000);
     for (std::uint64_t m = 0; m < 8; ++m) {
-      actions.push_back({KeyHash{1000 + s}, AccountIndex{m}, t0 + static_cast<TimeMs>(m) * 2'857,
-                         ContentHash{rng()}, Layer::hashtag});
+      actions.push_back(make_action(KeyHash{1000 + s}, AccountIndex{m},
+                                    t0 + static_cast<TimeMs>(m) * 2'857, ContentHash{rng()},
+                                    Layer::hashtag));
     }
   }
   WindowEstimateConfig config;

@@ -31,15 +31,15 @@ std::vector<Action> all_actions() {
   std::mt19937_64 rng(11);
   std::vector<Action> actions;
   for (int i = 0; i < 4000; ++i) {
-    actions.push_back({KeyHash{rng() % 50}, AccountIndex{rng() % kAccounts},
-                       static_cast<TimeMs>(rng() % 3'600'000) - 30'000, ContentHash{rng()},
-                       static_cast<Layer>(rng() % 9)});
+    actions.push_back(make_action(KeyHash{rng() % 50}, AccountIndex{rng() % kAccounts},
+                                  static_cast<TimeMs>(rng() % 3'600'000) - 30'000,
+                                  ContentHash{rng()}, static_cast<Layer>(rng() % 9)));
   }
   for (TimeMs bin = 0; bin < 40; ++bin) {
     for (std::uint64_t account = 0; account < 5; ++account) {
-      actions.push_back({KeyHash{1}, AccountIndex{account},
-                         bin * 60'000 + static_cast<TimeMs>(rng() % 3000), ContentHash{rng()},
-                         Layer::retweet});
+      actions.push_back(make_action(KeyHash{1}, AccountIndex{account},
+                                    bin * 60'000 + static_cast<TimeMs>(rng() % 3000),
+                                    ContentHash{rng()}, Layer::retweet));
     }
   }
   return actions;

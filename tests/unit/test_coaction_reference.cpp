@@ -11,7 +11,7 @@ namespace coordnet {
 namespace {
 
 Action act(std::uint64_t key, std::uint64_t account, TimeMs t, std::uint64_t content) {
-  return {KeyHash{key}, AccountIndex{account}, t, ContentHash{content}, Layer::retweet};
+  return make_action(KeyHash{key}, AccountIndex{account}, t, ContentHash{content}, Layer::retweet);
 }
 
 CoactionConfig config_with_window(DurationMs window) {

@@ -8,7 +8,7 @@ namespace coordnet {
 namespace {
 
 Action act(std::uint64_t account, TimeMs t, Layer layer = Layer::retweet) {
-  return {KeyHash{1}, AccountIndex{account}, t, ContentHash{7}, layer};
+  return make_action(KeyHash{1}, AccountIndex{account}, t, ContentHash{7}, layer);
 }
 
 // Bins of 10 s; accounts 0..3:
