@@ -88,10 +88,6 @@ double recompute_modularity(std::span<const WeightedEdge> edges, std::span<const
   const auto first = first_vertex_by_rank[static_cast<std::size_t>(comm.rank())];
   const auto last = first_vertex_by_rank[static_cast<std::size_t>(comm.rank()) + 1];
   const auto n_vertices = first_vertex_by_rank.back();
-  std::vector<VertexId> end_labels(2 * edges.size());
-  const auto end_at = [&](std::size_t i) {
-    return i % 2 == 0 ? edges[i / 2].src : edges[i / 2].dst;
-  };
   const auto ask = [&](const std::vector<VertexId>& remote) {
     return ask_owners<VertexId>(
         remote, [&](VertexId v) { return owner_in_blocks(v, first_vertex_by_rank); },
@@ -99,39 +95,6 @@ double recompute_modularity(std::span<const WeightedEdge> edges, std::span<const
             [&](VertexId v, int) { return labels[v - first]; }),
         comm);
   };
-  // When all vertices are within a few times this rank's edge ends (so a flat array over them
-  // is bounded by the edges), each remote vertex is asked for once; otherwise every remote end.
-  const bool flat = n_vertices <= 4 * end_labels.size();
-  if (comm.allreduce<std::uint64_t>(flat ? 0 : 1, ReduceOp::sum) == 0) {
-    std::vector<std::uint8_t> asked(n_vertices, 0);
-    std::vector<VertexId> remote;
-    for (std::size_t i = 0; i < end_labels.size(); ++i) {
-      const auto v = end_at(i);
-      if ((v < first || v >= last) && asked[v] == 0) {
-        asked[v] = 1;
-        remote.push_back(v);
-      }
-    }
-    const auto remote_labels = ask(remote);
-    std::vector<VertexId> label_of(n_vertices);
-    for (std::size_t k = 0; k < remote.size(); ++k) label_of[remote[k]] = remote_labels[k];
-    for (std::size_t v = first; v < last; ++v) label_of[v] = labels[v - first];
-    for (std::size_t i = 0; i < end_labels.size(); ++i) end_labels[i] = label_of[end_at(i)];
-  } else {
-    std::vector<VertexId> remote;
-    std::vector<std::size_t> remote_at;
-    for (std::size_t i = 0; i < end_labels.size(); ++i) {
-      const auto v = end_at(i);
-      if (v >= first && v < last) {
-        end_labels[i] = labels[v - first];
-      } else {
-        remote.push_back(v);
-        remote_at.push_back(i);
-      }
-    }
-    const auto remote_labels = ask(remote);
-    for (std::size_t k = 0; k < remote.size(); ++k) end_labels[remote_at[k]] = remote_labels[k];
-  }
   struct DegreeShare {
     VertexId community;
     FixedWeight weight;
@@ -147,12 +110,62 @@ double recompute_modularity(std::span<const WeightedEdge> edges, std::span<const
     shares[at].weight += weight;
   };
   FixedWeight internal = 0, m2 = 0;
-  for (std::size_t i = 0; i < edges.size(); ++i) {
-    const auto a = end_labels[2 * i], b = end_labels[2 * i + 1];
-    m2 += 2 * edges[i].weight;
-    if (a == b) internal += 2 * edges[i].weight;
-    share(a, edges[i].weight);
-    share(b, edges[i].weight);
+  // Every edge with the labels of its ends (label_of(i, end), end 0 for src and 1 for dst; a
+  // label is prefetched `prefetch(i)` a few edges ahead).
+  const auto add_edges = [&](auto&& label_of, auto&& prefetch) {
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+      if (i + IdMap::kPrefetchDistance < edges.size()) prefetch(i + IdMap::kPrefetchDistance);
+      const auto a = label_of(i, 0), b = label_of(i, 1);
+      m2 += 2 * edges[i].weight;
+      if (a == b) internal += 2 * edges[i].weight;
+      share(a, edges[i].weight);
+      share(b, edges[i].weight);
+    }
+  };
+  // When all vertices are within a few times this rank's edge ends (so a flat array over them
+  // is bounded by the edges), each remote vertex is asked for once; otherwise every remote end.
+  const bool flat = n_vertices <= 8 * edges.size();
+  if (comm.allreduce<std::uint64_t>(flat ? 0 : 1, ReduceOp::sum) == 0) {
+    std::vector<std::uint8_t> asked(n_vertices, 0);
+    std::vector<VertexId> remote;
+    const auto ask_once = [&](VertexId v) {
+      if ((v < first || v >= last) && asked[v] == 0) {
+        asked[v] = 1;
+        remote.push_back(v);
+      }
+    };
+    for (const auto& e : edges) {
+      ask_once(e.src);
+      ask_once(e.dst);
+    }
+    const auto remote_labels = ask(remote);
+    std::vector<VertexId> label_of(n_vertices);
+    for (std::size_t k = 0; k < remote.size(); ++k) label_of[remote[k]] = remote_labels[k];
+    for (std::size_t v = first; v < last; ++v) label_of[v] = labels[v - first];
+    add_edges(
+        [&](std::size_t i, int end) { return label_of[end == 0 ? edges[i].src : edges[i].dst]; },
+        [&](std::size_t i) {
+          __builtin_prefetch(&label_of[edges[i].src]);
+          __builtin_prefetch(&label_of[edges[i].dst]);
+        });
+  } else {
+    std::vector<VertexId> end_labels(2 * edges.size());
+    std::vector<VertexId> remote;
+    std::vector<std::size_t> remote_at;
+    for (std::size_t i = 0; i < end_labels.size(); ++i) {
+      const auto v = i % 2 == 0 ? edges[i / 2].src : edges[i / 2].dst;
+      if (v >= first && v < last) {
+        end_labels[i] = labels[v - first];
+      } else {
+        remote.push_back(v);
+        remote_at.push_back(i);
+      }
+    }
+    const auto remote_labels = ask(remote);
+    for (std::size_t k = 0; k < remote.size(); ++k) end_labels[remote_at[k]] = remote_labels[k];
+    add_edges(
+        [&](std::size_t i, int end) { return end_labels[2 * i + static_cast<std::size_t>(end)]; },
+        [](std::size_t) {});
   }
   auto received = exchange_by_owner(
       shares, [&](const DegreeShare& s) { return owner_of_vertex(s.community, comm.size()); },

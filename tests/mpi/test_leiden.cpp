@@ -181,6 +181,23 @@ TEST(Leiden, StarIsOneCommunity) {
   EXPECT_NEAR(out.result.modularity, reference::best_modularity_exhaustive(7, g.edges), 1e-12);
 }
 
+// Most vertices without an edge (a run's accounts, most of which co-act with nobody): the
+// recomputed modularity asks for the labels of every remote edge end instead of holding a flat
+// array over all vertices.
+TEST(Leiden, GraphOfMostlyIsolatedVerticesIsSoundAndRankInvariant) {
+  const Comm comm;
+  auto g = sparse_planted(10, 20, 4, 0.2, 17);
+  constexpr std::uint64_t kSpread = 50;  // vertex v becomes v * 50 + 7 of 10,000
+  for (auto& e : g.edges) {
+    e.src = e.src * kSpread + 7;
+    e.dst = e.dst * kSpread + 7;
+  }
+  g.n_vertices *= kSpread;
+  const auto out = cluster(g, distributed_to_the_end(), comm);
+  expect_sound(g, out, comm);
+  expect_rank_invariant(g, distributed_to_the_end(), out);
+}
+
 TEST(Leiden, IsolatedVerticesAndSelfLoopsAreSingletons) {
   const Comm comm;
   // 0-1-2 triangle, 3 isolated, 4 with a self-loop only, 5-6 an edge.
