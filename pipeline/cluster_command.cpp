@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/keep_freed_memory.hpp"
 #include "core/log.hpp"
 #include "core/stage_metrics.hpp"
 #include "io/edge_list.hpp"
@@ -32,8 +33,10 @@ void add_cluster_command_options(CLI::App& command, ClusterCommandConfig& c) {
 void run_cluster_command(const ClusterCommandConfig& config,
                          const std::string& resolved_config_toml, const Comm& comm) {
   StageMetrics metrics;
+  // The read edges are freed once converted: their pages serve the level-0 graph's buffers.
+  const KeepFreedMemory keep_freed;
   metrics.start("read");
-  const auto list = read_edge_list(config.edges, comm);
+  auto list = read_edge_list(config.edges, comm);
   std::vector<WeightedEdge> edges;
   edges.reserve(list.edges.size());
   std::exception_ptr failure;
@@ -43,6 +46,7 @@ void run_cluster_command(const ClusterCommandConfig& config,
     failure = std::current_exception();
   }
   comm.throw_if_any_failed(failure);
+  std::vector<EdgeRow>().swap(list.edges);
   metrics.add_count("edges", edges.size());
   metrics.finish(comm);
 
