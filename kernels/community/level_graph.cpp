@@ -198,18 +198,20 @@ void index_ghost_neighbours(LevelGraph& g) {
   for (std::size_t v = 0; v < n; ++v) owned_entries += g.owned_in_row[v];
   std::vector<GhostEntry> entries;
   entries.reserve(g.targets.size() - owned_entries);
-  g.ghost_offsets.assign(g.ghost_ids.size() + 1, 0);
   for (std::size_t v = 0; v < n; ++v) {
-    for (auto e = g.offsets[v] + g.owned_in_row[v]; e < g.offsets[v + 1]; ++e) {
-      const auto ghost = static_cast<std::uint32_t>(g.targets[e] - n);
-      ++g.ghost_offsets[ghost + 1];
-      entries.push_back({ghost, static_cast<std::uint32_t>(v)});
-    }
+    for (auto e = g.offsets[v] + g.owned_in_row[v]; e < g.offsets[v + 1]; ++e)
+      entries.push_back(
+          {static_cast<std::uint32_t>(g.targets[e] - n), static_cast<std::uint32_t>(v)});
+  }
+  sort_by_slot(entries, g.ghost_ids.size(), [](const GhostEntry& e) { return e.ghost; });
+  // Counted from the sorted entries: in order, where counting in row order hit a random ghost.
+  g.ghost_offsets.assign(g.ghost_ids.size() + 1, 0);
+  g.ghost_neighbours.resize(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    ++g.ghost_offsets[entries[i].ghost + 1];
+    g.ghost_neighbours[i] = entries[i].owned;
   }
   for (std::size_t i = 0; i < g.ghost_ids.size(); ++i) g.ghost_offsets[i + 1] += g.ghost_offsets[i];
-  sort_by_slot(entries, g.ghost_ids.size(), [](const GhostEntry& e) { return e.ghost; });
-  g.ghost_neighbours.resize(entries.size());
-  for (std::size_t i = 0; i < entries.size(); ++i) g.ghost_neighbours[i] = entries[i].owned;
 }
 
 // Registers every ghost with its owner (who records the holder ranks of each owned vertex, in
