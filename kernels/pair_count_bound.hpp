@@ -16,10 +16,11 @@
 // for_each_reaching lists the counters that may reach min_weight, from which every rank gets a
 // filter (kernels/pair_reach_filter.hpp) that keeps the sweep from emitting the other pairs.
 //
-// Memory: the counters (a quarter of a byte each at min_weight 3) per rank, plus a block of
-// kPairsPerRound pairs (8 bytes each) at one rank; at more ranks the block's slots, written by
-// owner as the pairs are listed, the send block and the receive block (4 bytes each, three
-// times). Traffic: 4 bytes per co-action, against 72 per partial later.
+// Memory: the counters (a quarter of a byte each at min_weight 3, on huge pages where the system
+// allows them: core/huge_pages.hpp) per rank, plus a block of kPairsPerRound pairs (8 bytes each)
+// at one rank; at more ranks the block's slots, written by owner as the pairs are listed, the send
+// block and the receive block (4 bytes each, three times). Traffic: 4 bytes per co-action, against
+// 72 per partial later.
 //
 // Collective: every rank calls count_pair_bounds with its shuffled, sorted key groups and the
 // same counters and min_weight. With `times`, the pass adds its wall time to

@@ -1,8 +1,11 @@
 #include "kernels/pair_reach_filter.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <numeric>
+
+#include "core/huge_pages.hpp"
 
 namespace coordnet {
 
@@ -53,8 +56,10 @@ std::optional<PairReachFilter> build_reach_filter(const PairCountBound& bound, s
   const auto words =
       std::accumulate(words_per_owner.begin(), words_per_owner.end(), std::uint64_t{0});
   if (words * sizeof(std::uint64_t) > most_bytes) return std::nullopt;
-  return PairReachFilter(comm.allgatherv<std::uint64_t>(PairReachFilter::owner_words(bound, mine)),
-                         words_per_owner, bound.counters());
+  const auto gathered = comm.allgatherv<std::uint64_t>(PairReachFilter::owner_words(bound, mine));
+  auto on_huge = on_huge_pages<std::uint64_t>(gathered.size());
+  std::copy(gathered.begin(), gathered.end(), on_huge.begin());
+  return PairReachFilter(std::move(on_huge), words_per_owner, bound.counters());
 }
 
 }  // namespace coordnet
