@@ -6,7 +6,6 @@
 #include <tuple>
 
 #include "core/hash.hpp"
-#include "core/huge_pages.hpp"
 #include "core/rank_buffers.hpp"
 
 namespace coordnet {
@@ -17,7 +16,7 @@ PairCountBound::PairCountBound(std::size_t counters, double min_weight)
       per_word_log_(std::countr_zero(static_cast<unsigned>(64 / bits_))),
       saturated_((std::uint64_t{1} << bits_) - 1),
       mask_(std::bit_ceil(std::clamp<std::size_t>(counters, 64, kMostCounters)) - 1),
-      words_(on_huge_pages<std::uint64_t>((mask_ + 1) >> per_word_log_)) {}
+      words_((mask_ + 1) >> per_word_log_, 0) {}
 
 int PairCountBound::counter_bits(double min_weight) {
   if (min_weight <= 3) return 2;

@@ -39,6 +39,7 @@
 #include "core/action.hpp"
 #include "core/comm.hpp"
 #include "core/exchange.hpp"
+#include "core/huge_pages.hpp"
 #include "core/stage_metrics.hpp"
 #include "kernels/pair_partial.hpp"
 
@@ -105,7 +106,7 @@ class PairCountBound {
   int per_word_log_;  // log2 of the counters in a 64-bit word
   std::uint64_t saturated_;
   std::size_t mask_;
-  std::vector<std::uint64_t> words_;
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> words_;
 };
 
 template <class Visit>

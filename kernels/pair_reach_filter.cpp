@@ -1,11 +1,8 @@
 #include "kernels/pair_reach_filter.hpp"
 
-#include <algorithm>
 #include <array>
 #include <bit>
 #include <numeric>
-
-#include "core/huge_pages.hpp"
 
 namespace coordnet {
 
@@ -39,7 +36,7 @@ std::vector<std::uint64_t> PairReachFilter::owner_words(const PairCountBound& bo
 PairReachFilter::PairReachFilter(std::vector<std::uint64_t> words,
                                  const std::vector<std::uint64_t>& words_per_owner,
                                  std::size_t counters)
-    : words_(std::move(words)),
+    : words_(words.begin(), words.end()),
       first_word_(words_per_owner.size(), 0),
       word_mask_(words_per_owner.size()),
       counter_mask_(counters - 1),
@@ -56,10 +53,8 @@ std::optional<PairReachFilter> build_reach_filter(const PairCountBound& bound, s
   const auto words =
       std::accumulate(words_per_owner.begin(), words_per_owner.end(), std::uint64_t{0});
   if (words * sizeof(std::uint64_t) > most_bytes) return std::nullopt;
-  const auto gathered = comm.allgatherv<std::uint64_t>(PairReachFilter::owner_words(bound, mine));
-  auto on_huge = on_huge_pages<std::uint64_t>(gathered.size());
-  std::copy(gathered.begin(), gathered.end(), on_huge.begin());
-  return PairReachFilter(std::move(on_huge), words_per_owner, bound.counters());
+  return PairReachFilter(comm.allgatherv<std::uint64_t>(PairReachFilter::owner_words(bound, mine)),
+                         words_per_owner, bound.counters());
 }
 
 }  // namespace coordnet

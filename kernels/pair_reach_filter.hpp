@@ -23,6 +23,7 @@
 
 #include "core/comm.hpp"
 #include "core/hash.hpp"
+#include "core/huge_pages.hpp"
 #include "kernels/pair_count_bound.hpp"
 #include "kernels/pair_partial.hpp"
 
@@ -68,7 +69,8 @@ class PairReachFilter {
            (std::uint64_t{1} << ((h >> 52) & 63)) | (std::uint64_t{1} << ((h >> 58) & 63));
   }
 
-  std::vector<std::uint64_t> words_;
+  // On huge pages, read at random: a copy of the gathered words.
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> words_;
   std::vector<std::uint64_t> first_word_;
   std::vector<std::uint64_t> word_mask_;
   std::uint64_t counter_mask_;

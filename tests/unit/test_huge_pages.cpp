@@ -1,10 +1,13 @@
-// advise_huge_pages and on_huge_pages (core/huge_pages.hpp): the advice never changes what the
-// memory holds, whether or not the kernel gives huge pages.
+// advise_huge_pages and HugePageAllocator (core/huge_pages.hpp): the advice never changes what
+// the memory holds, whether or not the kernel gives huge pages.
+#include <absl/container/flat_hash_map.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "core/huge_pages.hpp"
@@ -18,9 +21,12 @@ struct Slot {
   bool operator==(const Slot&) const = default;
 };
 
+template <class T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
 TEST(HugePages, ArraySpanningSeveralHugePagesStartsZeroedAndKeepsWhatIsWritten) {
   const std::size_t n = (std::size_t{5} << 21) / sizeof(std::uint64_t) + 3;
-  auto words = on_huge_pages<std::uint64_t>(n);
+  HugeVector<std::uint64_t> words(n, 0);
   ASSERT_EQ(words.size(), n);
   EXPECT_TRUE(std::all_of(words.begin(), words.end(), [](std::uint64_t w) { return w == 0; }));
   std::iota(words.begin(), words.end(), std::uint64_t{7});
@@ -28,11 +34,30 @@ TEST(HugePages, ArraySpanningSeveralHugePagesStartsZeroedAndKeepsWhatIsWritten) 
   EXPECT_EQ(words.back(), n - 1 + 7);
 }
 
-TEST(HugePages, RecordsAreValueInitialised) {
-  const std::size_t n = (std::size_t{3} << 21) / sizeof(Slot);
-  const auto slots = on_huge_pages<Slot>(n);
-  ASSERT_EQ(slots.size(), n);
+TEST(HugePages, RecordsAreValueInitialisedAndSurviveGrowth) {
+  HugeVector<Slot> slots((std::size_t{3} << 21) / sizeof(Slot));
   EXPECT_TRUE(std::all_of(slots.begin(), slots.end(), [](const Slot& s) { return s == Slot{}; }));
+  for (std::size_t i = 0; i < slots.size(); ++i) slots[i].id = i;
+  const auto before = slots.size();
+  slots.resize(4 * before);
+  for (std::size_t i = 0; i < before; i += 997) EXPECT_EQ(slots[i].id, i);
+  EXPECT_EQ(slots.back(), Slot{});
+}
+
+TEST(HugePages, HashTableFindsEveryKeyAfterGrowing) {
+  absl::flat_hash_map<std::uint64_t, std::uint32_t, absl::Hash<std::uint64_t>,
+                      std::equal_to<std::uint64_t>,
+                      HugePageAllocator<std::pair<const std::uint64_t, std::uint32_t>>>
+      table;
+  constexpr std::uint32_t kKeys = 400000;
+  for (std::uint32_t k = 0; k < kKeys; ++k)
+    table.try_emplace(std::uint64_t{k} * 0x9E3779B97F4A7C15ULL, k);
+  ASSERT_EQ(table.size(), kKeys);
+  for (std::uint32_t k = 0; k < kKeys; k += 13) {
+    const auto it = table.find(std::uint64_t{k} * 0x9E3779B97F4A7C15ULL);
+    ASSERT_NE(it, table.end());
+    EXPECT_EQ(it->second, k);
+  }
 }
 
 TEST(HugePages, AdviceOnMemoryInUseOrSmallerThanAPageChangesNothing) {
@@ -42,7 +67,6 @@ TEST(HugePages, AdviceOnMemoryInUseOrSmallerThanAPageChangesNothing) {
   advise_huge_pages(values.data() + 1, 100);
   advise_huge_pages(values.data(), 0);
   for (std::size_t i = 0; i < values.size(); i += 1021) EXPECT_EQ(values[i], i + 1);
-  EXPECT_EQ(on_huge_pages<std::uint32_t>(0).size(), 0U);
 }
 
 }  // namespace
