@@ -33,7 +33,7 @@ std::vector<std::uint64_t> PairReachFilter::owner_words(const PairCountBound& bo
   return words;
 }
 
-PairReachFilter::PairReachFilter(std::vector<std::uint64_t> words,
+PairReachFilter::PairReachFilter(const std::vector<std::uint64_t>& words,
                                  const std::vector<std::uint64_t>& words_per_owner,
                                  std::size_t counters)
     : words_(words.begin(), words.end()),

@@ -38,7 +38,7 @@ class PairReachFilter {
 
   // From the owners' words, concatenated in rank order, words_per_owner[r] of owner r; `counters`
   // is every sketch's counter count.
-  PairReachFilter(std::vector<std::uint64_t> words,
+  PairReachFilter(const std::vector<std::uint64_t>& words,
                   const std::vector<std::uint64_t>& words_per_owner, std::size_t counters);
 
   // A pair's word in the filter and the bits it needs there: probe first, prefetch, then test
