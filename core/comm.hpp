@@ -127,13 +127,13 @@ class Comm {
     return result;
   }
 
-  // Concatenation of every rank's span, in rank order.
-  template <class T>
-  std::vector<T> allgatherv(std::span<const T> local) const {
+  // Concatenation of every rank's span, in rank order (in memory from `Allocator`).
+  template <class T, class Allocator = std::allocator<T>>
+  std::vector<T, Allocator> allgatherv(std::span<const T> local) const {
     const auto counts = allgather<std::uint64_t>(local.size());
     std::uint64_t total = 0;
     for (auto c : counts) total += c;
-    std::vector<T> result(total);
+    std::vector<T, Allocator> result(total);
     allgatherv_raw(local.data(), local.size(), result.data(), counts, detail::mpi_type<T>(),
                    sizeof(T));
     return result;

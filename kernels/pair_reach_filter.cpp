@@ -3,6 +3,7 @@
 #include <array>
 #include <bit>
 #include <numeric>
+#include <utility>
 
 namespace coordnet {
 
@@ -33,10 +34,10 @@ std::vector<std::uint64_t> PairReachFilter::owner_words(const PairCountBound& bo
   return words;
 }
 
-PairReachFilter::PairReachFilter(const std::vector<std::uint64_t>& words,
+PairReachFilter::PairReachFilter(std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> words,
                                  const std::vector<std::uint64_t>& words_per_owner,
                                  std::size_t counters)
-    : words_(words.begin(), words.end()),
+    : words_(std::move(words)),
       first_word_(words_per_owner.size(), 0),
       word_mask_(words_per_owner.size()),
       counter_mask_(counters - 1),
@@ -53,7 +54,8 @@ std::optional<PairReachFilter> build_reach_filter(const PairCountBound& bound, s
   const auto words =
       std::accumulate(words_per_owner.begin(), words_per_owner.end(), std::uint64_t{0});
   if (words * sizeof(std::uint64_t) > most_bytes) return std::nullopt;
-  return PairReachFilter(comm.allgatherv<std::uint64_t>(PairReachFilter::owner_words(bound, mine)),
+  return PairReachFilter(comm.allgatherv<std::uint64_t, HugePageAllocator<std::uint64_t>>(
+                             PairReachFilter::owner_words(bound, mine)),
                          words_per_owner, bound.counters());
 }
 

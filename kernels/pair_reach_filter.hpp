@@ -38,7 +38,7 @@ class PairReachFilter {
 
   // From the owners' words, concatenated in rank order, words_per_owner[r] of owner r; `counters`
   // is every sketch's counter count.
-  PairReachFilter(const std::vector<std::uint64_t>& words,
+  PairReachFilter(std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> words,
                   const std::vector<std::uint64_t>& words_per_owner, std::size_t counters);
 
   // A pair's word in the filter and the bits it needs there: probe first, prefetch, then test
@@ -69,7 +69,7 @@ class PairReachFilter {
            (std::uint64_t{1} << ((h >> 52) & 63)) | (std::uint64_t{1} << ((h >> 58) & 63));
   }
 
-  // On huge pages, read at random: a copy of the gathered words.
+  // On huge pages: read at random.
   std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> words_;
   std::vector<std::uint64_t> first_word_;
   std::vector<std::uint64_t> word_mask_;

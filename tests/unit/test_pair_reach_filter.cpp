@@ -7,6 +7,7 @@
 #include <set>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "kernels/pair_count_bound.hpp"
 #include "kernels/pair_reach_filter.hpp"
 
@@ -60,7 +61,8 @@ Owners filter_of(const std::vector<std::uint64_t>& coactions, int n_owners, doub
   std::vector<std::vector<std::uint64_t>> owned(static_cast<std::size_t>(n_owners));
   for (const auto pair : coactions)
     owned[static_cast<std::size_t>(owner_of_pair(pair, n_owners))].push_back(pair);
-  std::vector<std::uint64_t> words, words_per_owner;
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> words;
+  std::vector<std::uint64_t> words_per_owner;
   for (const auto& mine : owned) {
     o.bounds.emplace_back(kCounters, min_weight);
     o.bounds.back().add(mine);
