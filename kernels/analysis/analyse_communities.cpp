@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/exchange.hpp"
+#include "core/radix_sort.hpp"
 #include "kernels/analysis/rank_by_score.hpp"
 
 namespace coordnet {
@@ -19,6 +20,17 @@ std::vector<T> to_owners_sorted(std::vector<T> records, OwnerOf&& owner_of, Less
                                 const Comm& comm) {
   auto received = exchange_by_owner(std::move(records), owner_of, comm).data;
   std::sort(received.begin(), received.end(), less);
+  return received;
+}
+
+// The same for records with a unique integer key: sorted by radix (core/radix_sort.hpp), each
+// record moved once. The feature rows are large, and their two or more ascending runs (one per
+// source) drove std::sort into its heap sort: 0.36 s of the 13M-row run's 1.96 s of analysis.
+template <class T, class OwnerOf, class KeyOf>
+std::vector<T> to_owners_by_key(std::vector<T> records, OwnerOf&& owner_of, KeyOf&& key_of,
+                                const Comm& comm) {
+  auto received = exchange_by_owner(std::move(records), owner_of, comm).data;
+  sort_by_key(received, key_of);
   return received;
 }
 
@@ -106,15 +118,15 @@ AnalysisResult analyse_communities(const AnalysisInput& in, AnalysisParams param
     return owner_of_block(in.first_account_by_rank, account.value);
   };
   AnalysisResult out;
-  out.features = to_owners_sorted(
+  out.features = to_owners_by_key(
       std::move(features), [&](const CommunityFeatures& f) { return slice_owner(f.community); },
-      [](const auto& a, const auto& b) { return a.community < b.community; }, comm);
+      [](const CommunityFeatures& f) { return f.community; }, comm);
   if (out.features.size() != in.community_size.size()) {
     throw std::logic_error("analysis: a community slice came back incomplete");
   }
-  out.roles = to_owners_sorted(
+  out.roles = to_owners_by_key(
       std::move(roles), [&](const MemberRole& r) { return account_owner(r.account); },
-      [](const auto& a, const auto& b) { return a.account < b.account; }, comm);
+      [](const MemberRole& r) { return r.account.value; }, comm);
   out.evidence = to_owners_sorted(
       std::move(evidence), [&](const EvidenceRow& e) { return slice_owner(e.community); },
       [](const auto& a, const auto& b) {
