@@ -71,7 +71,11 @@ class CommunityLookup {
       add(e.src);
       add(e.dst);
     }
-    for (const auto& a : in.actions) add(a.account);
+    constexpr auto kAhead = IdMap::kPrefetchDistance;
+    for (std::size_t i = 0; i < in.actions.size(); ++i) {
+      if (i + kAhead < in.actions.size()) index_.prefetch(in.actions[i + kAhead].account.value);
+      add(in.actions[i].account);
+    }
     const auto first = in.first_account_by_rank[static_cast<std::size_t>(comm.rank())];
     found_ = ask_owners<AccountCommunity>(
         accounts, [&](std::uint64_t a) { return owner_of_block(in.first_account_by_rank, a); },
@@ -82,6 +86,16 @@ class CommunityLookup {
 
   const AccountCommunity& of(AccountIndex account) const {
     return found_[index_.find(account.value)];
+  }
+
+  // Loops over many accounts load an account's place in the index kPrefetchDistance steps ahead
+  // (prefetch_place) and its entry half as far ahead (prefetch_entry, which reads the place):
+  // otherwise two dependent cache misses per action (13M-row run at 1 rank, 11.7M actions: this
+  // function 1.02 -> 0.58 s by samples; 64 steps ahead did no better).
+  void prefetch_place(AccountIndex account) const { index_.prefetch(account.value); }
+  void prefetch_entry(AccountIndex account) const {
+    const auto place = index_.find(account.value);
+    if (place != IdMap::kMissing) __builtin_prefetch(&found_[place]);
   }
 
  private:
@@ -210,7 +224,12 @@ std::vector<CommunityInput> gather_communities(const AnalysisInput& in, const Co
   for (const auto& [community, weight] : cut) cuts.push_back({community, weight});
   const auto hashtag_actions = hashtag_totals(in.actions, comm);
   std::vector<CommunityAction> actions;
-  for (const auto& a : in.actions) {
+  constexpr auto kAhead = IdMap::kPrefetchDistance;
+  for (std::size_t i = 0; i < in.actions.size(); ++i) {
+    if (i + kAhead < in.actions.size()) lookup.prefetch_place(in.actions[i + kAhead].account);
+    if (i + kAhead / 2 < in.actions.size())
+      lookup.prefetch_entry(in.actions[i + kAhead / 2].account);
+    const auto& a = in.actions[i];
     if (!in.projected[static_cast<std::size_t>(a.layer)]) continue;
     const auto& c = lookup.of(a.account);
     if (c.size < 2) continue;
