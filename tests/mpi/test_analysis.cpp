@@ -131,21 +131,40 @@ struct Gathered {
   std::vector<TimelineAction> timeline;
 };
 
-Gathered analyse_fixture(const Comm& comm, const AnalysisParams& p = params()) {
-  const auto accounts = even_blocks(kCommunityOf.size(), comm.size());
-  const auto communities = even_blocks(kSizes.size(), comm.size());
+// The drawn fixture, with `isolated` more accounts after its eight, each alone in a community of
+// its own and without edges or actions (so that a rank refers to few of all accounts).
+Gathered analyse_fixture(const Comm& comm, const AnalysisParams& p = params(),
+                         std::size_t isolated = 0) {
+  auto all_communities = kCommunityOf;
+  auto all_renames = kRenames;
+  auto all_created = kCreated;
+  auto all_language = kLanguage;
+  auto all_location = kLocation;
+  auto all_sizes = kSizes;
+  auto all_excess = kExcess;
+  for (std::size_t i = 0; i < isolated; ++i) {
+    all_communities.push_back(all_sizes.size());
+    all_renames.push_back(0);
+    all_created.push_back(kUnknownTime);
+    all_language.emplace_back();
+    all_location.emplace_back();
+    all_sizes.push_back(1);
+    all_excess.push_back(0);
+  }
+  const auto accounts = even_blocks(all_communities.size(), comm.size());
+  const auto communities = even_blocks(all_sizes.size(), comm.size());
   const auto r = static_cast<std::size_t>(comm.rank());
   auto slice = [&](const auto& all, const std::vector<std::uint64_t>& blocks) {
     return std::vector(all.begin() + static_cast<long>(blocks[r]),
                        all.begin() + static_cast<long>(blocks[r + 1]));
   };
-  const auto community = slice(kCommunityOf, accounts);
-  const auto renames = slice(kRenames, accounts);
-  const auto created = slice(kCreated, accounts);
-  const auto language = slice(kLanguage, accounts);
-  const auto location = slice(kLocation, accounts);
-  const auto sizes = slice(kSizes, communities);
-  const auto excess = slice(kExcess, communities);
+  const auto community = slice(all_communities, accounts);
+  const auto renames = slice(all_renames, accounts);
+  const auto created = slice(all_created, accounts);
+  const auto language = slice(all_language, accounts);
+  const auto location = slice(all_location, accounts);
+  const auto sizes = slice(all_sizes, communities);
+  const auto excess = slice(all_excess, communities);
   const auto edges = testing::strided_share(all_edges(), comm);
   const auto actions = testing::strided_share(all_actions(), comm);
   const AnalysisInput input{accounts,    community,   renames, created, language,
@@ -433,6 +452,40 @@ TEST(Analysis, MatchesTheSerialAnalysis) {
     }
     // Only the community ranked first keeps its timeline.
     EXPECT_EQ(rows_of(timeline), c == 0 ? rows_of(serial.timeline) : std::vector<TimelineRow>{});
+  }
+}
+
+// A rank that refers to few of all accounts looks their communities up by the accounts it meets
+// instead of by a flat array over all of them: the drawn communities come out the same.
+TEST(Analysis, IsolatedAccountsLeaveTheDrawnCommunitiesAlone) {
+  const Comm comm;
+  const auto drawn = analyse_fixture(comm);
+  const auto with_isolated = analyse_fixture(comm, params(), 200);
+  ASSERT_EQ(with_isolated.features.size(), kSizes.size() + 200);
+  for (std::size_t c = 0; c < kSizes.size(); ++c) {
+    SCOPED_TRACE(c);
+    const auto& f = with_isolated.features[c];
+    EXPECT_EQ(f.size, drawn.features[c].size);
+    EXPECT_EQ(f.n_edges, drawn.features[c].n_edges);
+    expect_same(f.internal_weight, drawn.features[c].internal_weight);
+    expect_same(f.cut_weight, drawn.features[c].cut_weight);
+    expect_same(f.median_delay_s, drawn.features[c].median_delay_s);
+    EXPECT_EQ(f.n_coordinated_keys, drawn.features[c].n_coordinated_keys);
+    expect_same(f.score, drawn.features[c].score);
+  }
+  for (std::size_t c = kSizes.size(); c < with_isolated.features.size(); ++c) {
+    EXPECT_EQ(with_isolated.features[c].size, 1u);
+    EXPECT_EQ(with_isolated.features[c].n_edges, 0u);
+  }
+  ASSERT_EQ(with_isolated.evidence.size(), drawn.evidence.size());
+  for (std::size_t k = 0; k < drawn.evidence.size(); ++k) {
+    EXPECT_EQ(with_isolated.evidence[k].community, drawn.evidence[k].community);
+    EXPECT_EQ(with_isolated.evidence[k].key, drawn.evidence[k].key);
+    EXPECT_EQ(with_isolated.evidence[k].n_actions, drawn.evidence[k].n_actions);
+  }
+  for (std::size_t a = 0; a < kCommunityOf.size(); ++a) {
+    EXPECT_EQ(with_isolated.roles[a].coreness, drawn.roles[a].coreness);
+    EXPECT_EQ(with_isolated.roles[a].is_hub, drawn.roles[a].is_hub);
   }
 }
 
