@@ -24,8 +24,9 @@ std::vector<T> to_owners_sorted(std::vector<T> records, OwnerOf&& owner_of, Less
 }
 
 // The same for records with a unique integer key: sorted by radix (core/radix_sort.hpp), each
-// record moved once. The feature rows are large, and their two or more ascending runs (one per
-// source) drove std::sort into its heap sort: 0.36 s of the 13M-row run's 1.96 s of analysis.
+// record moved once. The feature rows are large (528 bytes), and the order they arrive in (each
+// source's ascending rows grouped by owner in place, by swaps) drove std::sort into its heap sort:
+// 0.36 s per rank of the 13M-row run's 1.8 s of analysis at 2 ranks.
 template <class T, class OwnerOf, class KeyOf>
 std::vector<T> to_owners_by_key(std::vector<T> records, OwnerOf&& owner_of, KeyOf&& key_of,
                                 const Comm& comm) {
