@@ -58,16 +58,22 @@ std::vector<AccountCommunity> communities_of_own_accounts(const AnalysisInput& i
 // the rank refers to a good share of all accounts, as a rank's actions do, they are marked in a
 // bitmap over all accounts and their answers kept in a flat array indexed by account (at most 16
 // bytes per reference, so per-rank memory stays bounded by the rank's own data): one load per
-// action. Otherwise the accounts are indexed in the order first met by a table that grows with
-// them. On the 13M-row input at 1 rank (11.7M actions) a binary search per action cost 2.5 s of
-// 3.7, a hash map look-up about 0.8 s, and the order met through a flat index over all accounts
-// 0.65 s (this function's share of the samples) against 0.22 s for the bitmap and the flat array.
+// action. Otherwise the accounts are indexed in the order first met by an IdMap: a flat array of
+// 4 bytes over all accounts while that costs at most 16 bytes per reference, else a table that
+// grows with the accounts met. On the 13M-row input at 1 rank (11.7M actions) a binary search per
+// action cost 2.5 s of 3.7, a hash map look-up about 0.8 s, and the order met through a flat index
+// over all accounts 0.65 s (this function's share of the samples) against 0.22 s for the bitmap and
+// the flat array.
 class CommunityLookup {
  public:
   CommunityLookup(const AnalysisInput& in, const std::vector<AccountCommunity>& own,
                   const Comm& comm) {
     const auto n_accounts = in.first_account_by_rank.back();
-    const bool flat = n_accounts > 0 && n_accounts <= in.actions.size() + 2 * in.edges.size();
+    const auto references = in.actions.size() + 2 * in.edges.size();
+    const bool flat = n_accounts > 0 && n_accounts <= references;
+    if (!flat && n_accounts > 0 && n_accounts <= 4 * references) {
+      index_ = IdMap::for_range(0, n_accounts - 1, n_accounts);
+    }
     const auto accounts = flat ? referred_in_order(in, n_accounts) : referred_as_met(in);
     const auto first = in.first_account_by_rank[static_cast<std::size_t>(comm.rank())];
     auto found = ask_owners<AccountCommunity>(

@@ -455,13 +455,11 @@ TEST(Analysis, MatchesTheSerialAnalysis) {
   }
 }
 
-// A rank that refers to few of all accounts looks their communities up by the accounts it meets
-// instead of by a flat array over all of them: the drawn communities come out the same.
-TEST(Analysis, IsolatedAccountsLeaveTheDrawnCommunitiesAlone) {
-  const Comm comm;
-  const auto drawn = analyse_fixture(comm);
-  const auto with_isolated = analyse_fixture(comm, params(), 200);
-  ASSERT_EQ(with_isolated.features.size(), kSizes.size() + 200);
+// The features, evidence and roles of the drawn communities in `with_isolated` are those of
+// `drawn`, and the isolated accounts are communities of one without edges.
+void expect_drawn_communities(const Gathered& drawn, const Gathered& with_isolated,
+                              std::size_t isolated) {
+  ASSERT_EQ(with_isolated.features.size(), kSizes.size() + isolated);
   for (std::size_t c = 0; c < kSizes.size(); ++c) {
     SCOPED_TRACE(c);
     const auto& f = with_isolated.features[c];
@@ -489,6 +487,20 @@ TEST(Analysis, IsolatedAccountsLeaveTheDrawnCommunitiesAlone) {
   }
 }
 
+// A rank that refers to few of all accounts looks their communities up through an index of the
+// accounts it meets (a flat array of places over all accounts with 60 isolated ones at 1 and 2
+// ranks, a table with 200) instead of a flat array of answers: the drawn communities come out the
+// same.
+TEST(Analysis, IsolatedAccountsLeaveTheDrawnCommunitiesAlone) {
+  const Comm comm;
+  const auto drawn = analyse_fixture(comm);
+  for (const std::size_t isolated : {60, 200}) {
+    SCOPED_TRACE(isolated);
+    expect_drawn_communities(drawn, analyse_fixture(comm, params(), isolated), isolated);
+  }
+}
+
+// Ranks by score (ties by id) against a serial sort, with each rank holding a strided share.
 // Ranks by score (ties by id) against a serial sort, with each rank holding a strided share.
 TEST(Analysis, RankByScoreMatchesASerialSort) {
   const Comm comm;
