@@ -57,13 +57,13 @@ std::vector<AccountCommunity> communities_of_own_accounts(const AnalysisInput& i
 // Community and size of every account an edge or action of this rank refers to, by account. When
 // the rank refers to a good share of all accounts, as a rank's actions do, they are marked in a
 // bitmap over all accounts and their answers kept in a flat array indexed by account (at most 16
-// bytes per reference, so per-rank memory stays bounded by the rank's own data): one load per
-// action. Otherwise the accounts are indexed in the order first met by an IdMap: a flat array of
-// 4 bytes over all accounts while that costs at most 16 bytes per reference, else a table that
-// grows with the accounts met. On the 13M-row input at 1 rank (11.7M actions) a binary search per
-// action cost 2.5 s of 3.7, a hash map look-up about 0.8 s, and the order met through a flat index
-// over all accounts 0.65 s (this function's share of the samples) against 0.22 s for the bitmap and
-// the flat array.
+// bytes per reference, so per-rank memory stays bounded by the rank's own data), beside a bit per
+// account saying whether its community has two members or more. Otherwise the accounts are indexed
+// in the order first met by an IdMap: a flat array of 4 bytes over all accounts while that costs at
+// most 16 bytes per reference, else a table that grows with the accounts met. On the 13M-row input
+// at 1 rank (11.7M actions) a binary search per action cost 2.5 s of 3.7, a hash map look-up about
+// 0.8 s, and the order met through a flat index over all accounts 0.65 s (this function's share of
+// the samples) against 0.22 s for the bitmap and the flat array.
 class CommunityLookup {
  public:
   CommunityLookup(const AnalysisInput& in, const std::vector<AccountCommunity>& own,
@@ -86,20 +86,24 @@ class CommunityLookup {
       return;
     }
     by_account_.resize(n_accounts);
-    for (std::size_t k = 0; k < accounts.size(); ++k) by_account_[accounts[k]] = found[k];
+    in_group_.assign((n_accounts + 63) / 64, 0);
+    for (std::size_t k = 0; k < accounts.size(); ++k) {
+      by_account_[accounts[k]] = found[k];
+      if (found[k].size >= 2) in_group_[accounts[k] / 64] |= std::uint64_t{1} << (accounts[k] % 64);
+    }
   }
 
   const AccountCommunity& of(AccountIndex account) const {
     return by_account_.empty() ? found_[index_.find(account.value)] : by_account_[account.value];
   }
 
-  // Starts loading what of(account) reads (loops over many accounts call it a few steps ahead).
-  void prefetch(AccountIndex account) const {
-    if (by_account_.empty()) {
-      index_.prefetch(account.value);
-    } else {
-      __builtin_prefetch(&by_account_[account.value]);
-    }
+  // Whether the account's community has two members or more. With the flat array, from a bitmap
+  // over all accounts that stays in cache: most actions are by accounts alone in their community
+  // (13M-row input: all but 23k of 11.7M actions), and a look-up in the array is a cache miss
+  // (at 1 rank this function and its look-ups took 0.22 s by samples, now 0.18 s).
+  bool in_group(AccountIndex account) const {
+    if (by_account_.empty()) return of(account).size >= 2;
+    return (in_group_[account.value / 64] >> (account.value % 64) & 1) != 0;
   }
 
  private:
@@ -141,6 +145,7 @@ class CommunityLookup {
   IdMap index_;
   std::vector<AccountCommunity> found_;       // by index_ (the accounts as met)
   std::vector<AccountCommunity> by_account_;  // or by account, over all accounts
+  std::vector<std::uint64_t> in_group_;       // with it, a bit per account: in_group()
 };
 
 struct KeyCount {
@@ -255,13 +260,9 @@ std::vector<CommunityInput> gather_communities(const AnalysisInput& in, const Co
   for (const auto& [community, weight] : cut) cuts.push_back({community, weight});
   const auto hashtag_actions = hashtag_totals(in.actions, comm);
   std::vector<CommunityAction> actions;
-  constexpr auto kAhead = IdMap::kPrefetchDistance;
-  for (std::size_t i = 0; i < in.actions.size(); ++i) {
-    if (i + kAhead < in.actions.size()) lookup.prefetch(in.actions[i + kAhead].account);
-    const auto& a = in.actions[i];
-    if (!in.projected[static_cast<std::size_t>(a.layer)]) continue;
+  for (const auto& a : in.actions) {
+    if (!in.projected[static_cast<std::size_t>(a.layer)] || !lookup.in_group(a.account)) continue;
     const auto& c = lookup.of(a.account);
-    if (c.size < 2) continue;
     const auto total = a.layer == Layer::hashtag ? hashtag_actions.at(a.key.value) : 0;
     actions.push_back({c.community, a.key, a.content, a.account, a.t_ms, a.layer, total});
   }
