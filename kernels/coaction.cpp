@@ -253,9 +253,10 @@ KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accou
   return terms;
 }
 
-const Action* sweep_piece(const Action* begin, const Action* right_begin, const Action* right_end,
-                          const CoactionConfig& config, std::size_t max_pairs, PairTable& table,
-                          const PairReachFilter* reach) {
+SweptPiece sweep_piece(const Action* begin, const Action* right_begin, const Action* right_end,
+                       const CoactionConfig& config, std::size_t max_pairs,
+                       std::uint64_t max_candidates, PairTable& table,
+                       const PairReachFilter* reach) {
   static thread_local SameAccountLinks links;
   const Action* first_left = std::lower_bound(
       begin, right_begin, right_begin == right_end ? 0 : right_begin->t_ms - config.window_ms,
@@ -298,8 +299,9 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
     if (right->flags & kActionIsHalo) continue;
     const auto window_pairs = static_cast<std::size_t>(right - left);
     if (piece_hits > 0 &&
-        (table.size() + window_pairs > max_pairs || piece_hits + window_pairs > UINT32_MAX)) {
-      return right;
+        (table.size() + window_pairs > max_pairs || piece_hits + window_pairs > UINT32_MAX ||
+         piece_hits >= max_candidates)) {
+      return {right, piece_hits};
     }
     piece_hits += window_pairs;
     const auto r = static_cast<std::uint32_t>(right - first_left);
@@ -349,7 +351,7 @@ const Action* sweep_piece(const Action* begin, const Action* right_begin, const 
       s.sums.n_newer += links.next(p.position) > r ? 1 : 0;
     }
   }
-  return right_end;
+  return {right_end, piece_hits};
 }
 
 void emit_piece(const PairTable& table, std::uint32_t key_tag, const KeyTerms* terms,
@@ -375,7 +377,7 @@ void sweep_key(const Action* begin, const Action* end, const Action* right_begin
                const KeyTerms* terms, std::vector<PairPartial>& out) {
   static thread_local PairTable table;
   if (begin == end) return;
-  sweep_piece(begin, right_begin, right_end, config, UINT32_MAX, table);
+  sweep_piece(begin, right_begin, right_end, config, UINT32_MAX, UINT64_MAX, table);
   emit_piece(table, key_tag, terms, config, out);
 }
 

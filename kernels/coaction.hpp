@@ -19,7 +19,8 @@
 // window so no pair is lost or doubled (kernels/key_slicing.hpp). Each key (slice) is sorted by
 // time and swept with a sliding window into a table of its pairs. Pair partials (72 bytes,
 // kernels/pair_partial.hpp) are emitted in blocks of at most block_pairs (the pieces of a key
-// swept in several merged as they come) and streamed in rounds to the pair's owner (a hash of the
+// swept in several merged as they come) and streamed in rounds (each also bounded by the co-action
+// candidates a rank sweeps, so ranks meet after equal work) to the pair's owner (a hash of the
 // pair, owner_of_pair, so every rank owns an equal share), which merges them through a hash index
 // (kernels/pair_accumulator.hpp); so the memory of the sweep is bounded by the block, not by the
 // pairs of a viral key. A key whose pairs are emitted in several pieces (a slice of a hot key, or
@@ -71,6 +72,10 @@ struct CoactionConfig {
   // table then take about 380 MiB per rank (kSweepBytesPerBlockPair); larger blocks cost memory
   // and bought nothing on the 13M-action benchmark.
   std::size_t block_pairs = std::size_t{1} << 20;
+  // A rank ends its round of the stream once it has swept this many co-action candidates (after
+  // the right-hand action that reaches them); 0: kRoundCandidatesPerBlockPair per block pair. Set
+  // directly by tests to end rounds by candidates rather than by the block.
+  std::uint64_t round_candidates = 0;
   // Keys with more actions are cut into time slices of about slice_actions actions (never
   // under tfidf weighting, whose term frequencies need the whole key on one rank).
   std::uint64_t hot_key_actions = std::uint64_t{1} << 20;
@@ -171,16 +176,23 @@ KeyTerms key_terms(const Action* begin, const Action* end, std::uint64_t n_accou
 // Sweeps the right-hand actions [right_begin, right_end) of one key group starting at `begin`
 // (sorted by time; halo actions only as earlier partners) into `table`, one slot per pair:
 // sums, minima and maxima of its co-actions. Stops before the right-hand action that would take
-// the table past max_pairs distinct pairs (but sweeps at least one) and returns where it stopped.
+// the table past max_pairs distinct pairs, and once it has swept max_candidates co-action
+// candidates (window pairs, as count_window_pairs counts them), but sweeps at least one; returns
+// where it stopped and the candidates it swept.
 // With `reach`, the co-actions of pairs it rejects are skipped (their owner would drop them).
 // No co-actions are sorted: an earlier action a of a co-action with a later action r counts in
 // n_older iff r's account has no action between a and r (otherwise a was counted with that
 // action, in this piece, an earlier piece of the group, or the previous slice, whose halo this
 // group holds), and r counts in n_newer iff a's account has no action between them. So both
 // stay exact across pieces and slices without records.
-const Action* sweep_piece(const Action* begin, const Action* right_begin, const Action* right_end,
-                          const CoactionConfig& config, std::size_t max_pairs, PairTable& table,
-                          const PairReachFilter* reach = nullptr);
+struct SweptPiece {
+  const Action* stop;
+  std::uint64_t candidates;
+};
+SweptPiece sweep_piece(const Action* begin, const Action* right_begin, const Action* right_end,
+                       const CoactionConfig& config, std::size_t max_pairs,
+                       std::uint64_t max_candidates, PairTable& table,
+                       const PairReachFilter* reach = nullptr);
 // Appends one partial per pair of `table` counting the key once (n_keys 1 and, under tfidf
 // weighting, the key's TF-IDF product from `terms`), tagged key_tag: 0 when the piece is the
 // whole key, else the tag every piece of the key shares (see kernels/pair_partial.hpp).

@@ -38,6 +38,16 @@ class KeyTags {
   std::uint64_t next_, stride_;
 };
 
+// A round of the stream ends when a rank's block is full or when it has swept this many
+// co-action candidates per block pair. Behind a pre-count few candidates become partials (1-2% of
+// the organic benchmark's, 2% of the viral one's), so a round bounded by its block alone meant
+// unequal work: one rank's block filled while its peer swept a hot key whose pairs the filter
+// rejects, and the first waited at the exchange. Equal candidates per round keep the ranks in
+// step (the 10M viral input at 2 ranks: exchange 0.79-0.93 -> 0.52-0.60 s, peak 1,364 -> 1,112
+// MiB per rank); where most candidates become partials (no pre-count), the block ends the round
+// first, as before.
+inline constexpr std::uint64_t kRoundCandidatesPerBlockPair = 16;
+
 // The partials a rank's owner accumulation may hold: config.owner_partials if set, else under
 // config.memory_budget_bytes (0: no limit) what the budget leaves after the actions held (32 bytes
 // each), config.held_bytes, the pre-count's counters (counter_bytes), the stream's blocks and an
@@ -240,8 +250,15 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
   std::uint64_t arrived = 0, dropped = 0;  // partials at this owner, and those the bound dropped
   std::uint64_t swept = 0;                 // co-actions in this rank's partials
   times.lap(kOwnerAdd);                    // the owner's allowance and accumulation set up
+  const std::uint64_t round_candidates = config.round_candidates > 0
+                                             ? config.round_candidates
+                                             : kRoundCandidatesPerBlockPair * config.block_pairs;
+  std::uint64_t rounds = 0;
   while (true) {
-    while (group < groups.size() && partials.size() < config.block_pairs) {
+    ++rounds;
+    std::uint64_t swept_candidates = 0;  // in this round
+    while (group < groups.size() && partials.size() < config.block_pairs &&
+           swept_candidates < round_candidates) {
       const auto [b, e] = groups[group];
       const Action* base = by_key.data();
       if (tfidf && right == b) {
@@ -250,10 +267,11 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
       }
       const auto room = std::min(config.block_pairs - partials.size(),
                                  std::max<std::size_t>(1, config.block_pairs / 2));
-      const auto stop =
-          static_cast<std::size_t>(sweep_piece(base + b, base + right, base + e, config, room,
-                                               table, reach ? &*reach : nullptr) -
-                                   base);
+      const auto piece =
+          sweep_piece(base + b, base + right, base + e, config, room,
+                      round_candidates - swept_candidates, table, reach ? &*reach : nullptr);
+      const auto stop = static_cast<std::size_t>(piece.stop - base);
+      swept_candidates += piece.candidates;
       if (right == b) group_tag = stop == e ? tags.whole(by_key[b].key) : tags.cut(by_key[b].key);
       const auto emitted = partials.size();
       emit_piece(table, group_tag, tfidf ? &terms : nullptr, config, partials);
@@ -348,6 +366,7 @@ std::vector<CoactionEdge> project_coactions(const std::vector<Action>& actions,
                                    })));
   metrics.add_count("hot_keys", comm.is_root() ? shuffled.hot_keys.size() : 0);
   metrics.add_count("candidate_pairs", candidates);
+  metrics.add_count("stream_rounds", comm.is_root() ? rounds : 0);
   metrics.add_count("edges", edges.size());
   metrics.finish(comm);
   if (kept != nullptr) *kept = {std::move(by_key), shuffled.hot_keys};

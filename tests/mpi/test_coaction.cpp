@@ -26,9 +26,10 @@ struct Scenario {
   std::size_t block_pairs;
   std::uint64_t hot_key_actions;  // keys with more actions are sliced
   std::uint64_t max_message_elements;
-  std::size_t owner_partials = 0;     // > 0: owners spill sorted runs past this many partials
-  double min_weight = 0;              // > 1 under pairs or keys weighting: the pre-count drops
-  std::size_t precount_counters = 0;  // the pre-count's counters per rank (few: many collisions)
+  std::size_t owner_partials = 0;      // > 0: owners spill sorted runs past this many partials
+  double min_weight = 0;               // > 1 under pairs or keys weighting: the pre-count drops
+  std::size_t precount_counters = 0;   // the pre-count's counters per rank (few: many collisions)
+  std::uint64_t round_candidates = 0;  // > 0: rounds of the stream end after this many candidates
 };
 
 class CoactionTest : public ::testing::TestWithParam<Scenario> {
@@ -70,6 +71,7 @@ TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   config.owner_partials = s.owner_partials;
   config.min_weight = s.min_weight;
   config.precount_counters = s.precount_counters;
+  config.round_candidates = s.round_candidates;
   const testing::ScratchDir spill_dir;
   config.spill_dir = spill_dir.path();
   StageMetrics metrics;
@@ -86,6 +88,11 @@ TEST_P(CoactionTest, MatchesSerialReferenceAtAnyRankCount) {
   const auto& counts = metrics.reports().back().counts;
   if (s.owner_partials > 0) {
     EXPECT_GT(counts.at("spilled_runs"), 0u);
+  }
+  // Rounds ended by candidates: the blocks of these scenarios hold every partial, so one round
+  // would do; a bound of a few hundred candidates takes several and cuts keys between them.
+  if (s.round_candidates > 0) {
+    EXPECT_GT(counts.at("stream_rounds"), 3u);
   }
   // The pre-count runs where it is exact. Unless its counters all collide, its filter keeps the
   // senders from emitting some co-actions: they emit those of every kept edge and fewer than all.
@@ -262,7 +269,12 @@ INSTANTIATE_TEST_SUITE_P(
         Scenario{Layer::hashtag, Weighting::pairs, 120'000, 13, 40, INT32_MAX, 0, 3, 8},
         Scenario{Layer::retweet, Weighting::pairs, 300'000, 7, 100, INT32_MAX, 0, 6, 1u << 16},
         Scenario{Layer::retweet, Weighting::pairs, 900'000, 1u << 22, kNoSlicing, INT32_MAX, 0, 17,
-                 1u << 16}));
+                 1u << 16},
+        Scenario{Layer::retweet, Weighting::pairs, 120'000, 1u << 22, 100, INT32_MAX, 0, 3,
+                 1u << 16, 300},
+        Scenario{Layer::hashtag, Weighting::keys, 300'000, 1u << 22, kNoSlicing, 5, 0, 0, 0, 40},
+        Scenario{Layer::retweet, Weighting::tfidf, 90'000, 1u << 22, kNoSlicing, INT32_MAX, 0, 0, 0,
+                 250}));
 
 }  // namespace
 }  // namespace coordnet
