@@ -93,7 +93,12 @@ EdgeEvidence edge_evidence(const CommunityInput& in, const EdgeEvidenceParams& p
                          static_cast<std::uint32_t>(e));
   }
   TopKeys top(in.edges.size(), params.keys_per_edge);
-  absl::flat_hash_map<std::uint32_t, KeyOnEdge> on_key;
+  // One key's co-actions, in a slot per edge; the edges the key touched are listed, offered and
+  // their slots cleared after it. (A hash map per key, cleared between keys, gave the memory
+  // back past absl's threshold and grew it again for every busy key: the 10M viral input's
+  // analysis at 2 ranks took 3.28 s instead of 2.80.)
+  std::vector<KeyOnEdge> on_key(in.edges.size());
+  std::vector<std::uint32_t> touched;
   std::uint64_t work = 0;
   for (std::size_t begin = 0; begin < in.actions.size();) {
     const auto& head = in.actions[begin];
@@ -110,7 +115,6 @@ EdgeEvidence edge_evidence(const CommunityInput& in, const EdgeEvidenceParams& p
       continue;
     }
     work += pairs;
-    on_key.clear();
     for (std::size_t lo = 0, r = 0; r < key.size(); ++r) {
       while (key[r]->t_ms - key[lo]->t_ms > window) ++lo;
       for (std::size_t a = lo; a < r; ++a) {
@@ -119,15 +123,21 @@ EdgeEvidence edge_evidence(const CommunityInput& in, const EdgeEvidenceParams& p
         const auto v = std::max(key[a]->account.value, key[r]->account.value);
         const auto edge = edge_of_pair.find(Pair{u, v});
         if (edge == edge_of_pair.end()) continue;
-        auto [it, inserted] = on_key.try_emplace(edge->second);
-        auto& k = it->second;
-        if (inserted) k = {0, key[a]->t_ms, key[r]->t_ms, head.layer, head.key};
+        auto& k = on_key[edge->second];
+        if (k.n_coactions == 0) {
+          k = {0, key[a]->t_ms, key[r]->t_ms, head.layer, head.key};
+          touched.push_back(edge->second);
+        }
         ++k.n_coactions;
         k.first_ms = std::min(k.first_ms, key[a]->t_ms);
         k.last_ms = std::max(k.last_ms, key[r]->t_ms);
       }
     }
-    for (const auto& [edge, k] : on_key) top.offer(edge, k);
+    for (const auto edge : touched) {
+      top.offer(edge, on_key[edge]);
+      on_key[edge].n_coactions = 0;
+    }
+    touched.clear();
   }
   for (std::size_t e = 0; e < in.edges.size(); ++e) {
     std::uint32_t order = 0;

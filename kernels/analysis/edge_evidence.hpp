@@ -6,7 +6,7 @@
 //
 // How: each key of the community is swept once with a sliding window; a pair in the window is
 // looked up in a hash set of the community's edges and counted only when it is an edge. Memory:
-// the edges' candidate keys (keys_per_edge each) and one key's counts (at most one per edge).
+// the edges' candidate keys (keys_per_edge each) and one key's counts (a slot per edge).
 // Work: the pairs inside the window, capped at max_work per community; a key whose pairs would
 // pass the cap is skipped whole and counted in skipped_keys (so the kept rows stay exact).
 // Serial, on the community's owner rank; the input must be sorted canonically (members by
