@@ -81,17 +81,70 @@ std::uint64_t window_pairs(const std::vector<const CommunityAction*>& key, Durat
   return pairs;
 }
 
+// The internal edge of two members' pair (the first edge of the pair as (min, max) of their
+// accounts), or kNoEdge. Where the members' pairs take at most kCellsPerEdge cells per edge
+// (planted campaigns are cliques), a matrix of them by member, read at the members' places
+// among the sorted members (found once per action); else a hash map of the accounts' pairs.
+class EdgeIndex {
+ public:
+  static constexpr std::uint32_t kNoEdge = UINT32_MAX;
+  static constexpr std::uint64_t kCellsPerEdge = 16;
+  static constexpr std::uint64_t kMostCells = std::uint64_t{1} << 24;
+
+  explicit EdgeIndex(const CommunityInput& in) : members_(in.members) {
+    const std::uint64_t m = in.members.size();
+    dense_ = m * m <= kCellsPerEdge * in.edges.size() && m * m <= kMostCells;
+    if (dense_) cells_.assign(m * m, kNoEdge);
+    for (std::size_t e = 0; e < in.edges.size(); ++e) {
+      const auto& edge = in.edges[e].edge;
+      if (!dense_) {
+        by_pair_.emplace(Pair{edge.src.value, edge.dst.value}, static_cast<std::uint32_t>(e));
+        continue;
+      }
+      const auto u = place(edge.src), v = place(edge.dst);
+      if (edge.src < edge.dst && v < m && cells_[u * m + v] == kNoEdge) {
+        cells_[u * m + v] = static_cast<std::uint32_t>(e);
+      }
+    }
+  }
+
+  // What find needs of an action's account: its place among the members (the number of members
+  // for an account that is none), or nothing.
+  std::uint64_t key_of(AccountIndex account) const { return dense_ ? place(account) : 0; }
+
+  std::uint32_t find(AccountIndex a, std::uint64_t a_key, AccountIndex b,
+                     std::uint64_t b_key) const {
+    if (dense_) {
+      const auto m = members_.size();
+      const auto u = std::min(a_key, b_key), v = std::max(a_key, b_key);
+      return v < m ? cells_[u * m + v] : kNoEdge;
+    }
+    const auto it = by_pair_.find(Pair{std::min(a.value, b.value), std::max(a.value, b.value)});
+    return it == by_pair_.end() ? kNoEdge : it->second;
+  }
+
+ private:
+  std::uint64_t place(AccountIndex account) const {
+    const auto it =
+        std::lower_bound(members_.begin(), members_.end(), account,
+                         [](const MemberRecord& m, AccountIndex x) { return m.account < x; });
+    return it != members_.end() && it->account == account
+               ? static_cast<std::uint64_t>(it - members_.begin())
+               : members_.size();
+  }
+
+  const std::vector<MemberRecord>& members_;
+  bool dense_ = false;
+  std::vector<std::uint32_t> cells_;
+  absl::flat_hash_map<Pair, std::uint32_t> by_pair_;
+};
+
 }  // namespace
 
 EdgeEvidence edge_evidence(const CommunityInput& in, const EdgeEvidenceParams& params) {
   EdgeEvidence out;
   if (params.keys_per_edge == 0 || in.edges.empty()) return out;
-  absl::flat_hash_map<Pair, std::uint32_t> edge_of_pair;
-  edge_of_pair.reserve(in.edges.size());
-  for (std::size_t e = 0; e < in.edges.size(); ++e) {
-    edge_of_pair.emplace(Pair{in.edges[e].edge.src.value, in.edges[e].edge.dst.value},
-                         static_cast<std::uint32_t>(e));
-  }
+  const EdgeIndex edges(in);
   TopKeys top(in.edges.size(), params.keys_per_edge);
   // One key's co-actions, in a slot per edge; the edges the key touched are listed, offered and
   // their slots cleared after it. (A hash map per key, cleared between keys, gave the memory
@@ -99,6 +152,7 @@ EdgeEvidence edge_evidence(const CommunityInput& in, const EdgeEvidenceParams& p
   // analysis at 2 ranks took 3.28 s instead of 2.80.)
   std::vector<KeyOnEdge> on_key(in.edges.size());
   std::vector<std::uint32_t> touched;
+  std::vector<std::uint64_t> index_key;  // EdgeIndex::key_of of the key's actions
   std::uint64_t work = 0;
   for (std::size_t begin = 0; begin < in.actions.size();) {
     const auto& head = in.actions[begin];
@@ -115,18 +169,18 @@ EdgeEvidence edge_evidence(const CommunityInput& in, const EdgeEvidenceParams& p
       continue;
     }
     work += pairs;
+    index_key.clear();
+    for (const auto* a : key) index_key.push_back(edges.key_of(a->account));
     for (std::size_t lo = 0, r = 0; r < key.size(); ++r) {
       while (key[r]->t_ms - key[lo]->t_ms > window) ++lo;
       for (std::size_t a = lo; a < r; ++a) {
         if (key[a]->account == key[r]->account) continue;
-        const auto u = std::min(key[a]->account.value, key[r]->account.value);
-        const auto v = std::max(key[a]->account.value, key[r]->account.value);
-        const auto edge = edge_of_pair.find(Pair{u, v});
-        if (edge == edge_of_pair.end()) continue;
-        auto& k = on_key[edge->second];
+        const auto edge = edges.find(key[a]->account, index_key[a], key[r]->account, index_key[r]);
+        if (edge == EdgeIndex::kNoEdge) continue;
+        auto& k = on_key[edge];
         if (k.n_coactions == 0) {
           k = {0, key[a]->t_ms, key[r]->t_ms, head.layer, head.key};
-          touched.push_back(edge->second);
+          touched.push_back(edge);
         }
         ++k.n_coactions;
         k.first_ms = std::min(k.first_ms, key[a]->t_ms);

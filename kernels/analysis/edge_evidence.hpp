@@ -5,8 +5,10 @@
 // keys of the edge (most co-actions, then earliest first co-action, then layer, then key hash).
 //
 // How: each key of the community is swept once with a sliding window; a pair in the window is
-// looked up in a hash set of the community's edges and counted only when it is an edge. Memory:
-// the edges' candidate keys (keys_per_edge each) and one key's counts (a slot per edge).
+// looked up among the community's edges (a matrix of the members' pairs for dense communities,
+// else a hash map) and counted only when it is an edge. Memory: the edge index (the matrix at
+// most 16 cells of 4 bytes per edge), the edges' candidate keys (keys_per_edge each) and one
+// key's counts (a slot per edge).
 // Work: the pairs inside the window, capped at max_work per community; a key whose pairs would
 // pass the cap is skipped whole and counted in skipped_keys (so the kept rows stay exact).
 // Serial, on the community's owner rank; the input must be sorted canonically (members by

@@ -37,15 +37,17 @@ std::vector<Row> as_rows(const std::vector<EdgeEvidenceRow>& rows) {
   return out;
 }
 
-// Members 0..n-1, random edges u < v, actions on a few keys of two layers (one not projected)
+// Members 0..n-1, random edges u < v (one pair in edge_one_in: 3 indexes the edges by a matrix
+// of the members' pairs, 30 by a hash map), actions on a few keys of two layers (one not projected)
 // with exact duplicates and same-time actions, sorted as analyse_community sorts them.
-CommunityInput random_community(std::uint32_t seed, std::uint64_t n_members) {
+CommunityInput random_community(std::uint32_t seed, std::uint64_t n_members,
+                                std::uint64_t edge_one_in) {
   std::mt19937_64 rng(seed);
   CommunityInput in;
   for (std::uint64_t a = 0; a < n_members; ++a) in.members.push_back({0, AccountIndex{a}, 0});
   for (std::uint64_t u = 0; u < n_members; ++u) {
     for (std::uint64_t v = u + 1; v < n_members; ++v) {
-      if (rng() % 3 == 0) in.edges.push_back({0, {AccountIndex{u}, AccountIndex{v}}});
+      if (rng() % edge_one_in == 0) in.edges.push_back({0, {AccountIndex{u}, AccountIndex{v}}});
     }
   }
   const Layer layers[] = {Layer::retweet, Layer::hashtag, Layer::url};
@@ -141,11 +143,14 @@ std::vector<Row> brute_force(const CommunityInput& in, const EdgeEvidenceParams&
 }
 
 TEST(EdgeEvidenceKernel, MatchesABruteForceAlsoPastTheWorkCap) {
-  for (std::uint32_t seed = 1; seed <= 6; ++seed) {
-    const auto in = random_community(seed, 4 + seed * 3);
+  for (std::uint32_t seed = 1; seed <= 12; ++seed) {
+    const std::uint64_t edge_one_in = seed % 2 == 0 ? 3 : 30;
+    const auto in =
+        random_community(seed, edge_one_in == 3 ? 4 + seed * 2 : 20 + seed * 2, edge_one_in);
     for (const std::size_t k : {1, 3, 100}) {
       for (const std::uint64_t cap : {kDefaultEdgeEvidenceWork, std::uint64_t{300}}) {
-        SCOPED_TRACE(::testing::Message() << "seed " << seed << " K " << k << " cap " << cap);
+        SCOPED_TRACE(::testing::Message() << "seed " << seed << " one edge in " << edge_one_in
+                                          << " K " << k << " cap " << cap);
         std::uint64_t skipped = 0;
         const auto expected = brute_force(in, params_for(k, cap), skipped);
         ASSERT_FALSE(expected.empty());
