@@ -3,6 +3,7 @@
 // copyable, so they travel with exchange_by_owner.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -62,6 +63,16 @@ inline std::size_t end_of_key(const std::vector<CommunityAction>& actions, std::
     ++end;
   }
   return end;
+}
+
+// The place of an account among members sorted by account, or members.size() when it is none.
+inline std::size_t member_place(const std::vector<MemberRecord>& members, AccountIndex account) {
+  const auto it =
+      std::lower_bound(members.begin(), members.end(), account,
+                       [](const MemberRecord& m, AccountIndex a) { return m.account < a; });
+  return it != members.end() && it->account == account
+             ? static_cast<std::size_t>(it - members.begin())
+             : members.size();
 }
 
 // Everything one community's analysis needs, whole on its owner rank.

@@ -107,9 +107,7 @@ void sort_canonically(CommunityInput& in) {
 }
 
 std::uint32_t local_index(const std::vector<MemberRecord>& members, AccountIndex account) {
-  const auto it = std::lower_bound(members.begin(), members.end(), account,
-                                   [](const auto& m, AccountIndex a) { return m.account < a; });
-  return static_cast<std::uint32_t>(it - members.begin());
+  return static_cast<std::uint32_t>(member_place(members, account));
 }
 
 std::vector<KeyGroup> coordinated_keys(const CommunityInput& in, const AnalysisParams& params) {

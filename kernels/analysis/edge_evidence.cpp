@@ -105,7 +105,7 @@ class EdgeIndex {
         by_pair_.emplace(Pair{edge.src.value, edge.dst.value}, static_cast<std::uint32_t>(e));
         continue;
       }
-      const auto u = place(edge.src), v = place(edge.dst);
+      const auto u = member_place(members_, edge.src), v = member_place(members_, edge.dst);
       if (edge.src < edge.dst && u < m && v < m && cells_[u * m + v] == kNoEdge) {
         cells_[u * m + v] = static_cast<std::uint32_t>(e);
       }
@@ -114,7 +114,9 @@ class EdgeIndex {
 
   // What find needs of an action's account: its place among the members (the number of members
   // for an account that is none), or nothing.
-  std::uint64_t key_of(AccountIndex account) const { return dense_ ? place(account) : 0; }
+  std::uint64_t key_of(AccountIndex account) const {
+    return dense_ ? member_place(members_, account) : 0;
+  }
 
   std::uint32_t find(AccountIndex a, std::uint64_t a_key, AccountIndex b,
                      std::uint64_t b_key) const {
@@ -128,15 +130,6 @@ class EdgeIndex {
   }
 
  private:
-  std::uint64_t place(AccountIndex account) const {
-    const auto it =
-        std::lower_bound(members_.begin(), members_.end(), account,
-                         [](const MemberRecord& m, AccountIndex x) { return m.account < x; });
-    return it != members_.end() && it->account == account
-               ? static_cast<std::uint64_t>(it - members_.begin())
-               : members_.size();
-  }
-
   const std::vector<MemberRecord>& members_;
   bool dense_ = false;
   std::vector<std::uint32_t> cells_;

@@ -21,14 +21,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <map>
 #include <random>
 #include <set>
-#include <tuple>
 
 #include "kernels/analysis/analyse_communities.hpp"
 #include "kernels/community/leiden.hpp"
 #include "mpi_test_util.hpp"
+#include "tests/support/edge_evidence_reference.hpp"
 
 namespace coordnet {
 namespace {
@@ -111,73 +110,23 @@ Analysed analyse(const Fixture& f, const AnalysisParams& p, const Comm& comm) {
           comm.allgatherv<CommunityFeatures>(result.features)};
 }
 
-struct Row {
-  std::uint64_t src, dst;
-  Layer layer;
-  std::uint64_t key, n_coactions;
-  TimeMs first_ms, last_ms;
-  bool operator==(const Row&) const = default;
-};
-
-std::vector<Row> as_rows(const std::vector<EdgeEvidenceRow>& rows) {
-  std::vector<Row> out;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& x = rows[i];
-    out.push_back(
-        {x.src.value, x.dst.value, x.layer, x.key.value, x.n_coactions, x.first_ms, x.last_ms});
-    const bool same_edge = i > 0 && rows[i - 1].src == x.src && rows[i - 1].dst == x.dst;
-    EXPECT_EQ(x.order, same_edge ? rows[i - 1].order + 1 : 0u) << "row " << i;
-  }
-  return out;
-}
-
-void PrintTo(const Row& r, std::ostream* os) {
-  *os << r.src << "-" << r.dst << " " << layer_name(r.layer) << " " << r.key << " n "
-      << r.n_coactions << " " << r.first_ms - kT0 << ".." << r.last_ms - kT0;
-}
+using Row = testing::EvidenceRow;
+const auto as_rows = testing::evidence_rows;
 
 // Every pair of distinct actions of a key by the two ends of an internal edge, |dt| <= window;
-// then per edge the strongest keys_per_edge keys.
+// then per edge the strongest keys_per_edge keys (no work cap).
 std::vector<Row> brute_force(const Fixture& f, const AnalysisParams& p) {
   std::set<std::pair<std::uint64_t, std::uint64_t>> internal;
   for (const auto& [u, v] : f.edges) {
     if (f.community_of[u] == f.community_of[v]) internal.insert({u, v});
   }
-  std::set<std::tuple<Layer, std::uint64_t, TimeMs, std::uint64_t, std::uint64_t>> distinct;
+  std::vector<testing::ReferenceAction> actions;
   for (const auto& a : f.actions) {
-    if (p.projected[static_cast<std::size_t>(a.layer)]) {
-      distinct.insert({a.layer, a.key.value, a.t_ms, a.account.value, a.content.value});
-    }
+    actions.push_back({a.layer, a.key.value, a.t_ms, a.account.value, a.content.value});
   }
-  const std::vector all(distinct.begin(), distinct.end());
-  std::map<std::tuple<std::uint64_t, std::uint64_t, Layer, std::uint64_t>, Row> found;
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    for (std::size_t j = i + 1; j < all.size(); ++j) {
-      const auto& [la, ka, ta, ua, ca] = all[i];
-      const auto& [lb, kb, tb, ub, cb] = all[j];
-      if (la != lb || ka != kb || ua == ub) continue;
-      if (std::abs(ta - tb) > p.window_ms[static_cast<std::size_t>(la)]) continue;
-      const auto u = std::min(ua, ub), v = std::max(ua, ub);
-      if (!internal.contains({u, v})) continue;
-      auto [it, inserted] = found.try_emplace({u, v, la, ka}, Row{u, v, la, ka, 0, ta, tb});
-      auto& row = it->second;
-      ++row.n_coactions;
-      row.first_ms = std::min({row.first_ms, ta, tb});
-      row.last_ms = std::max({row.last_ms, ta, tb});
-    }
-  }
-  std::vector<Row> rows;
-  for (const auto& [k, row] : found) rows.push_back(row);
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    return std::make_tuple(a.src, a.dst, b.n_coactions, a.first_ms, a.layer, a.key) <
-           std::make_tuple(b.src, b.dst, a.n_coactions, b.first_ms, b.layer, b.key);
-  });
-  std::vector<Row> top;
-  for (std::size_t i = 0, rank = 0; i < rows.size(); ++i) {
-    rank = i > 0 && rows[i - 1].src == rows[i].src && rows[i - 1].dst == rows[i].dst ? rank + 1 : 0;
-    if (rank < p.edge_evidence_keys) top.push_back(rows[i]);
-  }
-  return top;
+  return testing::brute_force_edge_evidence(actions, internal, p.window_ms, p.projected,
+                                            p.edge_evidence_keys, UINT64_MAX)
+      .rows;
 }
 
 TEST(EdgeEvidence, RowsOfTheDrawnFixture) {

@@ -5,37 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <map>
 #include <random>
+#include <set>
 #include <tuple>
 
 #include "kernels/analysis/edge_evidence.hpp"
+#include "tests/support/edge_evidence_reference.hpp"
 
 namespace coordnet {
 namespace {
 
-struct Row {
-  std::uint64_t src, dst;
-  std::uint32_t order;
-  Layer layer;
-  std::uint64_t key, n_coactions;
-  TimeMs first_ms, last_ms;
-  bool operator==(const Row&) const = default;
-};
-
-void PrintTo(const Row& r, std::ostream* os) {
-  *os << r.src << "-" << r.dst << " #" << r.order << " " << layer_name(r.layer) << " " << r.key
-      << " n " << r.n_coactions << " " << r.first_ms << ".." << r.last_ms;
-}
-
-std::vector<Row> as_rows(const std::vector<EdgeEvidenceRow>& rows) {
-  std::vector<Row> out;
-  for (const auto& x : rows) {
-    out.push_back({x.src.value, x.dst.value, x.order, x.layer, x.key.value, x.n_coactions,
-                   x.first_ms, x.last_ms});
-  }
-  return out;
-}
+using Row = testing::EvidenceRow;
 
 // Members 0..n-1, random edges u < v (one pair in edge_one_in: 3 indexes the edges by a matrix
 // of the members' pairs, 30 by a hash map), actions on a few keys of two layers (one not projected)
@@ -79,67 +59,15 @@ EdgeEvidenceParams params_for(std::size_t k, std::uint64_t max_work) {
   return p;
 }
 
-// Keys in order, each kept while the window pairs so far stay within max_work; then every pair
-// of distinct actions of a kept key by the two ends of an edge within the window.
-std::vector<Row> brute_force(const CommunityInput& in, const EdgeEvidenceParams& p,
-                             std::uint64_t& skipped) {
-  using Action = std::tuple<TimeMs, std::uint64_t, std::uint64_t>;  // time, account, content
-  std::map<std::tuple<Layer, std::uint64_t>, std::vector<Action>> keys;
+testing::ReferenceEvidence brute_force(const CommunityInput& in, const EdgeEvidenceParams& p) {
+  std::set<std::pair<std::uint64_t, std::uint64_t>> edges;
+  for (const auto& e : in.edges) edges.insert({e.edge.src.value, e.edge.dst.value});
+  std::vector<testing::ReferenceAction> actions;
   for (const auto& a : in.actions) {
-    if (!p.projected[static_cast<std::size_t>(a.layer)]) continue;
-    auto& key = keys[{a.layer, a.key.value}];
-    const Action x{a.t_ms, a.account.value, a.content.value};
-    if (std::find(key.begin(), key.end(), x) == key.end()) key.push_back(x);
+    actions.push_back({a.layer, a.key.value, a.t_ms, a.account.value, a.content.value});
   }
-  std::map<std::pair<std::uint64_t, std::uint64_t>, std::vector<Row>> by_edge;
-  for (const auto& e : in.edges) by_edge[{e.edge.src.value, e.edge.dst.value}];
-  std::uint64_t work = 0;
-  skipped = 0;
-  for (auto& [lk, actions] : keys) {
-    const auto [layer, key] = lk;
-    const auto window = p.window_ms[static_cast<std::size_t>(layer)];
-    std::sort(actions.begin(), actions.end());
-    std::uint64_t pairs = 0;
-    for (std::size_t i = 0; i < actions.size(); ++i) {
-      for (std::size_t j = i + 1; j < actions.size(); ++j) {
-        pairs += std::get<0>(actions[j]) - std::get<0>(actions[i]) <= window ? 1 : 0;
-      }
-    }
-    if (pairs == 0) continue;
-    if (work + pairs > p.max_work) {
-      ++skipped;
-      continue;
-    }
-    work += pairs;
-    std::map<std::pair<std::uint64_t, std::uint64_t>, Row> on_key;
-    for (std::size_t i = 0; i < actions.size(); ++i) {
-      for (std::size_t j = i + 1; j < actions.size(); ++j) {
-        const auto [ta, ua, ca] = actions[i];
-        const auto [tb, ub, cb] = actions[j];
-        if (ua == ub || tb - ta > window) continue;
-        const std::pair edge{std::min(ua, ub), std::max(ua, ub)};
-        if (!by_edge.contains(edge)) continue;
-        auto [it, inserted] =
-            on_key.try_emplace(edge, Row{edge.first, edge.second, 0, layer, key, 0, ta, tb});
-        ++it->second.n_coactions;
-        it->second.first_ms = std::min(it->second.first_ms, ta);
-        it->second.last_ms = std::max(it->second.last_ms, tb);
-      }
-    }
-    for (const auto& [edge, row] : on_key) by_edge[edge].push_back(row);
-  }
-  std::vector<Row> out;
-  for (auto& [edge, rows] : by_edge) {
-    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return std::make_tuple(b.n_coactions, a.first_ms, a.layer, a.key) <
-             std::make_tuple(a.n_coactions, b.first_ms, b.layer, b.key);
-    });
-    for (std::uint32_t i = 0; i < rows.size() && i < p.keys_per_edge; ++i) {
-      rows[i].order = i;
-      out.push_back(rows[i]);
-    }
-  }
-  return out;
+  return testing::brute_force_edge_evidence(actions, edges, p.window_ms, p.projected,
+                                            p.keys_per_edge, p.max_work);
 }
 
 TEST(EdgeEvidenceKernel, MatchesABruteForceAlsoPastTheWorkCap) {
@@ -151,14 +79,13 @@ TEST(EdgeEvidenceKernel, MatchesABruteForceAlsoPastTheWorkCap) {
       for (const std::uint64_t cap : {kDefaultEdgeEvidenceWork, std::uint64_t{300}}) {
         SCOPED_TRACE(::testing::Message() << "seed " << seed << " one edge in " << edge_one_in
                                           << " K " << k << " cap " << cap);
-        std::uint64_t skipped = 0;
-        const auto expected = brute_force(in, params_for(k, cap), skipped);
-        ASSERT_FALSE(expected.empty());
+        const auto expected = brute_force(in, params_for(k, cap));
+        ASSERT_FALSE(expected.rows.empty());
         const auto got = edge_evidence(in, params_for(k, cap));
-        EXPECT_EQ(as_rows(got.rows), expected);
-        EXPECT_EQ(got.skipped_keys, skipped);
+        EXPECT_EQ(testing::evidence_rows(got.rows), expected.rows);
+        EXPECT_EQ(got.skipped_keys, expected.skipped_keys);
         if (cap < kDefaultEdgeEvidenceWork) {
-          EXPECT_GT(skipped, 0u);
+          EXPECT_GT(expected.skipped_keys, 0u);
         }
       }
     }
@@ -185,14 +112,13 @@ TEST(EdgeEvidenceKernel, BusyWindowsFewEdges) {
     }
   }
   const auto p = params_for(2, kDefaultEdgeEvidenceWork);
-  std::uint64_t skipped = 0;
-  const auto expected = brute_force(in, p, skipped);
+  const auto expected = brute_force(in, p).rows;
   // Each edge 0-v co-acts once on each key (dt = v * 100 ms); the keys tie on count, and the
   // earliest two are kept.
   ASSERT_EQ(expected.size(), 6u);
-  EXPECT_EQ(expected[0], (Row{0, 1, 0, Layer::retweet, 0, 1, 0, 100}));
-  EXPECT_EQ(expected[1], (Row{0, 1, 1, Layer::retweet, 1, 1, 1'000'000, 1'000'100}));
-  EXPECT_EQ(as_rows(edge_evidence(in, p).rows), expected);
+  EXPECT_EQ(expected[0], (Row{0, 1, Layer::retweet, 0, 1, 0, 100}));
+  EXPECT_EQ(expected[1], (Row{0, 1, Layer::retweet, 1, 1, 1'000'000, 1'000'100}));
+  EXPECT_EQ(testing::evidence_rows(edge_evidence(in, p).rows), expected);
 }
 
 }  // namespace
