@@ -17,8 +17,8 @@ Spread spread_over_ranks(double local, const Comm& comm) {
           comm.allreduce(local, ReduceOp::sum) / comm.size()};
 }
 
-void StageMetrics::start(std::string name) {
-  name_ = std::move(name);
+void StageMetrics::start(const std::string& name) {
+  name_ = prefix_ + name;
   counts_.clear();
   started_ = std::chrono::steady_clock::now();
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/comm.hpp"
@@ -33,7 +34,10 @@ Spread spread_over_ranks(double local, const Comm& comm);
 
 class StageMetrics {
  public:
-  void start(std::string name);
+  // Stage names are logged and reported with this prefix (a stage run inside another, such as the
+  // evidence keys' re-read of the inputs, must not pass for one of the run's own stages).
+  explicit StageMetrics(std::string prefix = {}) : prefix_(std::move(prefix)) {}
+  void start(const std::string& name);
   void add_count(const std::string& key, std::uint64_t value);
   // Collective: ends the running stage, aggregates over ranks and logs one line.
   const StageReport& finish(const Comm& comm);
@@ -41,6 +45,7 @@ class StageMetrics {
   const std::vector<StageReport>& reports() const { return reports_; }
 
  private:
+  std::string prefix_;
   std::string name_;
   std::chrono::steady_clock::time_point started_;
   std::map<std::string, std::uint64_t> counts_;

@@ -39,7 +39,7 @@ absl::flat_hash_map<std::uint64_t, std::string> scan_inputs(
       found.emplace(key.value, std::string(utf8_prefix(text, kMaxKeyTextBytes)));
     }
   };
-  StageMetrics scratch;
+  StageMetrics scratch("evidence_keys.");
   ingest(rescan, comm, scratch);
   return found;
 }
