@@ -25,6 +25,7 @@ datasets are identical at 1, 2, 3 and 4 ranks.
 
 from __future__ import annotations
 
+import re
 import sys
 import unittest
 from pathlib import Path
@@ -111,12 +112,14 @@ class AnalysisTest(unittest.TestCase):
         cls.folder = Path(e2e.make_temp_dir(unittest.TestCase()))
         cls.input = write_input(cls.folder)
         cls.files = {}
+        cls.logs = {}
         for ranks in RANK_COUNTS:
             out = cls.folder / f"out{ranks}.h5"
             result = e2e.run_coordnet([cls.input], out, "--layers", "retweet,hashtag",
                                       "--window", "60", ranks=ranks)
             assert result.returncode == e2e.EXIT_OK, e2e.describe(result)
             cls.files[ranks] = out
+            cls.logs[ranks] = result.stderr
 
     def open(self, ranks: int = 2) -> h5py.File:
         f = h5py.File(self.files[ranks], "r")
@@ -353,6 +356,14 @@ class AnalysisTest(unittest.TestCase):
         e2e.run_ok(self, [self.input], off, "--layers", "retweet,hashtag", "--edge-evidence", "0")
         with h5py.File(off, "r") as f:
             self.assertEqual(len(f["/edge_evidence/src"]), 0)
+
+    def test_each_stage_logged_once(self) -> None:
+        # The evidence keys' re-read of the inputs is a stage inside a stage: it must not pass
+        # for the run's ingest (a script taking stage times from the log would time the re-read).
+        stages = re.findall(r"stage (\S+) ", self.logs[2])
+        self.assertEqual(stages.count("ingest"), 1, self.logs[2])
+        self.assertIn("evidence_keys.ingest", stages)
+        self.assertEqual(len(stages), len(set(stages)), stages)
 
     def test_evidence_keys_option(self) -> None:
         out = self.folder / "k1.h5"
