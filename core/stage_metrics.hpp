@@ -38,6 +38,8 @@ class StageMetrics {
   // evidence keys' re-read of the inputs, must not pass for one of the run's own stages).
   explicit StageMetrics(std::string prefix = {}) : prefix_(std::move(prefix)) {}
   void start(const std::string& name);
+  // The running stage's name, prefix included.
+  const std::string& stage_name() const { return name_; }
   void add_count(const std::string& key, std::uint64_t value);
   // Collective: ends the running stage, aggregates over ranks and logs one line.
   const StageReport& finish(const Comm& comm);

@@ -510,7 +510,7 @@ IngestResult ingest(const IngestConfig& config, const Comm& comm, StageMetrics& 
     }
   };
 
-  Progress progress(comm, "ingest", out.bytes);
+  Progress progress(comm, metrics.stage_name(), out.bytes);
   for (int step = 1; step <= Progress::kSteps; ++step) {
     parse_until(out.bytes * static_cast<std::uint64_t>(step) / Progress::kSteps);
     progress.update(done_bytes);
