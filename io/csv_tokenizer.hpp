@@ -62,8 +62,13 @@ class CsvTokenizer {
  private:
   std::size_t record_end(std::size_t from, bool& unterminated, std::int64_t& inner_newlines,
                          bool& has_quotes) const;
-  bool scan_quote_free_record(std::size_t from, std::size_t& newline);
-  void fields_from_commas(CsvRecord& record);
+  struct BlockScan {
+    std::size_t newline = 0;          // offset of the '\n' that ends the record
+    std::uint64_t quotes = 0;         // '"' bytes in the record
+    std::int64_t inner_newlines = 0;  // '\n' bytes inside its quotes
+  };
+  bool scan_record(std::size_t from, BlockScan& scan);
+  bool fields_from_commas(CsvRecord& record, std::uint64_t quotes);
   void split_fields(CsvRecord& record);
   void split_plain_fields(CsvRecord& record);
 
