@@ -47,6 +47,30 @@ TEST(Timestamp, TenDigitSecondsAtEveryPosition) {
   EXPECT_EQ(parse_unix_seconds("-623881091"), -623881091000);
 }
 
+// Ten digits with one to three decimals take that path too: every decimal position counts, a
+// non-digit there is rejected, and a point with no decimal or four decimals are read as before.
+TEST(Timestamp, TenDigitSecondsWithDecimals) {
+  for (std::size_t decimals = 1; decimals <= 3; ++decimals) {
+    for (std::size_t i = 0; i < decimals; ++i) {
+      std::string text = "1623881091." + std::string(decimals, '0');
+      text[11 + i] = '7';
+      std::int64_t expected = 700;
+      for (std::size_t k = 0; k < i; ++k) expected /= 10;
+      EXPECT_EQ(parse_unix_seconds(text), 1623881091000 + expected) << text;
+      EXPECT_EQ(parse_timestamp(text), 1623881091000 + expected) << text;
+      for (const char bad : {'/', ':', 'a', '.', '\x00'}) {
+        text[11 + i] = bad;
+        EXPECT_FALSE(parse_timestamp(text)) << text;
+      }
+    }
+  }
+  EXPECT_EQ(parse_timestamp("1700429952.123"), 1700429952123);
+  EXPECT_EQ(parse_timestamp("1700429952.1239"), 1700429952123);
+  EXPECT_FALSE(parse_timestamp("1700429952."));
+  EXPECT_FALSE(parse_timestamp("1700429952,123"));
+  EXPECT_FALSE(parse_timestamp("17004299a2.123"));
+}
+
 TEST(Timestamp, Iso8601Variants) {
   // 2021-01-17 = day 18644 since 1970-01-01; 18644 * 86400 = 1610841600.
   EXPECT_EQ(parse_iso8601("2021-01-17T00:00:00Z"), 1610841600000);
@@ -57,6 +81,10 @@ TEST(Timestamp, Iso8601Variants) {
   EXPECT_FALSE(parse_iso8601("2021-13-01T00:00:00Z"));
   EXPECT_FALSE(parse_iso8601("2021-01-17T00:00:00Q"));
   EXPECT_EQ(parse_timestamp("2021-01-17T00:00:00Z"), parse_timestamp("1610841600"));
+  EXPECT_EQ(parse_timestamp("2021-01-17"), 1610841600000);
+  EXPECT_EQ(parse_timestamp("2021-01-17 10:05"), 1610841600000 + 36300000);
+  EXPECT_FALSE(parse_timestamp("2021-1-17"));
+  EXPECT_FALSE(parse_timestamp("-202-01-17"));
 }
 
 TEST(Timestamp, Snowflake) {
