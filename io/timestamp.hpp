@@ -12,7 +12,7 @@ namespace coordnet {
 // The parsers give kUnknownTime (which no text gives) for a text they do not accept; the
 // std::optional forms below wrap them inline. Out of line, GCC 12 returns a std::optional<TimeMs>
 // through the stack, from an 8-byte and a 1-byte store read back by one 16-byte load: a
-// store-forwarding stall on every record (parse_timestamp took 15 ns a call on ten digits, 7 ns
+// store-forwarding stall on every record (parse_timestamp took 15 ns a call on ten digits, 7-8 ns
 // returning a plain integer).
 
 // "1623881091" or "1623881091.25" (seconds since the Unix epoch; fractions kept to the ms).

@@ -73,6 +73,8 @@ TEST(AccountFields, Language) {
 
 TEST(AccountFields, LocationIsTrimmedAndCutOnACharacterBoundary) {
   EXPECT_EQ(read_location("  Houston, TX "), "Houston, TX");
+  EXPECT_EQ(read_location("\t Houston, TX\r\n"), "Houston, TX");
+  EXPECT_EQ(read_location(" \t\r\n"), "");
   EXPECT_EQ(read_location("None"), "");
   std::string long_location = "a";
   for (int i = 0; i < 40; ++i) long_location += "\xC3\xA9";  // é, two bytes each
