@@ -206,6 +206,8 @@ class InterningSink final : public ActionSink {
     for (const auto& p : pending_) {
       index.push_back(intern_account(p));
       __builtin_prefetch(&slots_[index.back()]);
+      if (p.language.length > 0) languages_.prefetch(index.back());
+      if (p.location.length > 0) locations_.prefetch(index.back());
     }
     const std::size_t first = out_.actions.size() - pending_.size();
     for (std::size_t i = 0; i < pending_.size(); ++i) {
