@@ -139,7 +139,9 @@ class InterningSink final : public ActionSink {
     if (!store_actions_) return;
     const std::uint8_t flags = key == a.content ? kActionIsOriginal : 0;
     out_.actions.push_back(make_action(key_hash, AccountIndex{0}, a.t_ms, content, a.layer, flags));
-    Pending p;
+    // Filled where it lies: built on the stack, its 4-byte fields were read back by 16-byte
+    // loads when copied into pending_, a store-forwarding stall per action.
+    auto& p = pending_.emplace_back();
     p.fingerprint = XXH3_128bits(a.account.data(), a.account.size());
     p.fingerprint.low64 &= key_mask_;
     p.account = store(a.account);
@@ -152,7 +154,6 @@ class InterningSink final : public ActionSink {
     p.created_ms = a.created_ms;
     p.language = store(a.language);
     p.location = store(a.location);
-    pending_.push_back(p);
   }
 
   struct TextRef {
