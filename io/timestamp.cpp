@@ -160,7 +160,6 @@ TimeMs iso8601_ms(std::string_view text) {
 }
 
 TimeMs timestamp_ms(std::string_view text) {
-  if (const TimeMs t = common_unix_ms(text); t >= 0) return t;
   // A '-' fifth ("2021-01-17"): no Unix time has one there.
   if (text.size() > 4 && text[4] == '-') return iso8601_ms(text);
   if (const TimeMs t = unix_seconds_ms(text); t != kUnknownTime) return t;
