@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <cstdint>
+#include <new>
 
 namespace coordnet {
 
@@ -19,6 +20,25 @@ void advise_huge_pages(void* data, std::size_t bytes) {
   (void)data;
   (void)bytes;
 #endif
+}
+
+void* map_huge_pages(std::size_t bytes) {
+  const auto rounded = (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+  void* raw = ::mmap(nullptr, rounded + kHugePageBytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  const auto begin = reinterpret_cast<std::uintptr_t>(raw);
+  const auto first = (begin + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+  if (first > begin) ::munmap(raw, first - begin);
+  const auto tail = begin + rounded + kHugePageBytes - (first + rounded);
+  if (tail > 0) ::munmap(reinterpret_cast<void*>(first + rounded), tail);
+  ::madvise(reinterpret_cast<void*>(first), rounded, MADV_HUGEPAGE);
+  return reinterpret_cast<void*>(first);
+}
+
+void unmap_huge_pages(void* data, std::size_t bytes) noexcept {
+  const auto rounded = (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+  ::munmap(data, rounded);
 }
 
 }  // namespace coordnet

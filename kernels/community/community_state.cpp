@@ -25,7 +25,7 @@ void add(CommunityTotals& to, const CommunityTotals& d) {
 CommunityState::CommunityState(const LevelGraph& graph, const Comm& comm)
     : graph_(graph),
       comm_(comm),
-      label_(graph.initial_label),
+      label_(graph.initial_label.begin(), graph.initial_label.end()),
       cache_slot_(graph.n_slots()),
       owned_(graph.n_owned()),
       words_per_vertex_((static_cast<std::size_t>(comm.size()) + 63) / 64),

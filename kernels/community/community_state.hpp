@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/comm.hpp"
+#include "core/huge_pages.hpp"
 #include "kernels/community/id_map.hpp"
 #include "kernels/community/level_graph.hpp"
 #include "kernels/community/owner_queries.hpp"
@@ -94,28 +95,29 @@ class CommunityState {
 
   const LevelGraph& graph_;
   const Comm& comm_;
-  std::vector<VertexId> label_;
-  std::vector<std::uint32_t> cache_slot_;
+  // The arrays local moving reads or writes at random are on huge pages (core/huge_pages.hpp).
+  HugePageVector<VertexId> label_;
+  HugePageVector<std::uint32_t> cache_slot_;
   IdMap cache_index_;
   // A cached community's totals and id side by side: one cache line per community.
   struct alignas(32) CachedCommunity {
     CommunityTotals totals;
     VertexId id;
   };
-  std::vector<CachedCommunity> cache_;
+  HugePageVector<CachedCommunity> cache_;
   // Communities met since the last subscription round (the constructor's; afterwards movers
   // subscribe the ghost holders, and send_moves drops what a label update added here).
   std::vector<VertexId> pending_;
-  std::vector<CommunityTotals> owned_;
+  HugePageVector<CommunityTotals> owned_;
   std::size_t words_per_vertex_;
-  std::vector<std::uint64_t> subscribers_;  // bit r of owned vertex v: rank r caches v
+  HugePageVector<std::uint64_t> subscribers_;  // bit r of owned vertex v: rank r caches v
   std::vector<std::uint32_t> changed_;
-  std::vector<std::uint8_t> is_changed_;
+  HugePageVector<std::uint8_t> is_changed_;
   // Per cache slot: the community's owned slot when this rank owns it, else IdMap::kMissing.
-  std::vector<std::uint32_t> owned_slot_of_cached_;
+  HugePageVector<std::uint32_t> owned_slot_of_cached_;
   // Per owned vertex: the cache slot of the community it names when this rank caches it, else
   // IdMap::kMissing.
-  std::vector<std::uint32_t> cache_slot_of_owned_;
+  HugePageVector<std::uint32_t> cache_slot_of_owned_;
   // The sub-rounds' messages, whose buffers are kept from sub-round to sub-round. A move record
   // tells the owner of community `key` that a vertex of degree `a` and node weight `b` left it
   // (kLeave) or joined it (kJoin), or that rank `a` subscribes to it (kSubscribe); or a ghost

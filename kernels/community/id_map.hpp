@@ -5,7 +5,8 @@
 // Linear probing over a power-of-two table kept at most half full, or, for a map built by
 // for_range or of over dense ids, a flat array over their range; ids equal to kEmpty are not
 // allowed. Loops over many ids call prefetch(id of a later step) to hide cache misses
-// (kPrefetchDistance steps ahead).
+// (kPrefetchDistance steps ahead). Its arrays are on huge pages (core/huge_pages.hpp): looked up
+// at random, on small pages they miss the TLB as well as the cache.
 #pragma once
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <span>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "kernels/community/cluster_types.hpp"
 
 namespace coordnet {
@@ -105,7 +107,7 @@ class IdMap {
 
   // Leaves the dense array for the table (an insert outside its range).
   void to_table() {
-    std::vector<std::uint32_t> dense;
+    HugePageVector<std::uint32_t> dense;
     dense.swap(dense_);
     size_ = 0;
     rehash(dense.size());
@@ -117,7 +119,7 @@ class IdMap {
   void rehash(std::size_t expected) {
     std::size_t capacity = 16;
     while (capacity < 2 * expected) capacity *= 2;
-    std::vector<Slot> old(capacity, Slot{kEmpty, 0});
+    HugePageVector<Slot> old(capacity, Slot{kEmpty, 0});
     old.swap(slots_);
     mask_ = capacity - 1;
     size_ = 0;
@@ -128,12 +130,12 @@ class IdMap {
 
   static constexpr std::uint64_t kDenseSpan = 4;
 
-  std::vector<Slot> slots_;
+  HugePageVector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
   // The dense form (for_range): the slot of first_dense_ + i at i; empty for the table.
   VertexId first_dense_ = 0;
-  std::vector<std::uint32_t> dense_;
+  HugePageVector<std::uint32_t> dense_;
 };
 
 }  // namespace coordnet

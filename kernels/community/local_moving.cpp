@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/huge_pages.hpp"
+
 namespace coordnet {
 
 namespace {
@@ -168,7 +170,7 @@ constexpr std::size_t kRowsAhead = 4;
 std::uint64_t synchronous_round(const LevelGraph& graph, CommunityState& state,
                                 MoveChooser& chooser, std::uint64_t round_seed,
                                 std::uint64_t sub_rounds, std::uint64_t id_block,
-                                std::vector<std::uint8_t>& active) {
+                                HugePageVector<std::uint8_t>& active) {
   const auto n = graph.n_owned();
   // The owned vertices grouped by sub-round (ascending within each), drawn anew every round.
   std::vector<std::uint8_t> sub_round(n);
@@ -236,7 +238,7 @@ std::uint64_t synchronous_round(const LevelGraph& graph, CommunityState& state,
 // deciding on the partition and totals left by the moves before it (Louvain's sequential
 // moving: every move gains, so the objective only grows); returns the moves.
 std::uint64_t sequential_round(const LevelGraph& graph, CommunityState& state, MoveChooser& chooser,
-                               std::uint64_t round_seed, std::vector<std::uint8_t>& active) {
+                               std::uint64_t round_seed, HugePageVector<std::uint8_t>& active) {
   const auto n = graph.n_owned();
   std::vector<std::pair<std::uint64_t, std::uint32_t>> order(n);
   for (std::uint32_t v = 0; v < n; ++v) order[v] = {hash_combine(graph.ids[v], round_seed), v};
@@ -267,7 +269,8 @@ MovingStats move_vertices(const LevelGraph& graph, CommunityState& state,
                           std::uint64_t id_block, const Comm& comm) {
   if (schedule == MoveSchedule::sequential && comm.size() != 1)
     throw std::logic_error("move_vertices: sequential moving needs the whole level on one rank");
-  std::vector<std::uint8_t> active(graph.n_owned(), 1);
+  // Set at random by the moves' neighbours: on huge pages.
+  HugePageVector<std::uint8_t> active(graph.n_owned(), 1);
   MoveChooser chooser(graph, state, config);
   MovingStats stats;
   while (stats.iterations < static_cast<std::uint64_t>(config.max_iterations)) {

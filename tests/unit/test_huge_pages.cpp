@@ -1,5 +1,6 @@
-// advise_huge_pages and HugePageAllocator (core/huge_pages.hpp): the advice never changes what
-// the memory holds, whether or not the kernel gives huge pages.
+// advise_huge_pages, map_huge_pages and HugePageAllocator (core/huge_pages.hpp): the advice never
+// changes what the memory holds, whether or not the kernel gives huge pages, and mapped blocks
+// start zeroed on a huge-page boundary.
 #include <absl/container/flat_hash_map.h>
 #include <gtest/gtest.h>
 
@@ -57,6 +58,21 @@ TEST(HugePages, HashTableFindsEveryKeyAfterGrowing) {
     const auto it = table.find(std::uint64_t{k} * 0x9E3779B97F4A7C15ULL);
     ASSERT_NE(it, table.end());
     EXPECT_EQ(it->second, k);
+  }
+}
+
+TEST(HugePages, MappedBlocksStartAlignedAndZeroedAndHoldWhatIsWritten) {
+  for (const std::size_t bytes :
+       {std::size_t{1}, kHugePageBytes - 1, kHugePageBytes, 3 * kHugePageBytes + 4096}) {
+    auto* block = static_cast<std::uint8_t*>(map_huge_pages(bytes));
+    ASSERT_NE(block, nullptr);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(block) % kHugePageBytes, 0U) << bytes;
+    EXPECT_TRUE(std::all_of(block, block + bytes, [](std::uint8_t b) { return b == 0; })) << bytes;
+    for (std::size_t i = 0; i < bytes; ++i) block[i] = static_cast<std::uint8_t>(i * 31 + 7);
+    for (std::size_t i = 0; i < bytes; i += 4093)
+      EXPECT_EQ(block[i], static_cast<std::uint8_t>(i * 31 + 7)) << bytes;
+    EXPECT_EQ(block[bytes - 1], static_cast<std::uint8_t>((bytes - 1) * 31 + 7)) << bytes;
+    unmap_huge_pages(block, bytes);
   }
 }
 
