@@ -13,7 +13,7 @@
 // advice on them changes nothing. Community detection keeps freed memory in the heap
 // (core/keep_freed_memory.hpp), so its level arrays, advised in place, stayed on small pages;
 // mapped fresh, the arrays its local moving reads at random (community state, id maps) made
-// level-0 moving 13% faster and the cluster stage 4-5% (1M-vertex LFR graph, 2 ranks,
+// level-0 moving 11-22% faster and the cluster stage 2.5-6% at 2 ranks (1M-vertex LFR graph,
 // docs/benchmarks.md, session 27). Under AddressSanitizer the allocator keeps to malloc, whose
 // blocks it checks for out-of-bounds access.
 //
