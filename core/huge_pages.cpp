@@ -29,10 +29,10 @@ void* map_huge_pages(std::size_t bytes) {
   if (raw == MAP_FAILED) throw std::bad_alloc();
   const auto begin = reinterpret_cast<std::uintptr_t>(raw);
   const auto first = (begin + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+  // The head and tail outside the aligned block go back at once.
   if (first > begin) ::munmap(raw, first - begin);
-  const auto tail = begin + rounded + kHugePageBytes - (first + rounded);
-  if (tail > 0) ::munmap(reinterpret_cast<void*>(first + rounded), tail);
-  ::madvise(reinterpret_cast<void*>(first), rounded, MADV_HUGEPAGE);
+  ::munmap(reinterpret_cast<void*>(first + rounded), begin + kHugePageBytes - first);
+  advise_huge_pages(reinterpret_cast<void*>(first), rounded);
   return reinterpret_cast<void*>(first);
 }
 
