@@ -9,14 +9,6 @@
 // container writes them: a vector or hash table with it holds its elements on huge pages where
 // the block spans any. (HugePageVector<T> is such a vector.)
 //
-// Why blocks of their own: malloc hands out freed memory again, whose pages are already small;
-// advice on them changes nothing. Community detection keeps freed memory in the heap
-// (core/keep_freed_memory.hpp), so its level arrays, advised in place, stayed on small pages;
-// mapped fresh, the arrays its local moving reads at random (community state, id maps) made
-// level-0 moving 11-22% faster and the cluster stage 2.5-6% at 2 ranks (1M-vertex LFR graph,
-// docs/benchmarks.md, session 27). Under AddressSanitizer the allocator keeps to malloc, whose
-// blocks it checks for out-of-bounds access.
-//
 // Why: an array of hundreds of MiB touched at random (the pre-count's counters) otherwise misses
 // the TLB on nearly every access as well as the cache, and in a virtual machine each miss walks
 // two page tables: random 2-bit increments in 256 MiB took 27.6 ns each on 4 KiB pages and 16.0
@@ -25,6 +17,14 @@
 // most arrays are walked in order, where small pages cost nothing and huge pages' first faults
 // cost more. The advice is only advice: where transparent huge pages are off
 // (/sys/kernel/mm/transparent_hugepage/enabled "never") or unsupported it changes nothing.
+//
+// Why blocks of their own: malloc hands out freed memory again, whose pages are already small;
+// advice on them changes nothing. Community detection keeps freed memory in the heap
+// (core/keep_freed_memory.hpp), so its level arrays, advised in place, stayed on small pages;
+// mapped fresh, the arrays its local moving reads at random (community state, id maps) made
+// level-0 moving 11-22% faster and the cluster stage 2.5-6% at 2 ranks (1M-vertex LFR graph,
+// docs/benchmarks.md, session 27). Under AddressSanitizer the allocator keeps to malloc, whose
+// blocks it checks for out-of-bounds access.
 //
 // Local (no MPI).
 #pragma once
