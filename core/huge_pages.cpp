@@ -7,12 +7,20 @@
 
 namespace coordnet {
 
+namespace {
+
+// x rounded up to a multiple of the huge page size (an address or a size).
+std::uintptr_t to_huge_page(std::uintptr_t x) noexcept {
+  return (x + kHugePageBytes - 1) & ~std::uintptr_t{kHugePageBytes - 1};
+}
+
+}  // namespace
+
 void advise_huge_pages(void* data, std::size_t bytes) {
 #if defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t kHugePage = std::uintptr_t{1} << 21;
   const auto begin = reinterpret_cast<std::uintptr_t>(data);
-  const auto first = (begin + kHugePage - 1) & ~(kHugePage - 1);
-  const auto last = (begin + bytes) & ~(kHugePage - 1);
+  const auto first = to_huge_page(begin);
+  const auto last = (begin + bytes) & ~std::uintptr_t{kHugePageBytes - 1};
   if (last > first) {
     ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
   }
@@ -23,12 +31,12 @@ void advise_huge_pages(void* data, std::size_t bytes) {
 }
 
 void* map_huge_pages(std::size_t bytes) {
-  const auto rounded = (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+  const auto rounded = to_huge_page(bytes);
   void* raw = ::mmap(nullptr, rounded + kHugePageBytes, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) throw std::bad_alloc();
   const auto begin = reinterpret_cast<std::uintptr_t>(raw);
-  const auto first = (begin + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+  const auto first = to_huge_page(begin);
   // The head and tail outside the aligned block go back at once.
   if (first > begin) ::munmap(raw, first - begin);
   ::munmap(reinterpret_cast<void*>(first + rounded), begin + kHugePageBytes - first);
@@ -37,8 +45,7 @@ void* map_huge_pages(std::size_t bytes) {
 }
 
 void unmap_huge_pages(void* data, std::size_t bytes) noexcept {
-  const auto rounded = (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
-  ::munmap(data, rounded);
+  ::munmap(data, to_huge_page(bytes));
 }
 
 }  // namespace coordnet
