@@ -19,7 +19,7 @@ inline std::uint64_t hash_combine(std::uint64_t a, std::uint64_t b) noexcept {
 
 // SplitMix64's finaliser: every bit of `x` moves about half of the result's bits, so dense
 // values (account indexes, pairs of them) spread evenly over the range and over low bits alike.
-inline std::uint64_t mix_bits(std::uint64_t x) noexcept {
+constexpr std::uint64_t mix_bits(std::uint64_t x) noexcept {
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
   return x ^ (x >> 31);

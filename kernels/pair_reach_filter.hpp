@@ -3,11 +3,11 @@
 //
 // What it computes: per owner, a blocked Bloom filter of the counters of its sketch that may
 // reach min_weight: a 64-bit word per counter, chosen by a hash of the counter, in which the
-// counter sets four bits. A pair is looked up through its owner (owner_of_pair) and its counter
-// there (PairCountBound::slot_of). No false negatives: a pair the filter rejects has a counter
-// under min_weight, so the owner would drop all of its partials, and skipping them at the sender
-// changes no edge. A pair it accepts may still be dropped by the owner's exact test (false
-// positives, about 1% with 16 to 32 bits per reaching counter).
+// counter sets four bits (one of kPatterns, by the hash's top bits). A pair is looked up through
+// its owner (owner_of_pair) and its counter there (PairCountBound::slot_of). No false negatives: a
+// pair the filter rejects has a counter under min_weight, so the owner would drop all of its
+// partials, and skipping them at the sender changes no edge. A pair it accepts may still be dropped
+// by the owner's exact test (false positives, about 1% with 16 to 32 bits per reaching counter).
 //
 // Memory: every rank holds all owners' filters, 2 to 4 bytes per reaching counter over all ranks.
 // build_reach_filter builds none (returns nullopt) when that would pass `most_bytes` (with many
@@ -17,6 +17,8 @@
 // min_weight on every rank) and the same most_bytes.
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -59,15 +61,32 @@ class PairReachFilter {
   std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }
 
  private:
-  // The counter's hash: its word by the low bits, its four bits by the high ones. The constant
-  // keeps counter 0 off mix_bits' fixed point.
+  // The counter's hash: its word by the low bits, its four bits by the top twelve. The slot is
+  // already the low bits of a mixed pair, so one multiply spreads it to the top bits, and the
+  // bits come from a table: the sweep probes every co-action it meets, and a second mix_bits
+  // and four shifts cost a quarter more per probe (a microbenchmark of windows of 100 pairs
+  // against a 2 MiB filter: 14.1 against 11.1 ns). A table of 1,024 patterns let 40-110% more
+  // non-reaching counters through than four shifted bits; 4,096 as few. The constant keeps
+  // counter 0 off 0.
   static std::uint64_t counter_hash(std::uint64_t slot) {
-    return mix_bits(slot + 0x9E3779B97F4A7C15ULL);
+    return (slot + 0x9E3779B97F4A7C15ULL) * 0xD6E8FEB86659FD93ULL;
   }
-  static std::uint64_t bits_of(std::uint64_t h) {
-    return (std::uint64_t{1} << ((h >> 40) & 63)) | (std::uint64_t{1} << ((h >> 46) & 63)) |
-           (std::uint64_t{1} << ((h >> 52) & 63)) | (std::uint64_t{1} << ((h >> 58) & 63));
-  }
+  static std::uint64_t bits_of(std::uint64_t h) { return kPatterns[h >> (64 - kPatternBits)]; }
+
+  // 2^kPatternBits words of four distinct bits each, drawn once (SplitMix64 from a fixed seed;
+  // 32 KiB).
+  static constexpr int kPatternBits = 12;
+  static constexpr std::array<std::uint64_t, std::size_t{1} << kPatternBits> kPatterns = [] {
+    std::array<std::uint64_t, std::size_t{1} << kPatternBits> patterns{};
+    std::uint64_t state = 0;
+    for (auto& pattern : patterns) {
+      while (std::popcount(pattern) < 4) {
+        state += 0x9E3779B97F4A7C15ULL;
+        pattern |= std::uint64_t{1} << (mix_bits(state) & 63);
+      }
+    }
+    return patterns;
+  }();
 
   // On huge pages: read at random.
   std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> words_;
