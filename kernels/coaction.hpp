@@ -90,7 +90,7 @@ struct CoactionConfig {
   // Pre-count (kernels/pair_count_bound.hpp): under pairs or keys weighting with min_weight > 1,
   // a first pass bounds every pair's co-actions and the owners drop the partials of pairs that
   // cannot reach min_weight as they arrive. precount_counters > 0 sets the sketch's counters per
-  // rank (rounded up to a power of two; tests force collisions with few); 0: eight per co-action
+  // rank (rounded up to a multiple of 64; tests force collisions with few); 0: eight per co-action
   // a rank owns, in at most a sixteenth of memory_budget_bytes, or kPrecountMostBytes without one.
   bool precount = true;
   std::size_t precount_counters = 0;

@@ -15,8 +15,8 @@ PairCountBound::PairCountBound(std::size_t counters, double min_weight)
       bits_(counter_bits(min_weight)),
       per_word_log_(std::countr_zero(static_cast<unsigned>(64 / bits_))),
       saturated_((std::uint64_t{1} << bits_) - 1),
-      mask_(std::bit_ceil(std::clamp<std::size_t>(counters, 64, kMostCounters)) - 1),
-      words_((mask_ + 1) >> per_word_log_, 0) {}
+      counters_((std::clamp<std::size_t>(counters, 64, kMostCounters) + 63) / 64 * 64),
+      words_(counters_ >> per_word_log_, 0) {}
 
 int PairCountBound::counter_bits(double min_weight) {
   if (min_weight <= 3) return 2;
@@ -66,8 +66,8 @@ std::size_t pair_count_counters(std::uint64_t candidates, int n_ranks, std::size
   constexpr std::size_t kFewest = std::size_t{1} << 16;
   const auto wanted = std::bit_ceil(
       std::max<std::uint64_t>(kFewest, 8 * candidates / static_cast<std::uint64_t>(n_ranks)));
-  const auto most =
-      std::bit_floor(std::max<std::size_t>(1, most_bytes * 8 / static_cast<std::size_t>(bits)));
+  const auto most = std::min(PairCountBound::kMostCounters,
+                             most_bytes * 8 / static_cast<std::size_t>(bits) / 64 * 64);
   return std::max(kFewest, std::min(static_cast<std::size_t>(wanted), most));
 }
 

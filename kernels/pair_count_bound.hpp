@@ -51,8 +51,8 @@ class PairCountBound {
   // Counters per rank at most (a slot fits 32 bits; 1 GiB of the narrowest counters).
   static constexpr std::size_t kMostCounters = std::size_t{1} << 32;
 
-  // `counters` (rounded up to a power of two, at least 64 and at most kMostCounters) of the width
-  // counter_bits(min_weight).
+  // `counters` (rounded up to a multiple of 64, at least 64 and at most kMostCounters) of the
+  // width counter_bits(min_weight).
   PairCountBound(std::size_t counters, double min_weight);
 
   // The narrowest counter (2, 4 or 8 bits) whose saturated value is min_weight or more, so only a
@@ -83,10 +83,18 @@ class PairCountBound {
   // bit of the pair must mix (the owner takes the top bits of the same mix, the slot the low ones).
   std::size_t slot_of(std::uint64_t pair) const { return slot_of_mixed(mix_bits(pair)); }
   // The same from the pair's mix_bits, which also gives its owner (owner_of_pair).
-  std::size_t slot_of_mixed(std::uint64_t mixed) const {
-    return static_cast<std::size_t>(mixed & mask_);
+  std::size_t slot_of_mixed(std::uint64_t mixed) const { return slot_in(mixed, counters_); }
+  // The slot of a pair's mix_bits among `counters` (at most kMostCounters): its low bits for a
+  // power of two, else its low 32 bits scaled to the range, so that a sketch capped by its memory
+  // fills it. Not scaled always: in the 2-rank pre-count the multiply on the way to each listed
+  // pair's store made the listing 5-15% slower.
+  static std::size_t slot_in(std::uint64_t mixed, std::size_t counters) {
+    if ((counters & (counters - 1)) == 0) return static_cast<std::size_t>(mixed & (counters - 1));
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(mixed)) *
+                                     static_cast<std::uint64_t>(counters)) >>
+                                    32);
   }
-  std::size_t counters() const { return mask_ + 1; }
+  std::size_t counters() const { return counters_; }
   int bits() const { return bits_; }
   std::size_t bytes() const { return words_.size() * sizeof(std::uint64_t); }
 
@@ -105,7 +113,7 @@ class PairCountBound {
   int bits_;
   int per_word_log_;  // log2 of the counters in a 64-bit word
   std::uint64_t saturated_;
-  std::size_t mask_;
+  std::size_t counters_;
   std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> words_;
 };
 
@@ -139,8 +147,8 @@ void PairCountBound::for_each_reaching(Visit&& visit) const {
 
 // The counters each rank's sketch gets for `candidates` co-actions over all ranks: eight per
 // co-action a rank owns on average (so a pair met once shares its counter with pairs of two more
-// co-actions well under 1% of the time), a power of two from 2^16 up to what `most_bytes` holds
-// at `bits` per counter.
+// co-actions well under 1% of the time), rounded up to a power of two, at least 2^16; or, when
+// `most_bytes` holds fewer at `bits` per counter, as many as it holds (a multiple of 64).
 std::size_t pair_count_counters(std::uint64_t candidates, int n_ranks, std::size_t most_bytes,
                                 int bits);
 

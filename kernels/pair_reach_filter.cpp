@@ -40,7 +40,7 @@ PairReachFilter::PairReachFilter(std::vector<std::uint64_t, HugePageAllocator<st
     : words_(std::move(words)),
       first_word_(words_per_owner.size(), 0),
       word_mask_(words_per_owner.size()),
-      counter_mask_(counters - 1),
+      counters_(counters),
       n_owners_(static_cast<int>(words_per_owner.size())) {
   std::exclusive_scan(words_per_owner.begin(), words_per_owner.end(), first_word_.begin(),
                       std::uint64_t{0});

@@ -52,7 +52,7 @@ class PairReachFilter {
   Probe probe(std::uint64_t pair) const {
     const auto mixed = mix_bits(pair);
     const auto owner = static_cast<std::size_t>(owner_of_hash(mixed, n_owners_));
-    const auto h = counter_hash(mixed & counter_mask_);
+    const auto h = counter_hash(PairCountBound::slot_in(mixed, counters_));
     return {first_word_[owner] + (h & word_mask_[owner]), bits_of(h)};
   }
   void prefetch(const Probe& p) const { __builtin_prefetch(&words_[p.word]); }
@@ -92,7 +92,7 @@ class PairReachFilter {
   std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> words_;
   std::vector<std::uint64_t> first_word_;
   std::vector<std::uint64_t> word_mask_;
-  std::uint64_t counter_mask_;
+  std::size_t counters_;
   int n_owners_;
 };
 

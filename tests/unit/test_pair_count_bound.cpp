@@ -1,6 +1,7 @@
 // The pre-count's sketch (kernels/pair_count_bound.hpp): counter widths, saturation and the bound.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "kernels/pair_count_bound.hpp"
@@ -79,6 +80,26 @@ TEST(PairCountBound, CountersFollowCandidatesWithinMemory) {
   // 1 MiB holds 2^22 counters of 2 bits, 2^20 of 8 bits.
   EXPECT_EQ(pair_count_counters(1'000'000'000, 1, 1 << 20, 2), std::size_t{1} << 22);
   EXPECT_EQ(pair_count_counters(1'000'000'000, 1, 1 << 20, 8), std::size_t{1} << 20);
+  // Capped, the sketch takes all its memory: 3 MiB hold 12 Mi counters of 2 bits.
+  EXPECT_EQ(pair_count_counters(1'000'000'000, 1, 3 << 20, 2), std::size_t{12} << 20);
+  EXPECT_EQ(PairCountBound(std::size_t{12} << 20, 3).bytes(), std::size_t{3} << 20);
+}
+
+// Every slot lies among the counters, whatever their count, and they fill evenly.
+TEST(PairCountBound, SlotsSpreadOverCountersThatAreNoPowerOfTwo) {
+  const PairCountBound bound(3 * 64, 3);
+  ASSERT_EQ(bound.counters(), 3u * 64);
+  std::vector<int> hits(bound.counters(), 0);
+  for (std::uint64_t u = 0; u < 300; ++u) {
+    for (std::uint64_t v = u + 1; v < 300; ++v) {
+      const auto slot = bound.slot_of(PairPartial::pack(u, v));
+      ASSERT_LT(slot, bound.counters());
+      ++hits[slot];
+    }
+  }
+  // 44,850 pairs on 192 counters: about 234 each.
+  EXPECT_GT(*std::min_element(hits.begin(), hits.end()), 150);
+  EXPECT_LT(*std::max_element(hits.begin(), hits.end()), 320);
 }
 
 }  // namespace
