@@ -4,8 +4,8 @@
 // What it computes: a count sketch partitioned by pair owner. A pass over a rank's key groups
 // lists each co-action's pair (u < v, different accounts, |dt| <= window, the right-hand action
 // not a halo copy, exactly the co-actions the sweep counts) and sends its counter's slot
-// (hash(pair) mod counters, 4 bytes) to the pair's owner (owner_of_pair, the owner of its
-// partials later, from the high bits of the same hash), which adds one to that counter,
+// (slot_in: from the low bits of hash(pair), 4 bytes) to the pair's owner (owner_of_pair, the owner
+// of its partials later, from the high bits of the same hash), which adds one to that counter,
 // saturating; one rank counts its pairs where they are listed. Counters are as narrow as min_weight
 // allows (2 bits up to min_weight 3, 4 up to 15, else 8), so a given memory holds more of them. A
 // counter is the sum of the counts of all pairs hashed to it, so it never falls below any of them:

@@ -62,7 +62,7 @@ class PairReachFilter {
 
  private:
   // The counter's hash: its word by the low bits, its four bits by the top twelve. The slot is
-  // already the low bits of a mixed pair, so one multiply spreads it to the top bits, and the
+  // already drawn from a mixed pair, so one multiply spreads it to the top bits, and the
   // bits come from a table: the sweep probes every co-action it meets, and a second mix_bits
   // and four shifts cost a quarter more per probe (a microbenchmark of windows of 100 pairs
   // against a 2 MiB filter: 14.1 against 11.1 ns). A table of 1,024 patterns let 40-110% more
