@@ -25,7 +25,8 @@
 // Collective: every rank calls count_pair_bounds with its shuffled, sorted key groups and the
 // same counters and min_weight. With `times`, the pass adds its wall time to
 // parts first_part (listing pairs; at more ranks, writing their slots by owner), first_part + 1
-// (the exchange, waits included) and first_part + 2 (counting).
+// (the exchange, waits included) and first_part + 2 (counting). A round lists pairs_per_round
+// pairs (kPairsPerRound; tests take fewer) and the rest of its last right-hand action's window.
 #pragma once
 
 #include <algorithm>
@@ -183,6 +184,7 @@ PairCountBound count_pair_bounds(const std::vector<Action>& by_key,
                                  const std::vector<std::pair<std::size_t, std::size_t>>& groups,
                                  DurationMs window_ms, std::size_t counters, double min_weight,
                                  const Comm& comm, PartTimes* times = nullptr,
-                                 std::size_t first_part = 0);
+                                 std::size_t first_part = 0,
+                                 std::size_t pairs_per_round = PairCountBound::kPairsPerRound);
 
 }  // namespace coordnet

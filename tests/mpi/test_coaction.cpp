@@ -173,6 +173,51 @@ TEST(PairReachFilter, EveryRankKeepsThePairsTheirOwnersKeep) {
   EXPECT_LT(passed, kept + (pairs.size() - kept) / 50);
 }
 
+// The pre-count at any rank count: each owner's counters are those of a serial count of the pairs
+// it owns, also when a round is short and its last window passes its end (at 2 ranks, the lists
+// of slots by owner then grow).
+TEST(PairCountBound, OwnersCountTheirPairsAtAnyRankCount) {
+  const Comm comm;
+  constexpr DurationMs kWindow = 60'000;
+  std::vector<Action> everyone;
+  for (const auto& a : all_actions()) {
+    if (a.layer == Layer::retweet) everyone.push_back(a);
+  }
+  coaction_detail::sort_and_dedupe(everyone);
+  const auto all_groups = coaction_detail::key_groups(everyone);
+  std::vector<Action> mine;  // every size-th key group
+  for (std::size_t g = static_cast<std::size_t>(comm.rank()); g < all_groups.size();
+       g += static_cast<std::size_t>(comm.size())) {
+    mine.insert(mine.end(), everyone.begin() + static_cast<std::ptrdiff_t>(all_groups[g].first),
+                everyone.begin() + static_cast<std::ptrdiff_t>(all_groups[g].second));
+  }
+  std::vector<std::uint64_t> owned;  // the serial listing's pairs that this rank owns
+  std::size_t listed = 0;
+  for (const auto& [b, e] : all_groups) {
+    const Action* first = everyone.data() + b;
+    pair_count_detail::emit_window_pairs(first, first, everyone.data() + e, kWindow, SIZE_MAX,
+                                         listed, [&](std::uint64_t pair) {
+                                           if (owner_of_pair(pair, comm.size()) == comm.rank())
+                                             owned.push_back(pair);
+                                         });
+  }
+  for (const double min_weight : {3.0, 10.0}) {
+    const auto bound = count_pair_bounds(mine, coaction_detail::key_groups(mine), kWindow, 1 << 16,
+                                         min_weight, comm, nullptr, 0, 7);
+    PairCountBound serial(1 << 16, min_weight);
+    serial.add(owned);
+    std::vector<std::size_t> reaching, serial_reaching;
+    bound.for_each_reaching([&](std::size_t slot) { reaching.push_back(slot); });
+    serial.for_each_reaching([&](std::size_t slot) { serial_reaching.push_back(slot); });
+    std::sort(reaching.begin(), reaching.end());
+    std::sort(serial_reaching.begin(), serial_reaching.end());
+    EXPECT_EQ(reaching, serial_reaching) << "min_weight " << min_weight;
+    const auto reaching_anywhere = comm.allreduce<std::uint64_t>(reaching.size(), ReduceOp::sum);
+    EXPECT_GT(reaching_anywhere, min_weight == 3.0 ? 500u : 5u);
+  }
+  EXPECT_GT(listed, 2000u);
+}
+
 // Among 20,000 quiet keys, the keys with more than hot_key_actions / kBusyKeyShare actions over all
 // ranks are found and those needing several slices are hot, whatever the rank count; every action
 // lands on exactly one rank outside the halos.
