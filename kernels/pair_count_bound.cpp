@@ -15,8 +15,8 @@ namespace {
 // The counter slots a round of the 2-rank pre-count lists, by owner. Each slot is stored at the
 // end of both owners' lists and only its owner's list grows: RankBuffers::add stores into the
 // buffer its owner picks, and on this host that store waited on the pair's hash (the viral
-// retweet layer at 2 ranks, docs/benchmarks.md session 29: listing 1.90 -> 1.61 s, exchange with
-// RankBuffers' copy into its send buffer 0.47 -> 0.26 s).
+// retweet layer at 2 ranks, docs/benchmarks.md session 29: listing 1.81 -> 1.39 s; the exchange,
+// with RankBuffers' copy of every buffer into its send buffer, 0.48 -> 0.30 s).
 class SlotsOfTwoOwners {
  public:
   explicit SlotsOfTwoOwners(std::size_t pairs_per_round) : pairs_per_round_(pairs_per_round) {}
