@@ -191,15 +191,18 @@ TEST(PairCountBound, OwnersCountTheirPairsAtAnyRankCount) {
     mine.insert(mine.end(), everyone.begin() + static_cast<std::ptrdiff_t>(all_groups[g].first),
                 everyone.begin() + static_cast<std::ptrdiff_t>(all_groups[g].second));
   }
-  std::vector<std::uint64_t> owned;  // the serial listing's pairs that this rank owns
+  std::vector<std::uint64_t> owned;  // every co-action's pair that this rank owns, by all pairs
   std::size_t listed = 0;
   for (const auto& [b, e] : all_groups) {
-    const Action* first = everyone.data() + b;
-    pair_count_detail::emit_window_pairs(first, first, everyone.data() + e, kWindow, SIZE_MAX,
-                                         listed, [&](std::uint64_t pair) {
-                                           if (owner_of_pair(pair, comm.size()) == comm.rank())
-                                             owned.push_back(pair);
-                                         });
+    for (auto i = b; i < e; ++i) {
+      for (auto j = i + 1; j < e && everyone[j].t_ms - everyone[i].t_ms <= kWindow; ++j) {
+        const auto [u, v] = std::minmax(everyone[i].account.value, everyone[j].account.value);
+        if (u == v) continue;
+        ++listed;
+        const auto pair = PairPartial::pack(u, v);
+        if (owner_of_pair(pair, comm.size()) == comm.rank()) owned.push_back(pair);
+      }
+    }
   }
   for (const double min_weight : {3.0, 10.0}) {
     const auto bound = count_pair_bounds(mine, coaction_detail::key_groups(mine), kWindow, 1 << 16,
